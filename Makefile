@@ -1,0 +1,51 @@
+# Parcours: the two commands of the README (make demo, make test) and a few helpers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest workers: two cores on the reference machine.
+WORKERS ?= 2
+
+.PHONY: demo test install messages compilemessages lint format check-migrations run clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Parcours needs Python >= 3.11"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) compilemessages
+
+# Catalogs are compiled by the build (Babel, pure Python: no system gettext needed).
+compilemessages: $(STAMP)
+	@$(BIN)/python -m parcours.core.i18n compile
+
+# Extract strings into the catalogs (needs GNU gettext, a developer tool).
+messages: $(STAMP)
+	cd parcours && ../$(BIN)/python ../manage.py makemessages --locale en --no-obsolete --no-location
+
+demo: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

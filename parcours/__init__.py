@@ -1,0 +1,1 @@
+"""Parcours: the integration pathway platform of OFII directorates and their partners."""

@@ -1,0 +1,279 @@
+"""The person record (CIR signatory) and the languages a person speaks."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.organisations.roles import OFII_DT_ROLES
+from parcours.people.validators import validate_agdref, validate_ft_identifier
+from parcours.territories.models import Country, Department, Directorate
+
+
+class Language(models.Model):
+    """A language a person speaks (ISO 639 code), used for interpreters and letters."""
+
+    code = models.CharField(_("code ISO 639"), max_length=8, unique=True)
+    name = models.CharField(_("nom"), max_length=60)
+    is_rtl = models.BooleanField(_("s'écrit de droite à gauche"), default=False)
+
+    class Meta:
+        verbose_name = _("langue")
+        verbose_name_plural = _("langues")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sex(models.TextChoices):
+    # DOMAIN.md: figures are given by sex F/H; "unknown" is a real value, never dropped.
+    FEMALE = "F", _("Femme")
+    MALE = "H", _("Homme")
+    UNKNOWN = "X", _("Non renseigné")
+
+
+class ResidenceStatus(models.TextChoices):
+    REFUGEE = "refugee", _("Réfugié")
+    SUBSIDIARY_PROTECTION = "subsidiary_protection", _("Protection subsidiaire")
+    STATELESS = "stateless", _("Apatride")
+    FAMILY_REUNIFICATION = "family_reunification", _("Regroupement familial")
+    SPOUSE_OF_FRENCH = "spouse_of_french", _("Conjoint de Français")
+    WORKER = "worker", _("Salarié ou travailleur")
+    OTHER = "other", _("Autre")
+
+
+# DOMAIN.md: beneficiaries of international protection (BPI) are refugees, people under
+# subsidiary protection and stateless people; AGIR is for them only.
+INTERNATIONAL_PROTECTION_STATUSES = frozenset(
+    {
+        ResidenceStatus.REFUGEE,
+        ResidenceStatus.SUBSIDIARY_PROTECTION,
+        ResidenceStatus.STATELESS,
+    }
+)
+
+
+class Accommodation(models.TextChoices):
+    OWN_HOUSING = "own_housing", _("Logement personnel")
+    SOCIAL_HOUSING = "social_housing", _("Logement social")
+    HOSTED = "hosted", _("Hébergé par un tiers")
+    CPH = "cph", _("Centre provisoire d'hébergement (CPH)")
+    ASYLUM_CENTRE = "asylum_centre", _("Centre d'accueil de demandeurs d'asile (CADA, HUDA)")
+    EMERGENCY = "emergency", _("Hébergement d'urgence")
+    NONE = "none", _("Sans hébergement")
+    OTHER = "other", _("Autre")
+    UNKNOWN = "unknown", _("Non renseigné")
+
+
+class EmploymentStatus(models.TextChoices):
+    CDI = "cdi", _("En emploi – CDI")
+    CDD = "cdd", _("En emploi – CDD")
+    INTERIM = "interim", _("En emploi – intérim")
+    VOCATIONAL_TRAINING = "vocational_training", _("En formation professionnelle")
+    STUDENT = "student", _("Étudiant")
+    JOB_SEEKER = "job_seeker", _("Demandeur d'emploi")
+    INACTIVE = "inactive", _("Inactif")
+    UNKNOWN = "unknown", _("Non renseigné")
+
+
+EMPLOYED_STATUSES = frozenset(
+    {EmploymentStatus.CDI, EmploymentStatus.CDD, EmploymentStatus.INTERIM}
+)
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """The persons the membership may see: denied by default, need-to-know.
+
+        OFII staff of a directorate see the persons living in its perimeter; partner staff
+        see the persons referred to their organisation (added by the referrals module);
+        aggregate-only roles (DREETS, national admin) see no person.
+        """
+        if membership is None:
+            return self.none()
+        organisation = membership.organisation
+        if membership.role in OFII_DT_ROLES and organisation.directorate_id:
+            return self.filter(directorate_id=organisation.directorate_id)
+        return self.none()
+
+    def search(self, text: str):
+        """Match on names (birth, usual, first names) or an AGDREF number."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        digits = "".join(ch for ch in text if ch.isdigit())
+        condition = Q()
+        for word in text.split():
+            condition &= (
+                Q(last_name__icontains=word)
+                | Q(usual_name__icontains=word)
+                | Q(first_names__icontains=word)
+            )
+        if len(digits) >= 4:
+            condition |= Q(agdref_number__startswith=digits)
+        return self.filter(condition)
+
+
+class Person(models.Model):
+    """A signatory (or future signatory) of the republican integration contract (CIR)."""
+
+    # Identity
+    last_name = models.CharField(
+        _("nom de naissance"),
+        max_length=150,
+        help_text=_("Tel qu'écrit dans le passeport ou le titre de séjour."),
+    )
+    usual_name = models.CharField(_("nom d'usage"), max_length=150, blank=True)
+    first_names = models.CharField(
+        _("prénoms"), max_length=200, help_text=_("Tels qu'écrits dans le passeport.")
+    )
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    nationality = models.ForeignKey(
+        Country,
+        verbose_name=_("nationalité"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("langues parlées"), blank=True, related_name="speakers"
+    )
+    interpreter_needed = models.BooleanField(_("besoin d'un interprète"), default=False)
+    interpreter_language = models.ForeignKey(
+        Language,
+        verbose_name=_("langue d'interprétariat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    residence_status = models.CharField(
+        _("catégorie de séjour"), max_length=30, choices=ResidenceStatus.choices
+    )
+    agdref_number = models.CharField(
+        _("numéro étranger (AGDREF)"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_agdref],
+        help_text=_("10 chiffres, inscrits sur le titre de séjour."),
+    )
+
+    # Contact
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("département de résidence"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+    )
+    directorate = models.ForeignKey(
+        Directorate,
+        verbose_name=_("direction territoriale"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+        help_text=_("La DT qui suit la personne ; celle du département par défaut."),
+    )
+    accommodation = models.CharField(
+        _("hébergement"),
+        max_length=20,
+        choices=Accommodation.choices,
+        default=Accommodation.UNKNOWN,
+    )
+    accommodation_name = models.CharField(
+        _("structure d'hébergement"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nom du CPH ou du centre, le cas échéant."),
+    )
+
+    # Situation
+    employment_status = models.CharField(
+        _("situation professionnelle"),
+        max_length=20,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.UNKNOWN,
+    )
+    ft_registered = models.BooleanField(_("inscrit à France Travail"), default=False)
+    ft_identifier = models.CharField(
+        _("identifiant France Travail"),
+        max_length=11,
+        blank=True,
+        validators=[validate_ft_identifier],
+    )
+    ft_registration_date = models.DateField(
+        _("date d'inscription à France Travail"), null=True, blank=True
+    )
+    rsa_recipient = models.BooleanField(_("allocataire du RSA"), default=False)
+    agir_followed = models.BooleanField(_("suivi par un opérateur AGIR"), default=False)
+
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["last_name", "first_names", "pk"]
+        indexes = [
+            models.Index(fields=["directorate", "last_name"], name="person_dt_name_idx"),
+            models.Index(fields=["department"], name="person_department_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ft_registered=True)
+                | (Q(ft_identifier="") & Q(ft_registration_date__isnull=True)),
+                name="person_ft_details_need_registration",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = self.usual_name or self.last_name
+        return f"{name.upper()} {self.first_names}"
+
+    @property
+    def is_international_protection_beneficiary(self) -> bool:
+        return self.residence_status in INTERNATIONAL_PROTECTION_STATUSES
+
+    def clean(self):
+        errors = {}
+        if self.interpreter_language_id and not self.interpreter_needed:
+            self.interpreter_needed = True
+        if (self.ft_identifier or self.ft_registration_date) and not self.ft_registered:
+            errors["ft_registered"] = _(
+                "Cochez « inscrit à France Travail » pour saisir un identifiant ou une date."
+            )
+        if self.department_id and not self.directorate_id:
+            directorate_id = (
+                Department.objects.filter(pk=self.department_id)
+                .values_list("directorate_id", flat=True)
+                .first()
+            )
+            if directorate_id is None:
+                errors["department"] = _("Ce département n'est rattaché à aucune DT de l'OFII.")
+            else:
+                self.directorate_id = directorate_id
+        if errors:
+            raise ValidationError(errors)

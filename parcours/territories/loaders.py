@@ -1,0 +1,64 @@
+"""Load the territorial reference tables of data/ into the database, idempotently.
+
+Used by the data migration (with the historical app registry) and by the
+`load_territories` command, so a fresh database and a refresh give the same rows.
+"""
+
+import csv
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_territories(apps=None) -> dict[str, int]:
+    """Create or update regions, départements, directorates and countries; return counts."""
+    if apps is None:
+        from django.apps import apps
+    Region = apps.get_model("territories", "Region")
+    Department = apps.get_model("territories", "Department")
+    Directorate = apps.get_model("territories", "Directorate")
+    Country = apps.get_model("territories", "Country")
+
+    regions = {}
+    for row in _rows("regions.csv"):
+        regions[row["code"]], _ = Region.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"]}
+        )
+    departments = {}
+    for row in _rows("departments.csv"):
+        departments[row["code"]], _ = Department.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "region": regions[row["region"]]}
+        )
+    directorate_count = 0
+    for row in _rows("directorates.csv"):
+        directorate, _ = Directorate.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "region": regions[row["region"]],
+                "address": row["address"],
+                "phone": row["phone"],
+                "email": row["email"],
+            },
+        )
+        codes = row["departments"].split()
+        Department.objects.filter(code__in=codes).update(directorate=directorate)
+        directorate_count += 1
+    existing = set(Country.objects.values_list("insee_code", "name"))
+    new_countries = [
+        Country(insee_code=row["insee_code"], name=row["name"], group=int(row["group"]))
+        for row in _rows("countries_insee.csv")
+        if (row["insee_code"], row["name"]) not in existing
+    ]
+    Country.objects.bulk_create(new_countries)
+    return {
+        "regions": len(regions),
+        "departments": len(departments),
+        "directorates": directorate_count,
+        "countries": Country.objects.count(),
+    }

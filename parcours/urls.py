@@ -1,0 +1,13 @@
+"""Root URL configuration: the web interface, the admin and language switching."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("parcours.www.urls")),
+    # The language switch is on the login page too, so visitors may use it.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,155 @@
+"""Forms of the web interface, rendered with the state design system (DSFR)."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from parcours.people.models import Person
+from parcours.people.validators import normalise_agdref, normalise_ft_identifier, normalise_phone
+from parcours.territories.models import Country, Department
+
+
+class DsfrForm(DsfrBaseForm):
+    """A DSFR form that marks optional fields, as the design system now recommends."""
+
+    def get_context(self):
+        # Skip DsfrBaseForm.get_context: it only adds a transitional warning around this flag.
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+
+class DsfrModelForm(DsfrForm, forms.ModelForm):
+    """A ModelForm rendered and annotated (aria-invalid, error ids) like a DSFR form."""
+
+
+class LoginForm(DsfrForm, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Vérifiez la saisie, "
+            "majuscules comprises."
+        ),
+        "inactive": _("Ce compte est désactivé. Contactez l'administrateur de votre structure."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Adresse électronique")
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.fields["password"].label = _("Mot de passe")
+
+
+class PersonSearchForm(DsfrForm):
+    q = forms.CharField(
+        label=_("Rechercher une personne"),
+        help_text=_("Nom, prénom ou numéro AGDREF."),
+        required=False,
+        max_length=100,
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _model_label(name):
+    return Person._meta.get_field(name).verbose_name
+
+
+class PersonForm(DsfrModelForm):
+    # Typed with spaces or dots as printed on documents: longer than the stored value.
+    agdref_number = forms.CharField(
+        label=_model_label("agdref_number"),
+        required=False,
+        max_length=20,
+        help_text=_("10 chiffres, inscrits sur le titre de séjour."),
+    )
+    ft_identifier = forms.CharField(
+        label=_model_label("ft_identifier"),
+        required=False,
+        max_length=20,
+        help_text=_("8 caractères (7 chiffres et une lettre) ou 11 chiffres."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "last_name",
+            "usual_name",
+            "first_names",
+            "sex",
+            "birth_date",
+            "nationality",
+            "residence_status",
+            "agdref_number",
+            "languages",
+            "interpreter_needed",
+            "interpreter_language",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+            "city",
+            "department",
+            "accommodation",
+            "accommodation_name",
+            "employment_status",
+            "ft_registered",
+            "ft_identifier",
+            "ft_registration_date",
+            "rsa_recipient",
+            "agir_followed",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "ft_registration_date": DateInput(),
+            "languages": forms.CheckboxSelectMultiple(attrs={"class": "fr-fieldset--inline"}),
+        }
+
+    def __init__(self, *args, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["nationality"].queryset = Country.objects.exclude(group=Country.Group.FRANCE)
+        departments = Department.objects.filter(directorate__isnull=False)
+        if membership is not None and membership.organisation.directorate_id:
+            departments = departments.filter(directorate_id=membership.organisation.directorate_id)
+        self.fields["department"].queryset = departments
+        self.fields["agdref_number"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_agdref_number(self):
+        value = self.cleaned_data.get("agdref_number")
+        return normalise_agdref(value) if value else None
+
+    def clean_ft_identifier(self):
+        value = self.cleaned_data.get("ft_identifier")
+        return normalise_ft_identifier(value) if value else ""
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone")
+        return normalise_phone(value) if value else ""
+
+    def clean_postcode(self):
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if value and not (value.isdigit() and len(value) == 5):
+            raise ValidationError(_("Le code postal doit comporter 5 chiffres."))
+        return value
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and not (datetime.date(1900, 1, 1) <= value <= datetime.date.today()):
+            raise ValidationError(_("La date de naissance doit être passée et après 1900."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        department = cleaned.get("department")
+        if department is not None:
+            self.instance.directorate_id = department.directorate_id
+        return cleaned

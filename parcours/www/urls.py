@@ -1,0 +1,18 @@
+"""URLs of the web interface (French paths: they show in the agents' address bar)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from parcours.www import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisation/", views.switch_membership, name="switch_membership"),
+    path("personnes/", views.person_list, name="person_list"),
+    path("personnes/nouvelle/", views.person_edit, name="person_create"),
+    path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
+    path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
+    path("sante/", views.health, name="health"),
+]

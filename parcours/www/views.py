@@ -1,0 +1,154 @@
+"""Views of the foundation: sign-in, home per role, organisation switch, person files, health."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from parcours.organisations.middleware import SESSION_KEY
+from parcours.organisations.permissions import Action, can
+from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
+from parcours.people.models import Person
+from parcours.people.timeline import timeline_for
+from parcours.territories.models import Directorate
+from parcours.www.decorators import action_required
+from parcours.www.forms import LoginForm, PersonForm, PersonSearchForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "www/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@never_cache
+@login_not_required
+@require_GET
+def health(request):
+    """Liveness and database check for the load balancer; says nothing about people."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def home(request):
+    membership = request.membership
+    context = {"membership": membership}
+    if membership is None:
+        return render(request, "www/home_no_membership.html", context)
+    role = membership.role
+    if role in OFII_DT_ROLES:
+        persons = Person.objects.visible_to(membership)
+        context["person_count"] = persons.count()
+        context["directorate"] = membership.organisation.directorate
+        template = "www/home_dt.html"
+    elif role in PARTNER_ROLES:
+        context["person_count"] = Person.objects.visible_to(membership).count()
+        template = "www/home_partner.html"
+    elif role == Role.REGIONAL_VIEWER:
+        context["directorates"] = (
+            Directorate.objects.filter(region_id=membership.organisation.region_id)
+            .prefetch_related("departments")
+            .order_by("name")
+        )
+        template = "www/home_regional.html"
+    else:
+        context["directorates"] = Directorate.objects.prefetch_related("departments").order_by(
+            "name"
+        )
+        template = "www/home_national.html"
+    return render(request, template, context)
+
+
+@require_POST
+def switch_membership(request):
+    """Change the organisation the user acts for; only one of their own active memberships."""
+    try:
+        membership_id = int(request.POST.get("membership", ""))
+    except ValueError:
+        membership_id = None
+    membership = request.user.memberships.active().filter(pk=membership_id).first()
+    if membership is None:
+        messages.error(request, _("Ce rattachement n'existe pas ou n'est plus actif."))
+    else:
+        request.session[SESSION_KEY] = membership.pk
+        messages.success(
+            request,
+            _("Vous agissez maintenant pour %(organisation)s (%(role)s).")
+            % {"organisation": membership.organisation, "role": membership.get_role_display()},
+        )
+    # Back to home: the page the user was on may not exist in the new perimeter.
+    return redirect("home")
+
+
+@action_required(Action.VIEW_PERSON)
+def person_list(request):
+    form = PersonSearchForm(request.GET or None)
+    persons = Person.objects.visible_to(request.membership).select_related(
+        "nationality", "department"
+    )
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        persons = persons.search(query)
+    page = Paginator(persons, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "www/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "can_edit": can(request.membership, Action.EDIT_PERSON),
+        },
+    )
+
+
+def _visible_person(request, pk):
+    return get_object_or_404(
+        Person.objects.visible_to(request.membership).select_related(
+            "nationality", "department", "directorate", "interpreter_language"
+        ),
+        pk=pk,
+    )
+
+
+@action_required(Action.VIEW_PERSON)
+def person_detail(request, pk):
+    person = _visible_person(request, pk)
+    return render(
+        request,
+        "www/person_detail.html",
+        {
+            "person": person,
+            "languages": person.languages.all(),
+            "timeline": timeline_for(person),
+            "can_edit": can(request.membership, Action.EDIT_PERSON),
+        },
+    )
+
+
+@action_required(Action.EDIT_PERSON)
+def person_edit(request, pk=None):
+    person = _visible_person(request, pk) if pk is not None else None
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = PersonForm(request.POST or None, instance=person, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        is_new = person is None
+        if is_new:
+            form.instance.created_by = request.user
+        person = form.save()
+        messages.success(
+            request,
+            (_("Dossier de %(name)s créé.") if is_new else _("Dossier de %(name)s mis à jour."))
+            % {"name": person.display_name},
+        )
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "www/person_form.html", {"form": form, "person": person})

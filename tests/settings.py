@@ -1,0 +1,14 @@
+"""Settings for the test suite: production settings with fast hashing and plain static files."""
+
+from parcours.settings import *  # noqa: F403
+from parcours.settings import STORAGES
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Argon2 is deliberately slow; tests that check hashing read parcours.settings directly.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (silences whitenoise's warning)

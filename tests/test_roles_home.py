@@ -1,0 +1,62 @@
+"""Each role lands on its own home page and sees only what the role allows."""
+
+import pytest
+
+from parcours.organisations.roles import Role
+from tests.factories import PersonFactory
+from tests.helpers import page_text
+
+HOME_MARKERS = {
+    Role.RECEPTION_AGENT: "Rechercher une personne",
+    Role.INTEGRATION_AUDITOR: "Rechercher une personne",
+    Role.ASYLUM_AUDITOR: "Rechercher une personne",
+    Role.DT_DIRECTOR: "Rechercher une personne",
+    Role.DT_ADMIN: "Rechercher une personne",
+    Role.PARTNER_COUNSELLOR: "Aucune personne ne vous a encore été orientée",
+    Role.PARTNER_ADMIN: "Aucune personne ne vous a encore été orientée",
+    Role.REGIONAL_VIEWER: "jamais de dossier individuel",
+    Role.NATIONAL_ADMIN: "Administration nationale",
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_its_home_page(client_for, role):
+    client = client_for(role)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert HOME_MARKERS[role] in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.INTEGRATION_AUDITOR, 200),
+        (Role.PARTNER_COUNSELLOR, 404),  # never referred to their organisation
+        (Role.REGIONAL_VIEWER, 403),
+        (Role.NATIONAL_ADMIN, 403),
+    ],
+)
+def test_person_file_is_need_to_know(client_for, role, status):
+    person = PersonFactory()
+    assert client_for(role).get(f"/personnes/{person.pk}/").status_code == status
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.NATIONAL_ADMIN])
+def test_admin_is_refused_to_every_role_but_national_admin(client_for, role):
+    response = client_for(role).get("/admin/")
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert not response["Location"].startswith("/admin/territories")
+
+
+def test_national_admin_manages_reference_data_in_the_admin(client_for):
+    client = client_for(Role.NATIONAL_ADMIN)
+    response = client.get("/admin/territories/directorate/")
+    assert response.status_code == 200
+    assert "DT Strasbourg" in page_text(response)
+
+
+def test_other_roles_cannot_open_reference_data_admin(client_for):
+    client = client_for(Role.DT_ADMIN)
+    response = client.get("/admin/territories/directorate/", follow=True)
+    assert "DT Strasbourg" not in page_text(response)
