@@ -12,26 +12,64 @@ from parcours.organisations.roles import Role
 
 
 class Action(models.TextChoices):
+    # Person files
     VIEW_PERSON = "view_person", _("Consulter un dossier")
     EDIT_PERSON = "edit_person", _("Créer ou modifier un dossier")
+    # Reception day (PFA)
+    PLAN_SESSIONS = "plan_sessions", _("Planifier les sessions d'accueil")
+    CONVOKE = "convoke", _("Convoquer et pointer la présence")
+    RECORD_POSITIONING = "record_positioning", _("Saisir le positionnement linguistique")
+    INTERVIEW = "interview", _("Mener l'entretien de diagnostic, le CIR et la prescription")
+    CIP_INTERVIEW = "cip_interview", _("Mener l'entretien CIP (France Travail)")
+    # Referrals to partner schemes
+    REFER = "refer", _("Orienter vers un dispositif")
+    ANSWER_REFERRAL = "answer_referral", _("Répondre à une orientation")
+    MANAGE_SCHEMES = "manage_schemes", _("Gérer les dispositifs et leurs places")
+    MANAGE_PARTNERS = "manage_partners", _("Gérer les partenaires et conventions")
+    # Figures
     VIEW_AGGREGATES = "view_aggregates", _("Consulter les chiffres")
+    EXPORT = "export", _("Exporter des données")
+    APPROVE_MONTH = "approve_month", _("Valider les chiffres d'un mois")
+    # Administration and data protection
+    MANAGE_USERS = "manage_users", _("Gérer les comptes et rattachements")
+    VIEW_ACCESS_LOG = "view_access_log", _("Consulter le journal des accès")
     MANAGE_REFERENCE_DATA = "manage_reference_data", _("Gérer les référentiels")
 
 
-_DT_STAFF = {
-    Role.RECEPTION_AGENT,
-    Role.INTEGRATION_AUDITOR,
-    Role.ASYLUM_AUDITOR,
-    Role.DT_DIRECTOR,
-    Role.DT_ADMIN,
-}
+_DT_STAFF = frozenset(
+    {
+        Role.RECEPTION_AGENT,
+        Role.INTEGRATION_AUDITOR,
+        Role.ASYLUM_AUDITOR,
+        Role.DT_DIRECTOR,
+        Role.DT_ADMIN,
+    }
+)
+_AUDITORS = frozenset({Role.INTEGRATION_AUDITOR, Role.ASYLUM_AUDITOR})
+_DT_MANAGERS = frozenset({Role.DT_DIRECTOR, Role.DT_ADMIN})
+_PARTNERS = frozenset({Role.PARTNER_COUNSELLOR, Role.PARTNER_ADMIN})
 
 MATRIX: dict[str, frozenset[str]] = {
-    Action.VIEW_PERSON: frozenset(_DT_STAFF | {Role.PARTNER_COUNSELLOR, Role.PARTNER_ADMIN}),
-    Action.EDIT_PERSON: frozenset(_DT_STAFF),
-    Action.VIEW_AGGREGATES: frozenset(
-        {Role.DT_DIRECTOR, Role.DT_ADMIN, Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}
-    ),
+    Action.VIEW_PERSON: _DT_STAFF | _PARTNERS,
+    Action.EDIT_PERSON: _DT_STAFF,
+    Action.PLAN_SESSIONS: frozenset({Role.RECEPTION_AGENT}) | _DT_MANAGERS,
+    Action.CONVOKE: frozenset({Role.RECEPTION_AGENT}) | _AUDITORS | _DT_MANAGERS,
+    # The positioning provider works under the DT's responsibility; its agents record through
+    # DT accounts (reception agents) until providers get their own organisation kind.
+    Action.RECORD_POSITIONING: frozenset({Role.RECEPTION_AGENT}) | _AUDITORS | _DT_MANAGERS,
+    Action.INTERVIEW: _AUDITORS | _DT_MANAGERS,
+    # The CIP of the Metz experiment is employed by the AGIR operator (seed 001).
+    Action.CIP_INTERVIEW: frozenset({Role.PARTNER_COUNSELLOR}) | _DT_MANAGERS,
+    Action.REFER: _AUDITORS | _DT_MANAGERS | frozenset({Role.PARTNER_COUNSELLOR}),
+    Action.ANSWER_REFERRAL: _PARTNERS,
+    Action.MANAGE_SCHEMES: _DT_MANAGERS | frozenset({Role.PARTNER_ADMIN}),
+    Action.MANAGE_PARTNERS: _DT_MANAGERS | frozenset({Role.NATIONAL_ADMIN}),
+    Action.VIEW_AGGREGATES: _DT_MANAGERS
+    | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN, Role.PARTNER_ADMIN}),
+    Action.EXPORT: _DT_MANAGERS | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),
+    Action.APPROVE_MONTH: frozenset({Role.DT_DIRECTOR}),
+    Action.MANAGE_USERS: frozenset({Role.DT_ADMIN, Role.PARTNER_ADMIN, Role.NATIONAL_ADMIN}),
+    Action.VIEW_ACCESS_LOG: frozenset({Role.DT_DIRECTOR, Role.DT_ADMIN}),
     Action.MANAGE_REFERENCE_DATA: frozenset({Role.NATIONAL_ADMIN}),
 }
 
