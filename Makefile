@@ -33,8 +33,11 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two runs: the bulk in parallel inside rolled-back transactions, then the tests that need
+# committed data (browser, concurrency), serially, since they empty the database they use.
 test: install
-	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not (e2e or transactional)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "e2e or transactional" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "huey.contrib.djhuey",
     "widget_tweaks",
     "dsfr",
     "parcours.core",
@@ -191,6 +192,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Background tasks: Huey, with SQLite storage on a single machine (demo, small DT) and Redis
+# when REDIS_URL is set (production, several workers). Tests run tasks immediately.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": "parcours",
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update(
+        {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "tasks.sqlite3")}
+    )
 
 # Demo accounts (make demo) are flagged so that a production check can refuse them.
 PARCOURS_DEMO = env_bool("PARCOURS_DEMO", DEBUG)

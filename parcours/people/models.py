@@ -55,6 +55,19 @@ INTERNATIONAL_PROTECTION_STATUSES = frozenset(
 )
 
 
+class LanguageLevel(models.TextChoices):
+    """CEFR levels as placed by the language positioning (DOMAIN.md), in increasing order."""
+
+    INFRA_A1 = "infra_a1", _("Infra A1")
+    A1 = "a1", _("A1")
+    A2 = "a2", _("A2")
+    B1 = "b1", _("B1")
+    B2_OR_ABOVE = "b2_plus", _("B2 ou plus")
+
+
+LEVEL_ORDER = {level: rank for rank, level in enumerate(LanguageLevel)}
+
+
 class Accommodation(models.TextChoices):
     OWN_HOUSING = "own_housing", _("Logement personnel")
     SOCIAL_HOUSING = "social_housing", _("Logement social")
@@ -213,6 +226,14 @@ class Person(models.Model):
     ft_registration_date = models.DateField(
         _("date d'inscription à France Travail"), null=True, blank=True
     )
+    language_level = models.CharField(
+        _("niveau de français"),
+        max_length=10,
+        choices=LanguageLevel.choices,
+        blank=True,
+        help_text=_("Dernier niveau établi par le positionnement linguistique."),
+    )
+    language_level_date = models.DateField(_("date du positionnement"), null=True, blank=True)
     rsa_recipient = models.BooleanField(_("allocataire du RSA"), default=False)
     agir_followed = models.BooleanField(_("suivi par un opérateur AGIR"), default=False)
 

@@ -49,7 +49,17 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def reference_data(transactional_db):
+    """Transactional tests start from an emptied database: reload the reference tables."""
+    from parcours.people.loaders import load_languages
+    from parcours.territories.loaders import load_territories
+
+    load_territories()
+    load_languages()
+
+
+@pytest.fixture
+def page(chromium, live_server, reference_data):
     context = chromium.new_context(locale="fr-FR", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from parcours.demo.steps import DEMO_PASSWORD
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_login_page_is_french_and_styled_by_the_dsfr(page):
