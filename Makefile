@@ -52,3 +52,14 @@ check-migrations: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Benchmarks of the figures (docs/benchmarks.md): on PostgreSQL only, builds the dataset of
+# BENCH_PERSONS persons on the first run (later runs reuse it), then prints the timings.
+BENCH_PERSONS ?= 1000000
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/parcours_bench)
+.PHONY: bench
+bench: $(STAMP)
+	@case "$(BENCH_DATABASE_URL)" in postgres*) ;; *) echo "make bench needs a PostgreSQL DATABASE_URL"; exit 1;; esac
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_dataset --persons $(BENCH_PERSONS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports

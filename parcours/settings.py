@@ -5,10 +5,12 @@ developer's machine (SQLite under var/, console e-mail). Production sets DEBUG o
 SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; `manage.py check --deploy` is then clean.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,11 +54,23 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "widget_tweaks",
     "dsfr",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "parcours.core",
     "parcours.accounts",
     "parcours.territories",
     "parcours.organisations",
     "parcours.people",
+    "parcours.reception",
+    "parcours.referrals",
+    "parcours.privacy",
+    "parcours.indicators",
+    "parcours.api",
     "parcours.www",
     "parcours.demo",
 ]
@@ -64,17 +78,27 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response (see CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session verified once the TOTP code is checked (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     # Denied by default: every view needs a signed-in user unless marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "parcours.organisations.middleware.CurrentMembershipMiddleware",
+    # A role that needs two-factor authentication reaches nothing before its TOTP code.
+    "parcours.accounts.middleware.SecondFactorRequiredMiddleware",
+    # Who changes a tracked record (field-level change history).
+    "parcours.privacy.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"
@@ -135,6 +159,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses any attempt while the account or address is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through the state's agent identity federation; inert unless OIDC_* is configured.
+    "parcours.accounts.oidc.ParcoursOIDCBackend",
+]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -145,6 +176,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Parcours' own assets (htmx, CSS, JS) live in the package, not in an app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -186,11 +219,115 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Content-Security-Policy (django-csp 4): everything is served by the application itself, no
+# inline script or style. DSFR icons are data: SVG images; the nonce is offered to the DSFR
+# module script that django-dsfr's base template tags with request.csp_nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Throttling of failed sign-ins (django-axes): per account and, separately, per address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# ["username", "ip_address"], or only the address when no account was named (OIDC callback).
+AXES_LOCKOUT_PARAMETERS = "parcours.accounts.throttling.lockout_parameters"
+AXES_RESET_ON_SUCCESS = True
+# Lockouts are recorded in the database (axes.AccessAttempt); no banner on every command.
+AXES_VERBOSE = False
+# The login form's field is "username" although users sign in with their e-mail address.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "parcours.accounts.throttling.username_from_request"
+AXES_LOCKOUT_CALLABLE = "parcours.accounts.throttling.lockout_response"
+# The client address counts only when it cannot be forged: REMOTE_ADDR, or, behind
+# PARCOURS_TRUSTED_PROXIES reverse proxies, the address the outermost proxy appended.
+_trusted_proxies = env_int("PARCOURS_TRUSTED_PROXIES", 0)
+if _trusted_proxies:
+    AXES_IPWARE_PROXY_COUNT = _trusted_proxies
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Two-factor authentication (TOTP, django-otp). Required for OFII and DREETS roles; for
+# partners, each DT decides (accounts.TwoFactorPolicy). Only the test settings turn it off.
+OTP_TOTP_ISSUER = "Parcours"
+PARCOURS_TOTP_ENFORCED = True
+# `make demo` runs with DEBUG: its demo accounts may skip TOTP; `check --deploy` refuses it.
+PARCOURS_DEMO_SKIP_2FA = env_bool("PARCOURS_DEMO_SKIP_2FA", DEBUG)
+
+# Sign-in through the state's agent identity federation (ProConnect), a standard OpenID
+# Connect provider. Enabled only when every OIDC_* variable below is set.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "ProConnect")
+OIDC_ENABLED = all(
+    [
+        OIDC_RP_CLIENT_ID,
+        OIDC_RP_CLIENT_SECRET,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    ]
+)
+OIDC_USE_PKCE = True
+# Accounts are created by an administrator; the federation only proves who signs in.
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+
+# Privacy: access-log rows are purged after this many months (CNIL: 6 to 12 months).
+PARCOURS_ACCESS_LOG_RETENTION_MONTHS = env_int("PARCOURS_ACCESS_LOG_RETENTION_MONTHS", 12)
+# Upper bound of an uploaded file (imports, attachments), in megabytes.
+PARCOURS_UPLOAD_MAX_MB = env_int("PARCOURS_UPLOAD_MAX_MB", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes reports every sign-in at INFO; lockouts come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# REST API (/api/v1/): bearer tokens bound to a membership, or the browser session; the
+# permission matrix decides, as for pages. OpenAPI document by drf-spectacular, Swagger UI
+# served from the application (sidecar), never from a CDN.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "parcours.api.authentication.MembershipTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["parcours.api.permissions.MatrixPermission"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parcours API",
+    "DESCRIPTION": "API des directions territoriales de l'OFII et de leurs partenaires.",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # Background tasks: Huey, with SQLite storage on a single machine (demo, small DT) and Redis

@@ -7,7 +7,12 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("parcours.www.urls")),
+    path("", include("parcours.www.referrals.urls")),
+    path("", include("parcours.www.privacy.urls")),
+    path("pfa/", include("parcours.www.reception.urls")),
+    path("chiffres/", include("parcours.www.indicators.urls")),
     # The language switch is on the login page too, so visitors may use it.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("parcours.api.urls")),
 ]

@@ -8,6 +8,15 @@ from tests.urlwalk import walk
 # The only views a visitor may reach without signing in (the language switch is on the
 # login page). Logging out needs a session, so it is not public.
 PUBLIC_VIEWS = {"login", "health", "set_language"}
+# Sign-in through the identity federation (answers 404 unless OIDC_* is configured).
+PUBLIC_VIEWS |= {"accounts:oidc_start", "accounts:oidc_callback"}
+# The API's published description. The other API views skip the login redirect too, but
+# authenticate by themselves and answer 401/403 (tested below).
+PUBLIC_VIEWS |= {"api:schema", "api:docs"}
+
+
+def _is_api_data(route) -> bool:
+    return bool(route.name) and route.name.startswith("api:") and route.name not in PUBLIC_VIEWS
 
 
 def _is_public(route) -> bool:
@@ -15,8 +24,16 @@ def _is_public(route) -> bool:
 
 
 def test_the_public_views_are_exactly_the_allowed_ones():
-    public = {route.name for route in walk() if _is_public(route)}
+    public = {route.name for route in walk() if _is_public(route) and not _is_api_data(route)}
     assert public == PUBLIC_VIEWS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in walk() if _is_api_data(r)], ids=lambda r: r.url)
+def test_anonymous_api_calls_are_refused(client, route):
+    response = client.get(route.url)
+    assert response.status_code in (401, 403)
+    assert "last_name" not in response.content.decode()
 
 
 @pytest.mark.django_db

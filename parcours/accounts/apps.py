@@ -8,3 +8,16 @@ class AccountsConfig(AppConfig):
     name = "parcours.accounts"
     label = "accounts"
     verbose_name = _("Comptes")
+
+    def ready(self):
+        from parcours.accounts import checks  # noqa: F401  (registers the deploy checks)
+        from parcours.organisations.permissions import Action
+        from parcours.www.navigation import MenuEntry, add_entry
+
+        add_entry(
+            MenuEntry(
+                label=_("Sécurité des partenaires"),
+                url_name="accounts:two_factor_policy",
+                action=Action.MANAGE_PARTNERS,
+            )
+        )

@@ -41,3 +41,37 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+
+class TwoFactorPolicy(models.Model):
+    """A DT's choice: must the staff of its partners give a TOTP code when they sign in?
+
+    Issue 6: two-factor authentication is required for OFII and DREETS roles and optional for
+    partners, each DT deciding for the partners that work in its départements.
+    """
+
+    directorate = models.OneToOneField(
+        "territories.Directorate",
+        verbose_name=_("direction territoriale"),
+        on_delete=models.CASCADE,
+        related_name="two_factor_policy",
+    )
+    partners_required = models.BooleanField(
+        _("double authentification exigée des partenaires"), default=False
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User,
+        verbose_name=_("modifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("règle de double authentification")
+        verbose_name_plural = _("règles de double authentification")
+
+    def __str__(self):
+        return str(self.directorate)

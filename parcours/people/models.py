@@ -104,11 +104,24 @@ class PersonQuerySet(models.QuerySet):
         see the persons referred to their organisation (added by the referrals module);
         aggregate-only roles (DREETS, national admin) see no person.
         """
+        # Imported here: this is the one place that knows of referrals, a later app.
+        from django.apps import apps
+        from django.db.models import Exists, OuterRef
+
+        from parcours.organisations.roles import PARTNER_ROLES
+
         if membership is None:
             return self.none()
         organisation = membership.organisation
         if membership.role in OFII_DT_ROLES and organisation.directorate_id:
             return self.filter(directorate_id=organisation.directorate_id)
+        if membership.role in PARTNER_ROLES:
+            # A draft is not yet shared with the partner, so it opens nothing.
+            Referral = apps.get_model("referrals", "Referral")
+            referred = Referral.objects.filter(
+                person_id=OuterRef("pk"), scheme__organisation_id=organisation.pk
+            ).exclude(status="draft")
+            return self.filter(Exists(referred))
         return self.none()
 
     def search(self, text: str):
@@ -127,6 +140,15 @@ class PersonQuerySet(models.QuerySet):
         if len(digits) >= 4:
             condition |= Q(agdref_number__startswith=digits)
         return self.filter(condition)
+
+    def not_anonymised(self):
+        """Files that still hold a person's identity (see parcours.privacy.retention)."""
+        return self.filter(anonymised_at__isnull=True)
+
+
+class AnonymisationReason(models.TextChoices):
+    RETENTION = "retention", _("Durée de conservation écoulée")
+    ERASURE = "erasure", _("Effacement à la demande de la personne")
 
 
 class Person(models.Model):
@@ -246,6 +268,20 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+
+    # Retention (parcours.privacy.retention): once anonymised, only the aggregate-safe fields
+    # remain (sex, birth year and month, département, directorate, dates by month).
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, db_index=True)
+    anonymisation_reason = models.CharField(
+        _("motif de l'anonymisation"),
+        max_length=20,
+        choices=AnonymisationReason.choices,
+        blank=True,
+    )
+    # When the DT was last told that this file is about to be anonymised.
+    retention_notice_at = models.DateTimeField(
+        _("préavis d'anonymisation envoyé le"), null=True, blank=True
     )
 
     objects = PersonQuerySet.as_manager()

@@ -1,14 +1,17 @@
 """URLs of the web interface (French paths: they show in the agents' address bar)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from parcours.accounts.two_factor import second_factor_exempt
 from parcours.www import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    # Second factor (TOTP), sign-in through the identity federation, DT security settings.
+    path("compte/", include("parcours.www.accounts.urls")),
     path("organisation/", views.switch_membership, name="switch_membership"),
     path("personnes/", views.person_list, name="person_list"),
     path("personnes/nouvelle/", views.person_edit, name="person_create"),

@@ -1,5 +1,6 @@
 """Views of the foundation: sign-in, home per role, organisation switch, person files, health."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -11,20 +12,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours.accounts.two_factor import second_factor_exempt
 from parcours.organisations.middleware import SESSION_KEY
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
 from parcours.people.models import Person
 from parcours.people.timeline import timeline_for
+from parcours.privacy.access_log import Operation, log_access
 from parcours.territories.models import Directorate
 from parcours.www.decorators import action_required
 from parcours.www.forms import LoginForm, PersonForm, PersonSearchForm
+from parcours.www.privacy.purposes import purpose_for_person_read
+from parcours.www.privacy.views import person_file_context
+
+# The last person search, kept in the session so that a name never goes into a URL.
+SEARCH_SESSION_KEY = "parcours_person_search"
 
 
 class LoginView(auth_views.LoginView):
     template_name = "www/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_provider_name"] = settings.OIDC_PROVIDER_NAME
+        return context
 
 
 @never_cache
@@ -66,6 +80,7 @@ def home(request):
     return render(request, template, context)
 
 
+@second_factor_exempt
 @require_POST
 def switch_membership(request):
     """Change the organisation the user acts for; only one of their own active memberships."""
@@ -89,15 +104,29 @@ def switch_membership(request):
 
 @action_required(Action.VIEW_PERSON)
 def person_list(request):
-    form = PersonSearchForm(request.GET or None)
-    persons = Person.objects.visible_to(request.membership).select_related(
-        "nationality", "department"
+    if request.method == "POST":
+        # Post/redirect/get: the searched name stays out of the address bar, the browser
+        # history and the server's request logs.
+        posted = PersonSearchForm(request.POST)
+        request.session[SEARCH_SESSION_KEY] = posted.cleaned_data["q"] if posted.is_valid() else ""
+        return redirect("person_list")
+    if "q" in request.GET:
+        request.session[SEARCH_SESSION_KEY] = request.GET["q"][:100]
+    form = PersonSearchForm({"q": request.session.get(SEARCH_SESSION_KEY, "")})
+    persons = (
+        Person.objects.visible_to(request.membership)
+        .not_anonymised()
+        .select_related("nationality", "department")
     )
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
         persons = persons.search(query)
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
+    if page.object_list:
+        # Issue 6: every search or list that shows people is logged, with the persons shown.
+        operation = Operation.PERSON_SEARCH if query else Operation.PERSON_LIST
+        log_access(request, page.object_list, operation)
     return render(
         request,
         "www/person_list.html",
@@ -122,6 +151,12 @@ def _visible_person(request, pk):
 @action_required(Action.VIEW_PERSON)
 def person_detail(request, pk):
     person = _visible_person(request, pk)
+    purpose = purpose_for_person_read(request, person)
+    if purpose is None:
+        # Roles that see every file of the DT say why they open this one (issue 6).
+        return redirect("privacy:person_purpose", pk=person.pk)
+    # Issue 6: each read of a person file writes exactly one access-log row.
+    log_access(request, [person], Operation.PERSON_READ, purpose=purpose)
     return render(
         request,
         "www/person_detail.html",
@@ -130,6 +165,7 @@ def person_detail(request, pk):
             "languages": person.languages.all(),
             "timeline": timeline_for(person),
             "can_edit": can(request.membership, Action.EDIT_PERSON),
+            **person_file_context(request, person),
         },
     )
 
@@ -139,6 +175,9 @@ def person_edit(request, pk=None):
     person = _visible_person(request, pk) if pk is not None else None
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
+    if person is not None and person.anonymised_at is not None:
+        messages.error(request, _("Ce dossier est anonymisé : il ne peut plus être modifié."))
+        return redirect("person_detail", pk=person.pk)
     form = PersonForm(request.POST or None, instance=person, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         is_new = person is None

@@ -1,0 +1,10 @@
+"""The versioned REST API (/api/v1/) for partners' systems, with its OpenAPI document."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "parcours.api"
+    label = "api"
+    verbose_name = _("API")

@@ -1,0 +1,22 @@
+"""Issue an API token for one membership and print the key once."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.api.models import ApiToken
+from parcours.organisations.models import Membership
+
+
+class Command(BaseCommand):
+    help = "Crée un jeton d'API pour un rattachement (la clé n'est affichée qu'une fois)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("membership_id", type=int)
+        parser.add_argument("--name", required=True, help="Le système qui utilisera le jeton.")
+
+    def handle(self, *args, membership_id, name, **options):
+        membership = Membership.objects.active().filter(pk=membership_id).first()
+        if membership is None:
+            raise CommandError(f"Aucun rattachement actif n°{membership_id}.")
+        token, key = ApiToken.issue(membership, name)
+        self.stdout.write(f"Jeton « {token.name} » pour {membership} :")
+        self.stdout.write(key)

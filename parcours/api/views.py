@@ -1,0 +1,78 @@
+"""API v1 views: thin, scoped by the membership in use, declared in the permission matrix."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+
+from parcours.api.serializers import DirectorateSerializer, PersonSerializer
+from parcours.organisations.permissions import Action
+from parcours.people.models import Person
+from parcours.privacy.access_log import Operation, record_access
+from parcours.territories.models import Directorate
+
+# The API authenticates by itself (token or session) and answers 401/403, never a redirect
+# to the login page: LoginRequiredMiddleware is lifted here, MatrixPermission applies.
+api_view = method_decorator(login_not_required, name="dispatch")
+
+
+class AccessLoggedMixin:
+    """Every person the API returns is written to the access log, like a page read."""
+
+    def log_persons(self, persons):
+        request = self.request
+        if persons:
+            record_access(
+                user=request.user,
+                membership=request._request.membership,
+                persons=persons,
+                operation=Operation.API_READ,
+                path_name=request._request.resolver_match.view_name,
+            )
+
+
+@api_view
+class DirectorateList(generics.ListAPIView):
+    """OFII territorial directorates and their perimeters (reference data)."""
+
+    required_action = Action.VIEW_PERSON
+    serializer_class = DirectorateSerializer
+    queryset = Directorate.objects.prefetch_related("departments").order_by("code")
+
+
+@api_view
+@extend_schema(parameters=[OpenApiParameter("q", str, description="Nom, prénom ou AGDREF")])
+class PersonList(AccessLoggedMixin, generics.ListAPIView):
+    """Persons of the perimeter of the token's membership (need-to-know), searchable."""
+
+    required_action = Action.VIEW_PERSON
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        persons = Person.objects.visible_to(self.request._request.membership).select_related(
+            "nationality", "department", "directorate"
+        )
+        return persons.search(self.request.query_params.get("q", ""))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.log_persons(page)
+        return page
+
+
+@api_view
+class PersonDetail(AccessLoggedMixin, generics.RetrieveAPIView):
+    """One person of the perimeter; 404 outside it."""
+
+    required_action = Action.VIEW_PERSON
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        return Person.objects.visible_to(self.request._request.membership).select_related(
+            "nationality", "department", "directorate"
+        )
+
+    def get_object(self):
+        person = super().get_object()
+        self.log_persons([person])
+        return person

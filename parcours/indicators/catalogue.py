@@ -1,0 +1,198 @@
+"""The built-in reports: the experiment's monthly figures (seed 001) and PFA attendance.
+
+Each indicator's help text is the definition printed with the report (on screen, in the PDF
+and the spreadsheets), so that a reader at the DREETS knows what a number means.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.indicators.definitions import (
+    Counted,
+    Indicator,
+    ReportDefinition,
+    Section,
+    register_report,
+)
+
+MONTHLY_REPORT = "monthly"
+
+
+def _model(label: str):
+    return lambda: apps.get_model(label).objects.all()
+
+
+# The CIP interview is recorded per convocation, on the session's day and at its DT: it is read
+# through the convocation, so these indicators and the attendance share one scan of the
+# convocations (queries.families); age at the session's day, stored on the convocation.
+_CHECK = {
+    "source": _model("reception.Convocation"),
+    "date_field": "session__date",
+    "directorate_field": "session__directorate",
+    "person_field": "person",
+    "age_field": "age_at_event",
+}
+
+EXPERIMENT_INDICATORS = (
+    Indicator(
+        code="accompanied",
+        label=_("Personnes accompagnées"),
+        help_text=_(
+            "Personnes reçues en entretien individuel par le conseiller en insertion "
+            "professionnelle (CIP) lors d'une plateforme d'accueil du mois, qu'elles soient "
+            "concernées par l'expérimentation ou non (personnes en emploi, en formation, "
+            "étudiants compris). Une personne reçue deux fois dans le mois compte une fois."
+        ),
+        filters=Q(employment_check__isnull=False),
+        **_CHECK,
+    ),
+    Indicator(
+        code="already_ft",
+        label=_("Déjà inscrites à France Travail"),
+        help_text=_(
+            "Parmi les personnes accompagnées concernées par l'expérimentation, celles déjà "
+            "inscrites à France Travail à l'entretien, hors allocataires du RSA et personnes "
+            "suivies par AGIR (comptées à la ligne suivante), pour que chaque personne ne "
+            "compte que dans une seule de ces catégories."
+        ),
+        filters=Q(
+            employment_check__in_scope=True,
+            employment_check__already_ft=True,
+            employment_check__rsa_recipient=False,
+            employment_check__agir_followed=False,
+        ),
+        **_CHECK,
+    ),
+    Indicator(
+        code="rsa_or_agir",
+        label=_("Allocataires du RSA ou orientées vers AGIR"),
+        help_text=_(
+            "Parmi les personnes accompagnées concernées par l'expérimentation, celles qui "
+            "perçoivent le RSA (inscrites automatiquement à France Travail) ou qui sont ou "
+            "seront suivies par un opérateur AGIR ; une personne dans les deux cas compte une fois."
+        ),
+        filters=Q(employment_check__in_scope=True)
+        & (Q(employment_check__rsa_recipient=True) | Q(employment_check__agir_followed=True)),
+        **_CHECK,
+    ),
+    Indicator(
+        code="registered_by_cip",
+        label=_("Inscrites à France Travail par le CIP"),
+        help_text=_(
+            "Personnes que le CIP a inscrites à France Travail pendant l'entretien du mois "
+            "(ni inscrites auparavant, ni allocataires du RSA, ni suivies par AGIR)."
+        ),
+        filters=Q(employment_check__registered_today=True),
+        **_CHECK,
+    ),
+    Indicator(
+        code="first_appointment_accompanied",
+        label=_("Accompagnements au premier rendez-vous France Travail réalisés"),
+        help_text=_(
+            "Accompagnements au premier rendez-vous avec le conseiller référent France Travail "
+            "effectivement réalisés, comptés le mois où l'accompagnement a eu lieu (et non le "
+            "mois de l'entretien). L'âge est celui à la date de l'accompagnement."
+        ),
+        source=_model("reception.EmploymentCheck"),
+        date_field="accompaniment_date",
+        directorate_field="convocation__session__directorate",
+        person_field="convocation__person",
+        age_fallback_field="age_at_event",
+        filters=Q(accompaniment="done", accompaniment_date__isnull=False),
+    ),
+)
+
+# Convocations are counted (not persons): a person convoked again after an absence counts in
+# each session. Rescheduled convocations are left out: the person holds a seat in the other
+# session, where they count.
+_CONVOCATION = {
+    "source": _model("reception.Convocation"),
+    "date_field": "session__date",
+    "directorate_field": "session__directorate",
+    "person_field": "person",
+    "age_field": "age_at_event",
+    "counted": Counted.EVENTS,
+}
+
+ATTENDANCE_INDICATORS = (
+    Indicator(
+        code="convoked",
+        label=_("Convocations"),
+        help_text=_(
+            "Convocations à une plateforme d'accueil (PFA) tenue dans le mois, hors convocations "
+            "reportées à une autre session (comptées dans celle-ci). C'est la somme des quatre "
+            "lignes suivantes."
+        ),
+        filters=~Q(status="rescheduled"),
+        **_CONVOCATION,
+    ),
+    Indicator(
+        code="present",
+        label=_("Présents"),
+        help_text=_("Convocations du mois où la personne était présente."),
+        filters=Q(status="present"),
+        **_CONVOCATION,
+    ),
+    Indicator(
+        code="absent",
+        label=_("Absents"),
+        help_text=_("Convocations du mois où la personne était absente sans excuse."),
+        filters=Q(status="absent"),
+        **_CONVOCATION,
+    ),
+    Indicator(
+        code="excused",
+        label=_("Excusés"),
+        help_text=_("Convocations du mois où la personne a prévenu de son absence."),
+        filters=Q(status="excused"),
+        **_CONVOCATION,
+    ),
+    Indicator(
+        code="attendance_unrecorded",
+        label=_("Présence non renseignée"),
+        help_text=_(
+            "Convocations du mois dont la présence n'a pas encore été pointée : à compléter "
+            "avant de valider le mois."
+        ),
+        filters=Q(status="pending"),
+        **_CONVOCATION,
+    ),
+)
+
+
+def register_builtin_reports() -> None:
+    """Register the reports whose records exist in this installation (called from ready())."""
+    if not apps.is_installed("parcours.reception"):
+        return
+    register_report(
+        ReportDefinition(
+            code=MONTHLY_REPORT,
+            title=_("Rapport mensuel"),
+            description=_(
+                "Les chiffres mensuels de l'expérimentation d'inscription à France Travail par "
+                "le CIP (transmis à la DT et à la DREETS), et la présence aux plateformes "
+                "d'accueil. Chaque chiffre est donné par sexe et par tranche d'âge à la date de "
+                "l'événement, avec les totaux."
+            ),
+            indicators=EXPERIMENT_INDICATORS + ATTENDANCE_INDICATORS,
+            sections=(
+                Section(
+                    _("Expérimentation CIP – inscription à France Travail"),
+                    tuple(indicator.code for indicator in EXPERIMENT_INDICATORS),
+                    _(
+                        "Expérimentation de la DREETS Grand Est (convention du 8 décembre 2025 "
+                        "au 30 novembre 2026 pour la DT de Metz) : le CIP reçoit en entretien "
+                        "les signataires du CIR présents à la plateforme d'accueil, vérifie leur "
+                        "inscription à France Travail et les inscrit si besoin."
+                    ),
+                ),
+                Section(
+                    _("Présence aux plateformes d'accueil (PFA)"),
+                    tuple(indicator.code for indicator in ATTENDANCE_INDICATORS),
+                ),
+            ),
+        )
+    )

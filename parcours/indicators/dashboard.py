@@ -1,0 +1,222 @@
+"""What the figures page shows for a perimeter and a period: one function, few queries.
+
+Views call `build_dashboard`; it runs the report's one query, one for the approvals and one
+per pathway figure: a constant number of queries whatever the number of directorates,
+months or cells (asserted in tests).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.indicators import conf, pathway
+from parcours.indicators.catalogue import MONTHLY_REPORT
+from parcours.indicators.definitions import get_report
+from parcours.indicators.documents import ReportDocument, build_document
+from parcours.indicators.perimeters import Perimeter
+from parcours.indicators.periods import Month, Period
+from parcours.indicators.reports import DirectorateRef, compute_report
+from parcours.indicators.tables import TOTAL
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int | None
+    width: float = 0.0  # percent of the longest bar
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+    @property
+    def step(self) -> int:
+        """The width rounded to 5 %: bars are sized by CSS classes (no inline style, CSP)."""
+        if not self.value:
+            return 0
+        return max(5, int(round(self.width / 5) * 5))
+
+
+def bars(pairs: list[tuple[str, int | None]]) -> list[Bar]:
+    """Bars of a chart scaled on the largest value; hidden values get no bar."""
+    largest = max((v for _label, v in pairs if v), default=0)
+    return [
+        Bar(label, value, round(100 * value / largest, 1) if largest and value else 0.0)
+        for label, value in pairs
+    ]
+
+
+@dataclass
+class IndicatorPanel:
+    """One indicator on the page: its chart, beside the table(s) that hold the same figures."""
+
+    indicator: object
+    blocks: list
+    overview: object
+    chart_title: str
+    chart: list[Bar]
+
+
+@dataclass
+class Dashboard:
+    perimeter: Perimeter
+    period: Period
+    document: ReportDocument
+    panels: list[tuple[object, list[IndicatorPanel]]]
+    threshold: int
+    single_month: bool
+    pathway: dict = field(default_factory=dict)
+
+    @property
+    def exact(self) -> bool:
+        return self.perimeter.exact
+
+
+def default_period(today: datetime.date | None = None) -> Period:
+    """The last complete month: the one a DT checks, approves and sends."""
+    today = today or timezone.localdate()
+    return Period.single(Month.of(today).previous)
+
+
+def _chart(document, indicator, overview, single_month):
+    if document.exact and single_month:
+        # One month of one DT: the distribution by age band, totals of both sexes.
+        block = next(b for s in document.sections for b in s.blocks if b.indicator == indicator)
+        pairs = [
+            (str(label), block.published.value(TOTAL, code))
+            for code, label in document.bands.columns
+        ]
+        return _("Répartition par tranche d'âge"), bars(pairs)
+    if document.exact:
+        pairs = [(m.label, overview.totals.values[i]) for i, m in enumerate(overview.months)]
+        return _("Évolution mois par mois"), bars(pairs)
+    pairs = []
+    for line in overview.lines:
+        for i, month in enumerate(overview.months):
+            label = line.label if single_month else f"{line.label} – {month.label}"
+            pairs.append((label, line.values[i]))
+    return _("Total de chaque tableau, par DT et par mois"), bars(pairs)
+
+
+def build_dashboard(
+    perimeter: Perimeter, period: Period, *, today: datetime.date | None = None
+) -> Dashboard:
+    """The monthly report and the pathway figures of the perimeter for the period."""
+    today = today or timezone.localdate()
+    threshold = conf.small_cell_threshold()
+    definition = get_report(MONTHLY_REPORT)
+    refs = [DirectorateRef.of(d) for d in perimeter.directorates]
+    computed = compute_report(definition, refs, period)
+    document = build_document(
+        computed, exact=perimeter.exact, perimeter_label=perimeter.label, threshold=threshold
+    )
+    single_month = len(period.months) == 1
+    overviews = {o.indicator.code: o for o in document.overviews}
+    panels = []
+    for section in document.sections:
+        section_panels = []
+        for indicator in section.indicators:
+            overview = overviews[indicator.code]
+            title, chart = _chart(document, indicator, overview, single_month)
+            section_panels.append(
+                IndicatorPanel(
+                    indicator,
+                    [b for b in section.blocks if b.indicator == indicator],
+                    overview,
+                    title,
+                    chart,
+                )
+            )
+        panels.append((section.section, section_panels))
+    ids = [ref.id for ref in refs]
+    figures = {
+        "cir_to_ft": pathway.cir_to_ft_delays(ids, period),
+        "referral_answer": pathway.referral_answer_delays(ids, period),
+        "contact_losses": pathway.contact_losses(ids, today),
+        "funnel": pathway.referral_funnel(ids, period),
+        "seats": pathway.seats(ids),
+    }
+    return Dashboard(
+        perimeter,
+        period,
+        document,
+        panels,
+        threshold,
+        single_month,
+        _pathway_view(figures, refs, period, perimeter.exact, threshold),
+    )
+
+
+def _pathway_view(figures, refs, period, exact, threshold) -> dict:
+    """Pathway figures as shown: summed exactly for the DT; per DT and month, protected,
+    outside it (the same units as the monthly tables, for the same reason)."""
+    months = period.months
+    delays = []
+    for key, label in (
+        ("cir_to_ft", _("De la signature du CIR à l'inscription à France Travail")),
+        ("referral_answer", _("De l'envoi d'une orientation à la réponse du partenaire")),
+    ):
+        data = figures[key]
+        lines = []
+        for ref in refs:
+            if exact:
+                merged = pathway.Delay()
+                for month in months:
+                    merged = merged.merge(data.get((ref.id, month), pathway.Delay()))
+                lines.append({"label": ref.name, **merged.shown(None)})
+            else:
+                for month in months:
+                    delay = data.get((ref.id, month), pathway.Delay())
+                    lines.append({"label": f"{ref.name} – {month.label}", **delay.shown(threshold)})
+        delays.append({"title": label, "lines": lines})
+    losses = []
+    for ref in refs:
+        loss = figures["contact_losses"].get(ref.id, pathway.ContactLoss(0, 0))
+        if exact:
+            losses.append(
+                {"label": ref.name, "followed": loss.followed, "lost": loss.lost, "rate": loss.rate}
+            )
+        else:
+            hide = lambda n: None if 1 <= n <= threshold else n  # noqa: E731
+            followed, lost = hide(loss.followed), hide(loss.lost)
+            losses.append(
+                {
+                    "label": ref.name,
+                    "followed": followed,
+                    "lost": lost,
+                    "rate": loss.rate if followed is not None and lost is not None else None,
+                }
+            )
+    funnel_rows = figures["funnel"]
+    seats = figures["seats"]
+    view = {
+        "delays": delays,
+        "losses": losses,
+        "loss_days": pathway.DEFAULT_CONTACT_LOSS_DAYS,
+        "stage_columns": pathway.FUNNEL_STAGES,
+        "status_columns": pathway.STATUS_COLUMNS,
+    }
+    if exact:
+        view["funnel"] = [
+            {**row, "values": [row["stages"][code] for code, _label in pathway.FUNNEL_STAGES]}
+            for row in pathway.funnel_by_scheme(funnel_rows)
+        ]
+        view["seats"] = seats
+    else:
+        view["funnel_tables"] = [
+            {
+                "caption": _("Orientations envoyées – %(dt)s, %(month)s, selon leur état actuel")
+                % {"dt": ref.name, "month": month.label},
+                "published": table,
+            }
+            for ref in refs
+            for month in months
+            if (table := pathway.protected_funnel(funnel_rows, ref.id, month, threshold))
+        ]
+        view["seats_table"] = pathway.protected_seats(seats, threshold)
+        view["seats_capacity"] = {str(s.scheme_id): s.capacity for s in seats}
+    return view

@@ -1,0 +1,449 @@
+"""A deterministic, realistic dataset of N persons with their whole pathway, for benchmarks.
+
+Issue 5, item 8. Every person is convoked to a PFA session of their DT, with the attendance
+seen in practice; those present sign their CIR and meet the CIP (as if the Metz experiment
+ran in every DT, the heaviest case for the figures); some register at France Travail and are
+accompanied to their first appointment; many are referred to partner schemes, in every state
+of the referral workflow. Rows are written with bulk inserts, in chunks, through the same
+models (no raw SQL), so the constraints of each app hold.
+
+The same seed and N give the same rows. About 125,000 persons a year (the national CIR
+volume, DOMAIN.md) from January 2019: a million persons fill eight years. Everything is owned
+by a dedicated user, so a second run sees what exists and adds only what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.indicators.bands import age_on
+
+BENCH_EMAIL = "jeu-de-donnees@parcours.invalid"
+PERSONS_PER_YEAR = 125_000
+START = datetime.date(2019, 1, 7)  # a Monday
+SEED = 20260127
+CHUNK = 20_000
+
+# Attendance seen at PFAs (rdv-insertion's honest states; shares are assumptions).
+ATTENDANCE = [("present", 80), ("absent", 9), ("excused", 5), ("rescheduled", 3), ("pending", 3)]
+# Situations seen by the CIP (seed 001, 27 January 2026: 8 CDI, 4 CDD, 1 training of 21).
+SITUATIONS = [
+    ("cdi", 25),
+    ("cdd", 12),
+    ("interim", 5),
+    ("vocational_training", 4),
+    ("student", 4),
+    ("job_seeker", 35),
+    ("inactive", 15),
+]
+OUT_OF_SCOPE = {"cdi", "cdd", "interim", "vocational_training", "student"}
+REFERRAL_STATES = [
+    ("sent", 8),
+    ("waitlisted", 4),
+    ("accepted", 8),
+    ("refused", 12),
+    ("expired", 5),
+    ("entered", 20),
+    ("completed", 20),
+    ("dropped_out", 8),
+    ("withdrawn", 5),
+    ("transferred", 0),
+    ("draft", 10),
+]
+
+
+@dataclass
+class DatasetSummary:
+    persons: int = 0
+    sessions: int = 0
+    convocations: int = 0
+    contracts: int = 0
+    checks: int = 0
+    referrals: int = 0
+    transitions: int = 0
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _bench_user():
+    from parcours.accounts.models import User
+
+    user, created = User.objects.get_or_create(
+        email=BENCH_EMAIL,
+        defaults={
+            "username": BENCH_EMAIL,
+            "first_name": "Jeu de données",
+            "last_name": "(mesures de performance)",
+            "is_active": False,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def existing_persons() -> int:
+    from parcours.people.models import Person
+
+    return Person.objects.filter(created_by__email=BENCH_EMAIL).count()
+
+
+def _schemes(user):
+    """Three schemes per DT (France Travail, Mission locale, AGIR/training), unlimited seats."""
+    from parcours.organisations.models import Organisation
+    from parcours.organisations.roles import OrganisationKind
+    from parcours.referrals.models import Scheme
+    from parcours.territories.models import Directorate
+
+    schemes = {}
+    for directorate in Directorate.objects.prefetch_related("departments").order_by("code"):
+        organisation, _created = Organisation.objects.get_or_create(
+            name=f"Partenaire de mesure – {directorate.name}", kind=OrganisationKind.OTHER
+        )
+        organisation.departments.set(directorate.departments.all())
+        mine = []
+        for kind, name in [
+            ("ft_registration", "Inscription France Travail"),
+            ("youth_support", "Accompagnement jeunes"),
+            ("employment_support", "Accompagnement vers l'emploi"),
+        ]:
+            scheme, _created = Scheme.objects.get_or_create(
+                organisation=organisation,
+                name=f"{name} (mesure)",
+                defaults={"kind": kind, "description": "Dispositif du jeu de données de mesure."},
+            )
+            scheme.departments.set(directorate.departments.all())
+            mine.append(scheme)
+        schemes[directorate.pk] = (organisation, mine)
+    return schemes
+
+
+def _session_days(first: datetime.date, count: int):
+    """Working days from `first` on (weekends skipped), `count` of them."""
+    day, days = first, []
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def generate(persons: int, *, seed: int = SEED, progress: Callable[[str], None] | None = None):
+    """Add persons (and their pathway) until the dataset holds `persons` of them."""
+    from parcours.territories.models import Department, Directorate
+
+    summary = DatasetSummary()
+    user = _bench_user()
+    already = existing_persons()
+    if already >= persons:
+        return summary
+    rng = random.Random(seed + already)  # deterministic for a given starting point
+    directorates = list(Directorate.objects.order_by("code"))
+    departments = {
+        d.pk: list(Department.objects.filter(directorate=d).order_by("code")) for d in directorates
+    }
+    schemes = _schemes(user)
+    # Persons are spread over working days in order: person i arrives on day i / per_day.
+    per_day = PERSONS_PER_YEAR / 250
+    all_days = _session_days(START, int(persons / per_day) + 2)
+    index = already
+    while index < persons:
+        size = min(CHUNK, persons - index)
+        with transaction.atomic():
+            _chunk(
+                rng,
+                index,
+                size,
+                per_day,
+                all_days,
+                directorates,
+                departments,
+                schemes,
+                user,
+                summary,
+            )
+        index += size
+        if progress:
+            progress(f"{index:,} / {persons:,} personnes")
+    summary.persons = persons - already
+    return summary
+
+
+def _chunk(
+    rng, first_index, size, per_day, all_days, directorates, departments, schemes, user, summary
+):
+    from parcours.people.models import Person
+    from parcours.reception.models import Contract, Convocation, EmploymentCheck, ReceptionSession
+
+    # 1. Persons, each with a DT, a day of arrival and a session slot.
+    people, plans = [], []
+    for offset in range(size):
+        index = first_index + offset
+        day = all_days[int(index / per_day)]
+        directorate = directorates[index % len(directorates)]
+        department = rng.choice(departments[directorate.pk])
+        sex = rng.choices(["F", "H", "X"], weights=[47, 51, 2])[0]
+        birth = None
+        if rng.random() > 0.03:
+            birth = day - datetime.timedelta(days=rng.randint(17 * 365, 70 * 365))
+        situation = _pick(rng, SITUATIONS)
+        people.append(
+            Person(
+                last_name=f"MESURE{index:07d}",
+                first_names="Camille",
+                sex=sex,
+                birth_date=birth,
+                residence_status=rng.choice(["refugee", "family_reunification", "worker", "other"]),
+                department=department,
+                directorate=directorate,
+                employment_status=situation,
+                created_by=user,
+            )
+        )
+        plans.append(
+            (day, directorate, situation, rng.choice(["morning", "afternoon"]), rng.randint(1, 3))
+        )
+    people = Person.objects.bulk_create(people, batch_size=5000)
+
+    # 2. Sessions: one per (DT, day, half-day, room), shared by the persons of that slot.
+    slots = {(directorate.pk, day, half, room) for day, directorate, _s, half, room in plans}
+    known = {
+        (s.directorate_id, s.date, s.half_day, s.place): s
+        for s in ReceptionSession.objects.filter(
+            date__gte=min(p[0] for p in plans), date__lte=max(p[0] for p in plans)
+        )
+    }
+    new_sessions = [
+        ReceptionSession(
+            directorate_id=dt,
+            date=day,
+            half_day=half,
+            place=f"Salle {room}",
+            address="Adresse de la DT",
+            start_time=datetime.time(8, 30) if half == "morning" else datetime.time(13, 30),
+            capacity=60,
+        )
+        for (dt, day, half, room) in sorted(slots)
+        if (dt, day, half, f"Salle {room}") not in known
+    ]
+    for session in ReceptionSession.objects.bulk_create(new_sessions, batch_size=5000):
+        known[(session.directorate_id, session.date, session.half_day, session.place)] = session
+    summary.sessions += len(new_sessions)
+
+    # 3. Convocations with attendance; a rescheduled one is followed by the next day's.
+    convocations, meta = [], []
+    for person, (day, directorate, situation, half, room) in zip(people, plans, strict=True):
+        session = known[(directorate.pk, day, half, f"Salle {room}")]
+        status = _pick(rng, ATTENDANCE)
+        age = age_on(person.birth_date, day)
+        if status == "rescheduled":
+            later = known.get(
+                (
+                    directorate.pk,
+                    day,
+                    "afternoon" if half == "morning" else "morning",
+                    f"Salle {room}",
+                )
+            )
+            if later is None or later.pk == session.pk:
+                status = "absent"
+            else:
+                convocations.append(
+                    Convocation(
+                        session=session,
+                        person=person,
+                        status=status,
+                        rescheduled_to=later,
+                        age_at_event=age,
+                    )
+                )
+                meta.append(None)
+                session, status = later, "present"
+        convocations.append(
+            Convocation(session=session, person=person, status=status, age_at_event=age)
+        )
+        meta.append((person, session, situation) if status == "present" else None)
+    convocations = Convocation.objects.bulk_create(convocations, batch_size=5000)
+    summary.convocations += len(convocations)
+
+    # 4. CIR, CIP interview, France Travail registration and accompaniment for those present.
+    contracts, checks, registered = [], [], []
+    for convocation, info in zip(convocations, meta, strict=True):
+        if info is None:
+            continue
+        person, session, situation = info
+        day = session.date
+        age = age_on(person.birth_date, day)
+        contracts.append(
+            Contract(
+                person=person,
+                convocation=convocation,
+                signed_on=day,
+                signed_by=user,
+                age_at_event=age,
+            )
+        )
+        in_scope = situation not in OUT_OF_SCOPE
+        rsa = rng.random() < 0.35
+        agir = person.residence_status == "refugee" and rng.random() < 0.5
+        already_ft = rng.random() < (0.15 if in_scope else 0.3)
+        register = in_scope and not (rsa or agir or already_ft)
+        accompaniment, accompanied_on, appointment = "unknown", None, None
+        if register:
+            appointment = day + datetime.timedelta(days=rng.randint(7, 40))
+            if rng.random() < 0.6:
+                accompaniment, accompanied_on = "done", appointment
+            elif rng.random() < 0.5:
+                accompaniment = "not_done"
+            registered.append((person.pk, day))
+        checks.append(
+            EmploymentCheck(
+                convocation=convocation,
+                counsellor=user,
+                situation=situation,
+                in_scope=in_scope,
+                already_ft=already_ft,
+                rsa_recipient=rsa,
+                agir_followed=agir,
+                registered_today=register,
+                ft_identifier=f"{person.pk % 10_000_000:07d}A" if register else "",
+                ft_registration_date=day if register else None,
+                first_appointment_date=appointment,
+                accompaniment=accompaniment,
+                accompaniment_date=accompanied_on,
+                age_at_event=age,
+            )
+        )
+    Contract.objects.bulk_create(contracts, batch_size=5000)
+    EmploymentCheck.objects.bulk_create(checks, batch_size=5000)
+    summary.contracts += len(contracts)
+    summary.checks += len(checks)
+    if registered:
+        # One UPDATE per distinct day of the chunk (a few dozen), not per person.
+        by_day: dict[datetime.date, list[int]] = {}
+        for person_id, day in registered:
+            by_day.setdefault(day, []).append(person_id)
+        for day, ids in by_day.items():
+            Person.objects.filter(pk__in=ids).update(ft_registered=True, ft_registration_date=day)
+
+    # 5. Referrals in every state, with their transition log.
+    _referrals(rng, [m for m in meta if m is not None], schemes, user, summary)
+
+
+_STEPS = {
+    # state: the transitions (name, from, to) that lead there from a draft.
+    "draft": [("create", "", "draft")],
+    "sent": [("create", "", "draft"), ("send", "draft", "sent")],
+    "waitlisted": [
+        ("create", "", "draft"),
+        ("send", "draft", "sent"),
+        ("waitlist", "sent", "waitlisted"),
+    ],
+    "accepted": [
+        ("create", "", "draft"),
+        ("send", "draft", "sent"),
+        ("accept", "sent", "accepted"),
+    ],
+    "refused": [("create", "", "draft"), ("send", "draft", "sent"), ("refuse", "sent", "refused")],
+    "expired": [("create", "", "draft"), ("send", "draft", "sent"), ("expire", "sent", "expired")],
+    "entered": [
+        ("create", "", "draft"),
+        ("send", "draft", "sent"),
+        ("accept", "sent", "accepted"),
+        ("enter", "accepted", "entered"),
+    ],
+    "completed": [
+        ("create", "", "draft"),
+        ("send", "draft", "sent"),
+        ("accept", "sent", "accepted"),
+        ("enter", "accepted", "entered"),
+        ("complete", "entered", "completed"),
+    ],
+    "dropped_out": [
+        ("create", "", "draft"),
+        ("send", "draft", "sent"),
+        ("accept", "sent", "accepted"),
+        ("enter", "accepted", "entered"),
+        ("drop_out", "entered", "dropped_out"),
+    ],
+    "withdrawn": [
+        ("create", "", "draft"),
+        ("send", "draft", "sent"),
+        ("withdraw", "sent", "withdrawn"),
+    ],
+}
+
+
+def _referrals(rng, present, schemes, user, summary):
+    from parcours.referrals.models import Referral, ReferralTransition
+
+    referrals, steps = [], []
+    tz = timezone.get_current_timezone()
+    for person, session, _situation in present:
+        if rng.random() > 0.45:
+            continue
+        organisation, options = schemes[person.directorate_id]
+        scheme = rng.choice(options)
+        state = _pick(rng, [s for s in REFERRAL_STATES if s[0] in _STEPS])
+        created = datetime.datetime.combine(session.date, datetime.time(11, 0), tzinfo=tz)
+        sent = created if state != "draft" else None
+        answer = created + datetime.timedelta(days=rng.randint(1, 25))
+        fields = {"sent_at": sent, "consent_given_at": sent}
+        if state in {"waitlisted", "accepted", "refused", "entered", "completed", "dropped_out"}:
+            fields["answered_at"] = answer
+        if state in {"accepted", "entered", "completed", "dropped_out"}:
+            fields["accepted_at"] = answer
+        if state in {"entered", "completed", "dropped_out"}:
+            fields["entered_on"] = answer.date() + datetime.timedelta(days=7)
+        if state in {"completed", "dropped_out"}:
+            fields["exited_on"] = fields["entered_on"] + datetime.timedelta(
+                days=rng.randint(30, 300)
+            )
+        if state == "refused":
+            fields["refusal_reason"] = rng.choice(["not_eligible", "no_place", "person_declined"])
+        if state == "dropped_out":
+            fields["drop_out_reason"] = rng.choice(["employment", "moved", "absences"])
+        if state in {"refused", "expired", "completed", "dropped_out", "withdrawn"}:
+            fields["closed_at"] = answer + datetime.timedelta(days=1)
+        referrals.append(
+            Referral(
+                person=person,
+                scheme=scheme,
+                status=state,
+                origin="interview",
+                referred_by=user,
+                referrer_organisation=organisation,
+                eligibility_status="eligible",
+                created_at=created,
+                **fields,
+            )
+        )
+        steps.append((state, created, answer))
+    referrals = Referral.objects.bulk_create(referrals, batch_size=5000)
+    transitions = []
+    for referral, (state, created, answer) in zip(referrals, steps, strict=True):
+        for position, (name, source, target) in enumerate(_STEPS[state]):
+            at = created if position < 2 else answer + datetime.timedelta(days=position)
+            transitions.append(
+                ReferralTransition(
+                    referral=referral,
+                    name=name,
+                    from_status=source,
+                    to_status=target,
+                    at=at,
+                    by=user,
+                )
+            )
+    ReferralTransition.objects.bulk_create(transitions, batch_size=5000)
+    summary.referrals += len(referrals)
+    summary.transitions += len(transitions)

@@ -1,0 +1,472 @@
+"""Pathway figures: delays, contact losses, the referral funnel, seats and waiting lists.
+
+Issue 5, item 3 (PFA attendance is in the monthly report, catalogue.py). Each figure is one
+grouped query for every directorate and month asked (constant in their number); medians and
+90th percentiles are taken in Python from the grouped distribution, the same on SQLite and
+PostgreSQL. Outside the DT, small counts are protected like the monthly tables (protected()).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcours.indicators.periods import Month, Period
+from parcours.indicators.suppression import protect_table
+from parcours.indicators.tables import CrossTable, PublishedTable
+
+# DOMAIN.md (CNIL reference, CIR lasting 1 year): a person is followed for the year after the
+# CIR signature; without a recorded step for this many days, the contact counts as lost.
+DEFAULT_CONTACT_LOSS_DAYS = 60
+PATHWAY_DAYS = 365
+
+
+def percentile(histogram: dict[int, int], fraction: float) -> int | None:
+    """Nearest-rank percentile of a distribution given as {value: count}; None when empty.
+
+    The median is percentile(h, 0.5): with an even count, the lower middle value (nearest
+    rank, as spreadsheets' PERCENTILE.INC would interpolate; whole days read better).
+    """
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    rank = max(1, math.ceil(fraction * total))
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return None  # pragma: no cover
+
+
+@dataclass
+class Delay:
+    """A distribution of delays in days, with those still waiting and those not concerned."""
+
+    histogram: dict[int, int] = field(default_factory=dict)
+    waiting: int = 0
+    not_concerned: int = 0
+
+    @property
+    def count(self) -> int:
+        return sum(self.histogram.values())
+
+    @property
+    def median(self) -> int | None:
+        return percentile(self.histogram, 0.5)
+
+    @property
+    def p90(self) -> int | None:
+        return percentile(self.histogram, 0.9)
+
+    def merge(self, other: Delay) -> Delay:
+        histogram = dict(self.histogram)
+        for value, count in other.histogram.items():
+            histogram[value] = histogram.get(value, 0) + count
+        return Delay(
+            histogram, self.waiting + other.waiting, self.not_concerned + other.not_concerned
+        )
+
+    def shown(self, threshold: int | None) -> dict:
+        """Values as published: outside the DT (threshold set), statistics over a few people
+        would describe individuals, so they are shown only above the threshold."""
+        if threshold is None or self.count > threshold:
+            return {
+                "count": self.count,
+                "median": self.median,
+                "p90": self.p90,
+                "waiting": self.waiting,
+                "not_concerned": self.not_concerned,
+            }
+        hide = lambda n: None if 1 <= n <= threshold else n  # noqa: E731
+        return {
+            "count": hide(self.count),
+            "median": None,
+            "p90": None,
+            "waiting": hide(self.waiting),
+            "not_concerned": hide(self.not_concerned),
+        }
+
+
+def _days(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return value.days
+    return int(value)
+
+
+def cir_to_ft_delays(
+    directorate_ids: Iterable[int], period: Period
+) -> dict[tuple[int, Month], Delay]:
+    """Days from the CIR signature to the France Travail registration, by DT and month of
+    signature.
+
+    "Not concerned": registered before signing, registered on an unknown date, or not
+    registered and in work, in vocational training or a student (seed 001: the CIP leaves them
+    out). "Waiting": the others not registered yet. The DT is the PFA's when the CIR was signed
+    at a PFA, else the person's.
+    """
+    from parcours.reception.models import Contract
+    from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
+
+    rows = (
+        Contract.objects.filter(signed_on__gte=period.start, signed_on__lt=period.end_exclusive)
+        .annotate(
+            _dt=Coalesce("convocation__session__directorate_id", "person__directorate_id"),
+            _month=TruncMonth("signed_on"),
+            _delay=ExpressionWrapper(
+                F("person__ft_registration_date") - F("signed_on"), output_field=DurationField()
+            ),
+            _out=Case(
+                When(person__employment_status__in=sorted(OUT_OF_SCOPE_SITUATIONS), then=True),
+                default=False,
+                output_field=BooleanField(),
+            ),
+        )
+        .filter(_dt__in=list(directorate_ids))
+        .values_list("_dt", "_month", "_delay", "person__ft_registered", "_out")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result: dict[tuple[int, Month], Delay] = defaultdict(Delay)
+    for directorate_id, month, delay, registered, out_of_scope, count in rows:
+        delay_days = _days(delay)
+        entry = result[(directorate_id, _month_of(month))]
+        if delay_days is not None and delay_days >= 0:
+            entry.histogram[delay_days] = entry.histogram.get(delay_days, 0) + count
+        elif delay_days is not None or registered or out_of_scope:
+            entry.not_concerned += count
+        else:
+            entry.waiting += count
+    return dict(result)
+
+
+def referral_answer_delays(
+    directorate_ids: Iterable[int], period: Period
+) -> dict[tuple[int, Month], Delay]:
+    """Days from a referral's sending to the partner's answer, by the person's DT and month of
+    sending; referrals still awaiting an answer are "waiting", the others without an answer
+    (withdrawn, expired, transferred) "not concerned"."""
+    from parcours.referrals.models import Referral
+    from parcours.referrals.states import ReferralStatus
+
+    rows = (
+        Referral.objects.filter(
+            sent_at__gte=_local_midnight(period.start),
+            sent_at__lt=_local_midnight(period.end_exclusive),
+            person__directorate_id__in=list(directorate_ids),
+        )
+        .annotate(
+            _month=TruncMonth("sent_at", output_field=DateField()),
+            _delay=ExpressionWrapper(
+                TruncDate("answered_at") - TruncDate("sent_at"), output_field=DurationField()
+            ),
+        )
+        .values_list("person__directorate_id", "_month", "_delay")
+        .annotate(
+            n=Count("pk"),
+            waiting=Count("pk", filter=Q(status=ReferralStatus.SENT)),
+        )
+        .order_by()
+    )
+    result: dict[tuple[int, Month], Delay] = defaultdict(Delay)
+    for directorate_id, month, delay, count, waiting in rows:
+        entry = result[(directorate_id, _month_of(month))]
+        delay_days = _days(delay)
+        if delay_days is None:
+            entry.waiting += waiting
+            entry.not_concerned += count - waiting
+        else:
+            entry.histogram[delay_days] = entry.histogram.get(delay_days, 0) + count
+    return dict(result)
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of a local calendar day (Europe/Paris): a range on it can use an index."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _month_of(value) -> Month:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    return Month.of(value)
+
+
+@dataclass(frozen=True)
+class ContactLoss:
+    followed: int
+    lost: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.lost / self.followed if self.followed else None
+
+
+def contact_losses(
+    directorate_ids: Iterable[int], today: datetime.date, days: int = DEFAULT_CONTACT_LOSS_DAYS
+) -> dict[int, ContactLoss]:
+    """People followed (CIR signed in the last year) with no step recorded for `days` days.
+
+    A step is any dated record of the pathway: the CIR signature, a PFA session the person was
+    convoked to, a France Travail registration or first appointment accompaniment, a change of
+    one of their referrals. One query whatever the number of people.
+    """
+    from parcours.people.models import Person
+    from parcours.reception.models import Convocation, EmploymentCheck
+    from parcours.referrals.models import ReferralTransition
+
+    def latest(queryset, field_name):
+        # The most recent date of a person's records: ORDER BY … LIMIT 1 per person.
+        return Subquery(
+            queryset.order_by(f"-{field_name}").values(field_name)[:1], output_field=DateField()
+        )
+
+    signed = F("cir_contract__signed_on")
+    convocation = latest(
+        Convocation.objects.filter(person_id=OuterRef("pk"), session__date__lte=today),
+        "session__date",
+    )
+    accompaniment = latest(
+        EmploymentCheck.objects.filter(
+            convocation__person_id=OuterRef("pk"), accompaniment_date__lte=today
+        ),
+        "accompaniment_date",
+    )
+    referral = latest(
+        ReferralTransition.objects.filter(referral__person_id=OuterRef("pk")).annotate(
+            _day=TruncDate("at")
+        ),
+        "_day",
+    )
+    last_step = Greatest(
+        signed,
+        Coalesce(convocation, signed),
+        Coalesce(accompaniment, signed),
+        Coalesce(referral, signed),
+        Coalesce("ft_registration_date", signed),
+        output_field=DateField(),
+    )
+    cutoff = today - datetime.timedelta(days=days)
+    rows = (
+        Person.objects.filter(
+            directorate_id__in=list(directorate_ids),
+            cir_contract__signed_on__gt=today - datetime.timedelta(days=PATHWAY_DAYS),
+            cir_contract__signed_on__lte=today,
+        )
+        .annotate(_last=last_step)
+        .values("directorate_id")
+        .annotate(
+            followed=Count("pk"),
+            lost=Count("pk", filter=Q(_last__lt=cutoff)),
+        )
+        .order_by()
+    )
+    return {row["directorate_id"]: ContactLoss(row["followed"], row["lost"]) for row in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# Referral funnel, seats and waiting lists
+# ---------------------------------------------------------------------------------------------
+
+# The current state of every referral sent: these columns partition the referrals sent, so a
+# table of them adds up to "sent" and can be protected like any table with totals.
+STATUS_COLUMNS = [
+    ("sent", _("En attente de réponse")),
+    ("waitlisted", _("Liste d'attente")),
+    ("accepted", _("Acceptées, pas encore entrées")),
+    ("entered", _("Entrées, en cours")),
+    ("completed", _("Parcours terminé")),
+    ("dropped_out", _("Sortie anticipée")),
+    ("refused", _("Refusées")),
+    ("expired", _("Expirées")),
+    ("withdrawn", _("Retirées")),
+    ("transferred", _("Transférées")),
+]
+
+FUNNEL_STAGES = [
+    ("sent", _("Envoyées")),
+    ("accepted", _("Place attribuée")),
+    ("entered", _("Entrées")),
+    ("completed", _("Terminées")),
+    ("refused", _("Refusées")),
+    ("expired", _("Expirées")),
+    ("awaiting_answer", _("En attente")),
+]
+
+
+@dataclass
+class SchemeFunnel:
+    directorate_id: int
+    month: Month
+    scheme_id: int
+    scheme_name: str
+    organisation_name: str
+    stages: dict[str, int]
+    statuses: dict[str, int]
+    refused_by_reason: dict[str, int]
+
+
+def referral_funnel(directorate_ids: Iterable[int], period: Period) -> list[SchemeFunnel]:
+    """Per DT (the person's), month of sending, partner and scheme: the funnel stages of the
+    referrals sent, and their current states. One query; the stages are those declared by the
+    referrals module (referrals.queries.STAGES), so both modules count the same way."""
+    from parcours.referrals.models import Referral
+    from parcours.referrals.queries import STAGES
+    from parcours.referrals.states import RefusalReason
+
+    annotations = {f"stage_{name}": Count("pk", filter=q) for name, q in STAGES.items()}
+    annotations |= {
+        f"status_{code}": Count("pk", filter=Q(status=code)) for code, _label in STATUS_COLUMNS
+    }
+    annotations |= {
+        f"refused_{reason}": Count("pk", filter=Q(status="refused", refusal_reason=reason))
+        for reason in RefusalReason.values
+    }
+    rows = (
+        Referral.objects.filter(
+            sent_at__gte=_local_midnight(period.start),
+            sent_at__lt=_local_midnight(period.end_exclusive),
+            person__directorate_id__in=list(directorate_ids),
+        )
+        .annotate(_month=TruncMonth("sent_at", output_field=DateField()))
+        .values(
+            "person__directorate_id",
+            "_month",
+            "scheme_id",
+            "scheme__name",
+            "scheme__organisation__name",
+        )
+        .annotate(**annotations)
+        .order_by("scheme__organisation__name", "scheme__name", "scheme_id")
+    )
+    return [
+        SchemeFunnel(
+            directorate_id=row["person__directorate_id"],
+            month=_month_of(row["_month"]),
+            scheme_id=row["scheme_id"],
+            scheme_name=row["scheme__name"],
+            organisation_name=row["scheme__organisation__name"],
+            stages={name: row[f"stage_{name}"] for name in STAGES},
+            statuses={code: row[f"status_{code}"] for code, _label in STATUS_COLUMNS},
+            refused_by_reason={r: row[f"refused_{r}"] for r in RefusalReason.values},
+        )
+        for row in rows
+    ]
+
+
+def funnel_by_scheme(rows: list[SchemeFunnel], directorate_ids=None, months=None) -> list[dict]:
+    """Funnel rows summed over directorates and months, one per scheme (exact, for the DT)."""
+    merged: dict[int, dict] = {}
+    for row in rows:
+        if directorate_ids is not None and row.directorate_id not in directorate_ids:
+            continue
+        if months is not None and row.month not in months:
+            continue
+        entry = merged.setdefault(
+            row.scheme_id,
+            {
+                "scheme": row.scheme_name,
+                "organisation": row.organisation_name,
+                "stages": defaultdict(int),
+                "refused_by_reason": defaultdict(int),
+            },
+        )
+        for name, count in row.stages.items():
+            entry["stages"][name] += count
+        for reason, count in row.refused_by_reason.items():
+            entry["refused_by_reason"][reason] += count
+    return sorted(merged.values(), key=lambda e: (e["organisation"], e["scheme"]))
+
+
+def protected_funnel(
+    rows: list[SchemeFunnel], directorate_id: int, month: Month, threshold: int
+) -> PublishedTable | None:
+    """One DT's month of referrals, scheme × current state, protected (None when empty)."""
+    mine = [r for r in rows if r.directorate_id == directorate_id and r.month == month]
+    if not mine:
+        return None
+    schemes = [(str(r.scheme_id), f"{r.scheme_name} – {r.organisation_name}") for r in mine]
+    table = CrossTable(schemes, STATUS_COLUMNS, {})
+    for row in mine:
+        for code, count in row.statuses.items():
+            if count:
+                table.add(str(row.scheme_id), code, count)
+    return protect_table(table, threshold)
+
+
+SEAT_COLUMNS = [("taken", _("Places occupées")), ("waiting", _("Liste d'attente"))]
+
+
+@dataclass
+class SchemeSeats:
+    scheme_id: int
+    name: str
+    organisation_name: str
+    capacity: int | None
+    taken: int
+    waiting: int
+
+    @property
+    def free(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def occupancy(self) -> float | None:
+        return self.taken / self.capacity if self.capacity else None
+
+
+def seats(directorate_ids: Iterable[int]) -> list[SchemeSeats]:
+    """Seats taken and waiting lists today, for the active schemes serving the DTs' départements.
+
+    Seats are a scheme's, not a DT's: a scheme serving two DTs shows in both with the same
+    figures. One query.
+    """
+    from parcours.referrals.models import Scheme
+    from parcours.territories.models import Department
+
+    departments = Department.objects.filter(directorate_id__in=list(directorate_ids))
+    rows = (
+        Scheme.objects.active()
+        .serving(departments)
+        .annotate(waiting=Count("referrals", filter=Q(referrals__status="waitlisted")))
+        .values_list("pk", "name", "organisation__name", "capacity", "seats_taken", "waiting")
+        .order_by("organisation__name", "name")
+    )
+    return [SchemeSeats(*row) for row in rows]
+
+
+def protected_seats(rows: list[SchemeSeats], threshold: int) -> PublishedTable | None:
+    if not rows:
+        return None
+    table = CrossTable(
+        [(str(r.scheme_id), f"{r.name} – {r.organisation_name}") for r in rows], SEAT_COLUMNS, {}
+    )
+    for row in rows:
+        if row.taken:
+            table.add(str(row.scheme_id), "taken", row.taken)
+        if row.waiting:
+            table.add(str(row.scheme_id), "waiting", row.waiting)
+    return protect_table(table, threshold)

@@ -1,0 +1,1 @@
+"""The reception day (PFA): sessions, convocations, the day sheet and its steps, worklists."""

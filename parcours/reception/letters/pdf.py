@@ -1,0 +1,66 @@
+"""The convocation letter as PDF (WeasyPrint): French, then the person's language if any."""
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from parcours.reception.letters import FRENCH, TRANSLATIONS
+
+
+@dataclass(frozen=True)
+class LetterBlock:
+    code: str
+    direction: str
+    texts: dict
+
+
+def _isolated(value: str) -> SafeString:
+    # Each inserted value is a bidi isolate (FSI ... PDI: its own direction, from its first
+    # letter), so that a Latin address or phone number inside an Arabic sentence keeps its
+    # order. WeasyPrint ignores <bdi>, while Pango honours the Unicode isolate characters.
+    return format_html("\u2068{}\u2069", value)
+
+
+def _block(module, convocation) -> LetterBlock:
+    session = convocation.session
+    directorate = session.directorate
+    contact = " – ".join(part for part in (directorate.phone, directorate.email) if part)
+    values = {
+        "date": _isolated(module.format_day(session.date)),
+        "time": _isolated(module.format_time(session.start_time)),
+        "address": _isolated(" ".join(session.address.split())),
+        "contact": _isolated(contact or directorate.name),
+    }
+    texts = {}
+    for key, text in module.TEXTS.items():
+        if isinstance(text, list):
+            texts[key] = [escape(item) for item in text]
+        else:
+            texts[key] = mark_safe(escape(text).format(**values))  # noqa: S308 (values escaped)
+    return LetterBlock(module.CODE, module.DIRECTION, texts)
+
+
+def letter_blocks(convocation) -> list[LetterBlock]:
+    """The French block, then the block in the convocation's letter language if there is one."""
+    blocks = [_block(FRENCH, convocation)]
+    translation = TRANSLATIONS.get(convocation.letter_language)
+    if translation is not None:
+        blocks.append(_block(translation, convocation))
+    return blocks
+
+
+def render_convocations_pdf(convocations, *, today) -> bytes:
+    """One letter per page for the given convocations (session and person loaded)."""
+    from weasyprint import HTML
+
+    letters = [
+        {"convocation": convocation, "blocks": letter_blocks(convocation)}
+        for convocation in convocations
+    ]
+    html = render_to_string(
+        "reception/letter_pdf.html",
+        {"letters": letters, "header": FRENCH.HEADER, "today_text": FRENCH.format_day(today)},
+    )
+    return HTML(string=html).write_pdf()

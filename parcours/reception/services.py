@@ -1,0 +1,887 @@
+"""Services of the reception day: every write of the app goes through here, in a transaction.
+
+Views, demo steps, tests (and later imports and the API) call the same functions. Bad input
+raises django.core.exceptions.ValidationError with a French message (per field when it is
+about one field) and writes nothing.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from parcours.people.models import Language, Person
+from parcours.people.validators import normalise_ft_identifier
+from parcours.reception import rules
+from parcours.reception.letters import letter_language_for
+from parcours.reception.models import (
+    ATTENDANCE_TRANSITIONS,
+    DEFAULT_START_TIMES,
+    MAX_PRESENTATION_MINUTES,
+    OBSERVED_STATUSES,
+    Accompaniment,
+    AttendanceStatus,
+    CipExperiment,
+    CipPresentation,
+    Contract,
+    Convocation,
+    ConvocationTransition,
+    DiagnosticInterview,
+    EmploymentCheck,
+    LanguagePrescription,
+    Orientation,
+    PersonAnswer,
+    Positioning,
+    ReceptionSession,
+    ReceptionSettings,
+    SessionStaff,
+)
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _touch_person(person_id, **fields) -> None:
+    # A direct update: no post_save (nothing about the birth date changed), one query.
+    Person.objects.filter(pk=person_id).update(updated_at=timezone.now(), **fields)
+
+
+# --------------------------------------------------------------------------------------------
+# Sessions and staff
+# --------------------------------------------------------------------------------------------
+
+
+def _check_slot_free(directorate_id, day, half_day, place, *, exclude_pk=None) -> None:
+    clash = ReceptionSession.objects.filter(
+        directorate_id=directorate_id, date=day, half_day=half_day, place=place
+    )
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError(
+            _(
+                "Une session a déjà lieu le %(date)s à cette demi-journée dans la salle "
+                "« %(place)s »."
+            )
+            % {"date": _day(day), "place": place},
+            code="slot_taken",
+        )
+
+
+def set_staff(session: ReceptionSession, staff: Mapping[str, Iterable]) -> None:
+    """Make the session's staff of each given role exactly the given users."""
+    for role, users in staff.items():
+        wanted = {user.pk for user in users}
+        session.staff.filter(role=role).exclude(user_id__in=wanted).delete()
+        present = set(session.staff.filter(role=role).values_list("user_id", flat=True))
+        SessionStaff.objects.bulk_create(
+            SessionStaff(session=session, user_id=user_id, role=role)
+            for user_id in sorted(wanted - present)
+        )
+
+
+@transaction.atomic
+def plan_session(
+    directorate,
+    *,
+    date: datetime.date,
+    half_day: str,
+    place: str,
+    address: str = "",
+    capacity: int | None = None,
+    start_time: datetime.time | None = None,
+    staff: Mapping[str, Iterable] | None = None,
+    actor=None,
+) -> ReceptionSession:
+    """Plan a PFA session; the address defaults to the directorate's, the time to the half-day's."""
+    address = (address or directorate.address).strip()
+    if not address:
+        raise ValidationError(
+            {"address": _("Indiquez l'adresse imprimée sur les convocations.")}, code="no_address"
+        )
+    _check_slot_free(directorate.pk, date, half_day, place)
+    session = ReceptionSession(
+        directorate=directorate,
+        date=date,
+        half_day=half_day,
+        place=place,
+        address=address,
+        start_time=start_time or DEFAULT_START_TIMES[half_day],
+        created_by=actor,
+    )
+    if capacity is not None:
+        session.capacity = capacity
+    session.full_clean(exclude=["directorate", "created_by"])
+    session.save()
+    set_staff(session, staff or {})
+    return session
+
+
+@transaction.atomic
+def update_session(
+    session: ReceptionSession,
+    *,
+    date: datetime.date,
+    half_day: str,
+    place: str,
+    address: str,
+    capacity: int,
+    start_time: datetime.time,
+    staff: Mapping[str, Iterable] | None = None,
+) -> ReceptionSession:
+    """Change a session; never below the seats already taken, never once attendance is taken."""
+    locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+    taken = locked.convocations.holding_a_seat().count()
+    if capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(taken)s personnes sont déjà convoquées : la session ne peut pas avoir "
+                    "moins de places."
+                )
+                % {"taken": taken}
+            },
+            code="below_taken",
+        )
+    date_changed = date != locked.date
+    if date_changed and locked.convocations.exclude(status=AttendanceStatus.PENDING).exists():
+        raise ValidationError(
+            {"date": _("La présence a déjà été pointée : la date ne peut plus changer.")},
+            code="date_locked",
+        )
+    _check_slot_free(locked.directorate_id, date, half_day, place, exclude_pk=locked.pk)
+    locked.date, locked.half_day, locked.place = date, half_day, place
+    locked.address, locked.capacity, locked.start_time = address.strip(), capacity, start_time
+    locked.full_clean(exclude=["directorate", "created_by"])
+    locked.save()
+    if date_changed:
+        for convocation in locked.convocations.select_related("person"):
+            convocation.age_at_event = rules.age_on(convocation.person.birth_date, date)
+            convocation.save(update_fields=["age_at_event", "updated_at"])
+    if staff is not None:
+        set_staff(locked, staff)
+    return locked
+
+
+# --------------------------------------------------------------------------------------------
+# Convocations and attendance
+# --------------------------------------------------------------------------------------------
+
+
+def _log(convocation, from_status, to_status, actor, reason="") -> None:
+    ConvocationTransition.objects.create(
+        convocation=convocation,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason[:200],
+    )
+
+
+@transaction.atomic
+def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor) -> list:
+    """Convoke persons to a session, all or none.
+
+    Refused: a person of another directorate, a person already convoked to the session, more
+    persons than seats left. The seat count is read under a lock on the session row, so two
+    agents filling the last seat at once cannot both succeed.
+    """
+    persons = list(persons)
+    locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+    errors = []
+    seen = set()
+    for person in persons:
+        if person.pk in seen:
+            errors.append(
+                _("%(name)s figure deux fois dans la liste.") % {"name": person.display_name}
+            )
+        seen.add(person.pk)
+        if person.directorate_id != locked.directorate_id:
+            errors.append(
+                _("%(name)s ne relève pas de %(dt)s : convocation impossible.")
+                % {"name": person.display_name, "dt": locked.directorate}
+            )
+    already = Convocation.objects.filter(session=locked, person_id__in=seen).select_related(
+        "person"
+    )
+    errors.extend(
+        _("%(name)s est déjà convoqué(e) à cette session.") % {"name": c.person.display_name}
+        for c in already
+    )
+    taken = locked.convocations.holding_a_seat().count()
+    if taken + len(seen) > locked.capacity:
+        errors.append(
+            _(
+                "La session est complète : %(capacity)s places, %(taken)s déjà prises, "
+                "%(asked)s demandée(s)."
+            )
+            % {"capacity": locked.capacity, "taken": taken, "asked": len(seen)}
+        )
+    if errors:
+        raise ValidationError(errors, code="convocation_refused")
+    spoken: dict[int, list[str]] = {}
+    for person_id, code in Person.languages.through.objects.filter(person_id__in=seen).values_list(
+        "person_id", "language__code"
+    ):
+        spoken.setdefault(person_id, []).append(code)
+    interpreter_codes = dict(
+        Language.objects.filter(pk__in={p.interpreter_language_id for p in persons}).values_list(
+            "pk", "code"
+        )
+    )
+    convocations = Convocation.objects.bulk_create(
+        Convocation(
+            session=locked,
+            person=person,
+            letter_language=letter_language_for(
+                spoken.get(person.pk, []), interpreter_codes.get(person.interpreter_language_id, "")
+            ),
+            age_at_event=rules.age_on(person.birth_date, locked.date),
+            created_by=actor,
+        )
+        for person in persons
+    )
+    ConvocationTransition.objects.bulk_create(
+        ConvocationTransition(
+            convocation=c, from_status="", to_status=AttendanceStatus.PENDING, actor=actor
+        )
+        for c in convocations
+    )
+    return convocations
+
+
+def convoke(session: ReceptionSession, person: Person, *, actor) -> Convocation:
+    """Convoke one person (see convoke_many for what is refused)."""
+    return convoke_many(session, [person], actor=actor)[0]
+
+
+def _has_steps(convocation: Convocation) -> bool:
+    return any(
+        model.objects.filter(convocation=convocation).exists()
+        for model in (
+            Positioning,
+            DiagnosticInterview,
+            Contract,
+            LanguagePrescription,
+            EmploymentCheck,
+        )
+    )
+
+
+@transaction.atomic
+def record_attendance(
+    convocation: Convocation,
+    status: str,
+    *,
+    actor,
+    rescheduled_to: ReceptionSession | None = None,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Convocation:
+    """Move a convocation to another attendance state, logging the transition.
+
+    Present or absent only from the session's day on; leaving "present" is refused once a step
+    of the day is recorded; "rescheduled" convokes the person to the chosen session (which must
+    be of the same directorate, still to come, with a seat left) and is final.
+    """
+    today = today or timezone.localdate()
+    locked = (
+        Convocation.objects.select_for_update()
+        .select_related("session", "person")
+        .get(pk=convocation.pk)
+    )
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": _("Choisissez un état de présence de la liste.")})
+    if status == locked.status:
+        return locked
+    if status not in ATTENDANCE_TRANSITIONS[locked.status]:
+        raise ValidationError(
+            _("La convocation est « %(current)s » : elle ne peut plus passer à « %(wanted)s ».")
+            % {
+                "current": locked.get_status_display(),
+                "wanted": AttendanceStatus(status).label,
+            },
+            code="transition_refused",
+        )
+    if status in OBSERVED_STATUSES and locked.session.date > today:
+        raise ValidationError(
+            _(
+                "La session du %(date)s n'a pas encore eu lieu : la présence se pointe le jour "
+                "même ou après."
+            )
+            % {"date": _day(locked.session.date)},
+            code="not_yet",
+        )
+    if locked.status == AttendanceStatus.PRESENT and _has_steps(locked):
+        raise ValidationError(
+            _(
+                "Des étapes de la journée sont déjà enregistrées pour %(name)s : sa présence "
+                "ne peut plus être retirée."
+            )
+            % {"name": locked.person.display_name},
+            code="steps_recorded",
+        )
+    if status == AttendanceStatus.RESCHEDULED:
+        _reschedule(locked, rescheduled_to, actor=actor, today=today)
+    previous = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "rescheduled_to", "updated_at"])
+    _log(locked, previous, status, actor, reason)
+    return locked
+
+
+def _reschedule(convocation, target, *, actor, today) -> None:
+    if target is None:
+        raise ValidationError(
+            {"rescheduled_to": _("Choisissez la session à laquelle reporter la convocation.")}
+        )
+    if target.pk == convocation.session_id or target.directorate_id != (
+        convocation.session.directorate_id
+    ):
+        raise ValidationError({"rescheduled_to": _("Choisissez une autre session de la même DT.")})
+    if target.date < today:
+        raise ValidationError(
+            {"rescheduled_to": _("Cette session est passée : choisissez une session à venir.")}
+        )
+    try:
+        convoke(target, convocation.person, actor=actor)
+    except ValidationError as error:
+        raise ValidationError({"rescheduled_to": error.messages}) from error
+    convocation.rescheduled_to = target
+
+
+# --------------------------------------------------------------------------------------------
+# Steps of the day, for a person present
+# --------------------------------------------------------------------------------------------
+
+
+def _present(convocation: Convocation) -> Convocation:
+    """The convocation, locked, if the person is present; a clear refusal otherwise."""
+    locked = (
+        Convocation.objects.select_for_update()
+        .select_related("session", "session__directorate", "person")
+        .get(pk=convocation.pk)
+    )
+    if locked.status == AttendanceStatus.RESCHEDULED:
+        raise ValidationError(
+            _(
+                "%(name)s n'est plus convoqué(e) à cette session : sa convocation a été "
+                "reportée au %(date)s."
+            )
+            % {"name": locked.person.display_name, "date": _day(locked.rescheduled_to.date)},
+            code="not_convoked",
+        )
+    if locked.status != AttendanceStatus.PRESENT:
+        raise ValidationError(
+            _(
+                "%(name)s n'est pas pointé(e) présent(e) à cette session : marquez la présence "
+                "avant de saisir cette étape."
+            )
+            % {"name": locked.person.display_name},
+            code="not_present",
+        )
+    return locked
+
+
+@transaction.atomic
+def record_positioning(
+    convocation: Convocation, *, written_level: str, oral_level: str, can_read: bool, actor
+) -> Positioning:
+    """Record the provider's written and oral results; the level is the lower of the two."""
+    locked = _present(convocation)
+    if LanguagePrescription.objects.filter(convocation=locked).exists():
+        raise ValidationError(
+            _(
+                "Une décision de formation linguistique a déjà été prise sur ce positionnement : "
+                "il ne peut plus être modifié."
+            ),
+            code="prescription_decided",
+        )
+    level = rules.resulting_level(written_level, oral_level)
+    positioning, _created = Positioning.objects.update_or_create(
+        convocation=locked,
+        defaults={
+            "written_level": written_level,
+            "oral_level": oral_level,
+            "level": level,
+            "can_read": can_read,
+            "recorded_by": actor,
+        },
+    )
+    person = locked.person
+    if person.language_level_date is None or person.language_level_date <= locked.session.date:
+        _touch_person(person.pk, language_level=level, language_level_date=locked.session.date)
+    return positioning
+
+
+@transaction.atomic
+def record_interview(
+    convocation: Convocation,
+    *,
+    employment_status: str,
+    accommodation: str,
+    needs: Iterable[str] = (),
+    orientations: Iterable[str] = (),
+    actor,
+) -> DiagnosticInterview:
+    """Record the diagnostic interview: situation, needs and the orientations decided.
+
+    Orientations that do not fit the person are refused (rules.orientation_refusal: AGIR for
+    beneficiaries of international protection, Epide 17-25, Mission locale 16-25).
+    """
+    locked = _present(convocation)
+    person = locked.person
+    needs, orientations = set(needs), set(orientations)
+    unknown_needs = needs - set(DiagnosticInterview.NEED_FIELDS)
+    if unknown_needs:
+        raise ValidationError({"needs": _("Choisissez les besoins dans la liste.")})
+    age = rules.age_on(person.birth_date, locked.session.date)
+    problems = []
+    for target in sorted(orientations):
+        refusal = rules.orientation_refusal(
+            target, age=age, is_bpi=person.is_international_protection_beneficiary
+        )
+        if refusal == "agir_needs_bpi":
+            problems.append(
+                _(
+                    "AGIR est réservé aux bénéficiaires de la protection internationale ; "
+                    "la catégorie de séjour de %(name)s ne le permet pas."
+                )
+                % {"name": person.display_name}
+            )
+        elif refusal == "age":
+            low, high = rules.AGE_LIMITED_ORIENTATIONS[target]
+            problems.append(
+                _(
+                    "%(target)s accueille les personnes de %(low)s à %(high)s ans ; "
+                    "%(name)s a %(age)s ans."
+                )
+                % {
+                    "target": Orientation(target=target).get_target_display(),
+                    "low": low,
+                    "high": high,
+                    "name": person.display_name,
+                    "age": age,
+                }
+            )
+    if problems:
+        raise ValidationError({"orientations": problems}, code="orientation_refused")
+    interview, _created = DiagnosticInterview.objects.update_or_create(
+        convocation=locked,
+        defaults={
+            "auditor": actor,
+            "employment_status": employment_status,
+            "accommodation": accommodation,
+            **{name: name in needs for name in DiagnosticInterview.NEED_FIELDS},
+        },
+    )
+    interview.orientations.exclude(target__in=orientations).delete()
+    existing = set(interview.orientations.values_list("target", flat=True))
+    Orientation.objects.bulk_create(
+        Orientation(interview=interview, target=target)
+        for target in sorted(orientations - existing)
+    )
+    _touch_person(person.pk, employment_status=employment_status)
+    return interview
+
+
+@transaction.atomic
+def sign_contract(
+    convocation: Convocation,
+    *,
+    signed_on: datetime.date,
+    civic_training_date: datetime.date | None = None,
+    civic_training_place: str = "",
+    actor,
+) -> Contract:
+    """Record the CIR signed at this session, with the first civic training session."""
+    locked = _present(convocation)
+    day = locked.session.date
+    if signed_on != day:
+        raise ValidationError(
+            {
+                "signed_on": _(
+                    "Le CIR se signe pendant la session : la date doit être celle de la "
+                    "session (%(date)s)."
+                )
+                % {"date": _day(day)}
+            },
+            code="outside_session",
+        )
+    if civic_training_date is not None and civic_training_date <= signed_on:
+        raise ValidationError(
+            {
+                "civic_training_date": _(
+                    "La formation civique commence après la signature du CIR (%(date)s)."
+                )
+                % {"date": _day(signed_on)}
+            }
+        )
+    existing = Contract.objects.filter(person=locked.person).first()
+    if existing is not None and existing.convocation_id != locked.pk:
+        raise ValidationError(
+            _("%(name)s a déjà signé un CIR le %(date)s.")
+            % {"name": locked.person.display_name, "date": _day(existing.signed_on)},
+            code="already_signed",
+        )
+    contract, _created = Contract.objects.update_or_create(
+        person=locked.person,
+        defaults={
+            "convocation": locked,
+            "signed_on": signed_on,
+            "civic_training_date": civic_training_date,
+            "civic_training_place": civic_training_place.strip(),
+            "signed_by": actor,
+            "age_at_event": rules.age_on(locked.person.birth_date, signed_on),
+        },
+    )
+    return contract
+
+
+def proposed_prescription(convocation: Convocation) -> rules.Prescription | None:
+    """What the rule in force on the session's day decides for this positioning, if any."""
+    positioning = Positioning.objects.filter(convocation=convocation).first()
+    if positioning is None:
+        return None
+    try:
+        return rules.prescribe(
+            positioning.written_level,
+            positioning.oral_level,
+            convocation.session.date,
+            can_read=positioning.can_read,
+        )
+    except rules.NoRuleInForce:
+        return None
+
+
+@transaction.atomic
+def decide_prescription(
+    convocation: Convocation, *, answer: str = "", actor
+) -> LanguagePrescription:
+    """Store the language training decision computed by the rule in force on the interview day.
+
+    The decision keeps the rule version's code, so a past decision can be explained after the
+    rules change (DESIGN.md, "Rules are dated data").
+    """
+    locked = _present(convocation)
+    positioning = Positioning.objects.filter(convocation=locked).first()
+    if positioning is None:
+        raise ValidationError(
+            _("Saisissez d'abord le positionnement linguistique : la décision en découle."),
+            code="no_positioning",
+        )
+    try:
+        decision = rules.prescribe(
+            positioning.written_level,
+            positioning.oral_level,
+            locked.session.date,
+            can_read=positioning.can_read,
+        )
+    except rules.NoRuleInForce as error:
+        raise ValidationError(
+            _("Aucune règle de prescription n'était en vigueur le %(date)s.")
+            % {"date": _day(locked.session.date)}
+        ) from error
+    if decision.proposed:
+        if answer not in PersonAnswer.values:
+            raise ValidationError(
+                {"answer": _("Indiquez si la personne accepte ou refuse la formation proposée.")}
+            )
+    else:
+        answer = ""
+    prescription, _created = LanguagePrescription.objects.update_or_create(
+        convocation=locked,
+        defaults={
+            "person": locked.person,
+            "decided_on": locked.session.date,
+            "rule_version": decision.rule_version,
+            "level": decision.level,
+            "target_level": decision.target,
+            "hours": decision.hours,
+            "kind": decision.kind,
+            "answer": answer,
+            "decided_by": actor,
+        },
+    )
+    return prescription
+
+
+# --------------------------------------------------------------------------------------------
+# The CIP interview (Metz experiment)
+# --------------------------------------------------------------------------------------------
+
+
+def experiment_open(session: ReceptionSession) -> bool:
+    """Whether the session's day falls in a CIP experiment of its directorate (seed 001)."""
+    periods = CipExperiment.objects.filter(directorate_id=session.directorate_id).values_list(
+        "starts_on", "ends_on"
+    )
+    return rules.experiment_open_on(session.date, periods)
+
+
+def check_experiment_open(session: ReceptionSession) -> None:
+    """Refuse CIP records for a session outside the directorate's experiment periods."""
+    if not experiment_open(session):
+        raise ValidationError(
+            _(
+                "Le %(date)s est en dehors de l'expérimentation CIP de %(dt)s : l'entretien "
+                "CIP ne peut pas être enregistré pour cette session."
+            )
+            % {"date": _day(session.date), "dt": session.directorate},
+            code="outside_experiment",
+        )
+
+
+@transaction.atomic
+def record_cip_presentation(
+    session: ReceptionSession,
+    *,
+    started_at: datetime.time,
+    attendees: int,
+    duration_minutes: int,
+    actor,
+) -> CipPresentation:
+    """Record the CIP's collective presentation: who, when, how many people, how long."""
+    locked = (
+        ReceptionSession.objects.select_for_update()
+        .select_related("directorate")
+        .get(pk=session.pk)
+    )
+    check_experiment_open(locked)
+    errors = {}
+    if not 1 <= duration_minutes <= MAX_PRESENTATION_MINUTES:
+        errors["duration_minutes"] = _(
+            "La présentation collective dure %(max)s minutes au plus (cadre de "
+            "l'expérimentation) : saisissez une durée de 1 à %(max)s minutes."
+        ) % {"max": MAX_PRESENTATION_MINUTES}
+    convoked = locked.convocations.holding_a_seat().count()
+    if attendees > convoked:
+        errors["attendees"] = _(
+            "%(count)s personnes sont convoquées à cette session : il ne peut pas y avoir plus "
+            "de participants."
+        ) % {"count": convoked}
+    if errors:
+        raise ValidationError(errors)
+    presentation, _created = CipPresentation.objects.update_or_create(
+        session=locked,
+        defaults={
+            "counsellor": actor,
+            "started_at": started_at,
+            "attendees": attendees,
+            "duration_minutes": duration_minutes,
+        },
+    )
+    return presentation
+
+
+@transaction.atomic
+def record_employment_check(
+    convocation: Convocation,
+    *,
+    situation: str,
+    already_ft: bool = False,
+    rsa_recipient: bool = False,
+    agir_followed: bool = False,
+    registered_today: bool = False,
+    ft_identifier: str = "",
+    ft_registration_date: datetime.date | None = None,
+    first_appointment_date: datetime.date | None = None,
+    actor,
+) -> EmploymentCheck:
+    """Record the CIP interview of a person present and update their situation.
+
+    Scope comes from rules.in_experiment_scope; a registration made during the interview needs
+    a well-formed France Travail identifier and is dated the session's day. The person record
+    gets the situation, RSA, AGIR and France Travail registration seen by the CIP.
+    """
+    locked = _present(convocation)
+    session = locked.session
+    check_experiment_open(session)
+    errors = {}
+    identifier = ""
+    if ft_identifier:
+        try:
+            identifier = normalise_ft_identifier(ft_identifier)
+        except ValidationError as error:
+            errors["ft_identifier"] = error.messages
+    if registered_today:
+        if not rules.needs_ft_registration(
+            situation,
+            already_ft=already_ft,
+            rsa_recipient=rsa_recipient,
+            agir_followed=agir_followed,
+        ):
+            errors["registered_today"] = _(
+                "Cette personne n'est pas à inscrire pendant l'entretien : elle est déjà "
+                "inscrite à France Travail, allocataire du RSA, suivie par AGIR, ou n'est pas "
+                "concernée (en emploi, en formation professionnelle, étudiante)."
+            )
+        if not ft_identifier:
+            errors["ft_identifier"] = _(
+                "Saisissez l'identifiant France Travail obtenu à l'inscription."
+            )
+        if ft_registration_date is None:
+            ft_registration_date = session.date
+        elif ft_registration_date != session.date:
+            errors["ft_registration_date"] = _(
+                "Une inscription faite pendant l'entretien date du jour de la session (%(date)s)."
+            ) % {"date": _day(session.date)}
+    else:
+        if ft_registration_date is not None:
+            errors["ft_registration_date"] = _(
+                "La date d'inscription ne se saisit que pour une inscription faite pendant "
+                "l'entretien."
+            )
+        if ft_identifier and not already_ft:
+            errors["ft_identifier"] = _(
+                "Cochez « déjà inscrit » ou « inscrit pendant l'entretien » pour saisir un "
+                "identifiant France Travail."
+            )
+    if first_appointment_date is not None and first_appointment_date < session.date:
+        errors["first_appointment_date"] = _(
+            "Le premier rendez-vous France Travail ne peut pas précéder la session (%(date)s)."
+        ) % {"date": _day(session.date)}
+    if errors:
+        raise ValidationError(errors)
+    check, _created = EmploymentCheck.objects.update_or_create(
+        convocation=locked,
+        defaults={
+            "counsellor": actor,
+            "situation": situation,
+            "in_scope": rules.in_experiment_scope(situation),
+            "already_ft": already_ft,
+            "rsa_recipient": rsa_recipient,
+            "agir_followed": agir_followed,
+            "registered_today": registered_today,
+            "ft_identifier": identifier,
+            "ft_registration_date": ft_registration_date if registered_today else None,
+            "first_appointment_date": first_appointment_date,
+            "age_at_event": rules.age_on(locked.person.birth_date, session.date),
+        },
+    )
+    person_fields = {
+        "employment_status": situation,
+        "rsa_recipient": rsa_recipient,
+        "agir_followed": agir_followed,
+    }
+    if registered_today:
+        person_fields.update(
+            ft_registered=True, ft_identifier=identifier, ft_registration_date=session.date
+        )
+    elif already_ft:
+        person_fields["ft_registered"] = True
+        if identifier:
+            person_fields["ft_identifier"] = identifier
+    _touch_person(locked.person_id, **person_fields)
+    return check
+
+
+@transaction.atomic
+def record_ft_follow_up(
+    check: EmploymentCheck,
+    *,
+    first_appointment_date: datetime.date | None,
+    accompaniment: str,
+    accompaniment_date: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> EmploymentCheck:
+    """Record the first France Travail appointment and whether the CIP accompanied the person."""
+    today = today or timezone.localdate()
+    locked = (
+        EmploymentCheck.objects.select_for_update()
+        .select_related("convocation__session")
+        .get(pk=check.pk)
+    )
+    session_day = locked.convocation.session.date
+    errors = {}
+    if first_appointment_date is not None and first_appointment_date < session_day:
+        errors["first_appointment_date"] = _(
+            "Le premier rendez-vous France Travail ne peut pas précéder la session (%(date)s)."
+        ) % {"date": _day(session_day)}
+    if accompaniment not in Accompaniment.values:
+        errors["accompaniment"] = _("Choisissez une réponse de la liste.")
+    elif accompaniment != Accompaniment.UNKNOWN and first_appointment_date is None:
+        errors["first_appointment_date"] = _(
+            "Indiquez la date du premier rendez-vous avant son accompagnement."
+        )
+    if accompaniment == Accompaniment.DONE:
+        if accompaniment_date is None:
+            errors["accompaniment_date"] = _("Indiquez la date de l'accompagnement réalisé.")
+        elif not session_day <= accompaniment_date <= today:
+            errors["accompaniment_date"] = _(
+                "L'accompagnement a lieu entre la session (%(date)s) et aujourd'hui."
+            ) % {"date": _day(session_day)}
+    elif accompaniment_date is not None:
+        errors["accompaniment_date"] = _("La date ne se saisit que pour un accompagnement réalisé.")
+    if errors:
+        raise ValidationError(errors)
+    locked.first_appointment_date = first_appointment_date
+    locked.accompaniment = accompaniment
+    locked.accompaniment_date = accompaniment_date
+    locked.save(
+        update_fields=[
+            "first_appointment_date",
+            "accompaniment",
+            "accompaniment_date",
+            "recorded_at",
+        ]
+    )
+    return locked
+
+
+# --------------------------------------------------------------------------------------------
+# Settings and ages
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_ft_registration_delay(directorate_id, days: int) -> ReceptionSettings:
+    """Set the number of days after the CIR beyond which a missing FT registration is listed."""
+    if not 1 <= days <= 365:
+        raise ValidationError(
+            {"ft_registration_delay_days": _("Choisissez un délai de 1 à 365 jours.")}
+        )
+    settings, _created = ReceptionSettings.objects.update_or_create(
+        directorate_id=directorate_id, defaults={"ft_registration_delay_days": days}
+    )
+    return settings
+
+
+def recompute_ages(person: Person) -> int:
+    """Recompute the stored ages at events of one person from their birth date.
+
+    Called when a birth date is corrected. A blanked birth date (retention) keeps the stored
+    ages: they are what the indicators need once the exact date is gone.
+    """
+    if person.birth_date is None:
+        return 0
+    sources = (
+        (
+            Convocation.objects.filter(person=person).select_related("session"),
+            lambda row: row.session.date,
+        ),
+        (
+            EmploymentCheck.objects.filter(convocation__person=person).select_related(
+                "convocation__session"
+            ),
+            lambda row: row.convocation.session.date,
+        ),
+        (Contract.objects.filter(person=person), lambda row: row.signed_on),
+    )
+    changed = 0
+    for rows, day_of in sources:
+        stale = []
+        for row in rows:
+            age = rules.age_on(person.birth_date, day_of(row))
+            if row.age_at_event != age:
+                row.age_at_event = age
+                stale.append(row)
+        if stale:
+            rows.model.objects.bulk_update(stale, ["age_at_event"])
+            changed += len(stale)
+    return changed

@@ -1,0 +1,21 @@
+"""Signal handlers: keep the stored ages at events right when a birth date is corrected."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from parcours.people.models import Person
+
+
+@receiver(post_save, sender=Person, dispatch_uid="reception_recompute_ages")
+def recompute_ages_on_birth_date_change(sender, instance, created, raw, update_fields, **kwargs):
+    """Recompute `age_at_event` of the person's events after a save that may touch the birth date.
+
+    A new person has no event yet; a save limited to other fields cannot change an age.
+    """
+    if created or raw:
+        return
+    if update_fields is not None and "birth_date" not in update_fields:
+        return
+    from parcours.reception.services import recompute_ages
+
+    recompute_ages(instance)

@@ -1,0 +1,1 @@
+"""Partner schemes, eligibility, referrals and their seats (issue 4)."""

@@ -1,0 +1,1 @@
+"""Commands: expire stale referrals and remind partners."""

@@ -1,0 +1,185 @@
+"""Sign-in security pages: TOTP enrolment and verification, ProConnect (OIDC), DT setting."""
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
+
+from parcours.accounts.models import TwoFactorPolicy
+from parcours.accounts.two_factor import is_verified, second_factor_exempt
+from parcours.organisations.permissions import Action
+from parcours.territories.models import Directorate
+from parcours.www.accounts.forms import TokenForm, TwoFactorPolicyForm
+from parcours.www.decorators import action_required
+
+
+def _next_url(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("home")
+
+
+def _with_next(view_name: str, request) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse(view_name)}?{urlencode({'next': _next_url(request)})}"
+
+
+def _confirmed_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def _verified(request, device):
+    """The second step is done: remember it in the session, under a fresh session key."""
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+@second_factor_exempt
+@never_cache
+def totp_verify(request):
+    """Second step of sign-in: the code of the authenticator application."""
+    device = _confirmed_device(request.user)
+    if device is None:
+        return redirect(_with_next("accounts:totp_enrol", request))
+    if is_verified(request.user):
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        _verified(request, device)
+        return redirect(_next_url(request))
+    return render(request, "accounts/totp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _secret_for_display(device) -> str:
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@second_factor_exempt
+@never_cache
+def totp_enrol(request):
+    """Pair an authenticator application: scan the QR code, then type its first code."""
+    if _confirmed_device(request.user) is not None:
+        if is_verified(request.user):
+            return render(request, "accounts/totp_active.html")
+        return redirect(_with_next("accounts:totp_verify", request))
+    # The same pending device across reloads, so the QR code stays the one scanned.
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by(
+        "-pk"
+    ).first() or TOTPDevice.objects.create(user=request.user, name="Parcours", confirmed=False)
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        _verified(request, device)
+        messages.success(request, _("La double authentification est activée sur votre compte."))
+        return redirect(_next_url(request))
+    qr_code = segno.make(device.config_url, error="m").svg_inline(
+        scale=5,
+        omitsize=True,  # a viewBox only: the stylesheet sets the size (no inline style)
+        title=_("QR code à scanner avec votre application d'authentification"),
+        svgclass="parcours-qrcode",
+        lineclass=None,
+    )
+    return render(
+        request,
+        "accounts/totp_enrol.html",
+        {
+            "form": form,
+            "qr_code": qr_code,
+            "secret": _secret_for_display(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@action_required(Action.MANAGE_PARTNERS)
+def two_factor_policy(request):
+    """A DT requires (or not) two-factor authentication of its partners' staff."""
+    directorate = request.membership.organisation.directorate
+    if directorate is None:
+        # Headquarters: every DT's choice, read only (each DT decides for its partners).
+        directorates = Directorate.objects.select_related("two_factor_policy").order_by("name")
+        return render(
+            request, "accounts/two_factor_policy_list.html", {"directorates": directorates}
+        )
+    policy = TwoFactorPolicy.objects.filter(directorate=directorate).first()
+    form = TwoFactorPolicyForm(
+        request.POST or None,
+        initial={"partners_required": policy.partners_required if policy else False},
+    )
+    if request.method == "POST" and form.is_valid():
+        TwoFactorPolicy.objects.update_or_create(
+            directorate=directorate,
+            defaults={
+                "partners_required": form.cleaned_data["partners_required"],
+                "updated_by": request.user,
+            },
+        )
+        messages.success(request, _("Règle de double authentification enregistrée."))
+        return redirect("accounts:two_factor_policy")
+    return render(
+        request,
+        "accounts/two_factor_policy.html",
+        {"form": form, "directorate": directorate, "policy": policy},
+    )
+
+
+class ParcoursOIDCCallbackView(OIDCAuthenticationCallbackView):
+    @property
+    def failure_url(self):
+        return reverse("login")
+
+    def login_failure(self):
+        messages.error(
+            self.request,
+            _(
+                "La connexion par %(provider)s n'a pas abouti : votre adresse électronique "
+                "n'est pas celle d'un compte actif de Parcours. Contactez l'administrateur de "
+                "votre structure."
+            )
+            % {"provider": settings.OIDC_PROVIDER_NAME},
+        )
+        return super().login_failure()
+
+
+def _oidc_enabled_or_404():
+    if not settings.OIDC_ENABLED:
+        raise Http404
+
+
+@second_factor_exempt
+@login_not_required
+@never_cache
+def oidc_start(request):
+    """Send the visitor to the identity federation (authorisation code flow with PKCE)."""
+    _oidc_enabled_or_404()
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+@second_factor_exempt
+@login_not_required
+@never_cache
+def oidc_callback(request):
+    """Back from the identity federation: check the code and sign the account in."""
+    _oidc_enabled_or_404()
+    return ParcoursOIDCCallbackView.as_view()(request)

@@ -1,0 +1,1 @@
+"""HTTP layer of the figures: dashboard, exports, approvals, sending log and recipients."""

@@ -1,0 +1,120 @@
+"""Forms of the figures pages: the period and perimeter filter, approval, recipients."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from parcours.indicators import conf
+from parcours.indicators.models import ReportRecipient
+from parcours.indicators.periods import Month, Period
+from parcours.www.forms import DsfrForm, DsfrModelForm
+
+# Two years of months is still one query; longer spans make pages nobody reads.
+MAX_MONTHS = 24
+ALL = ""
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class MonthField(forms.Field):
+    """A month typed as "2026-01" (what <input type="month"> sends), cleaned to a Month."""
+
+    widget = MonthInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("placeholder", "AAAA-MM")
+        self.widget.attrs.setdefault("maxlength", "7")
+
+    def to_python(self, value):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if not value:
+            return None
+        if isinstance(value, Month):
+            return value
+        try:
+            return Month.parse(value)
+        except ValueError as error:
+            raise ValidationError(
+                _("Saisissez un mois sous la forme AAAA-MM, par exemple 2026-01."),
+                code="invalid_month",
+            ) from error
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, Month) else value
+
+
+class FiguresFilterForm(DsfrForm):
+    start = MonthField(label=_("Du mois"))
+    end = MonthField(
+        label=_("Au mois"), required=False, help_text=_("Laisser vide pour un seul mois.")
+    )
+    directorate = forms.ChoiceField(
+        label=_("Direction territoriale"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Cette direction territoriale n'est pas dans votre périmètre.")
+        },
+    )
+
+    def __init__(self, *args, perimeter, initial_period: Period, **kwargs):
+        # "Au mois" stays empty for a single month, as its help text says.
+        last = initial_period.last if initial_period.last != initial_period.first else None
+        kwargs.setdefault("initial", {"start": initial_period.first, "end": last})
+        super().__init__(*args, **kwargs)
+        choices = [(str(d.pk), d.name) for d in perimeter.directorates]
+        if len(choices) > 1:
+            choices.insert(0, (ALL, _("Toutes les DT du périmètre")))
+        self.fields["directorate"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None:
+            end = end or start
+            if end < start:
+                self.add_error("end", _("Le mois de fin doit suivre le mois de début."))
+            elif len(Period(start, end).months) > MAX_MONTHS:
+                self.add_error(
+                    "end",
+                    _("Choisissez une période de %(max)s mois au plus.") % {"max": MAX_MONTHS},
+                )
+            else:
+                cleaned["period"] = Period(start, end)
+        value = cleaned.get("directorate")
+        cleaned["directorate_id"] = int(value) if value else None
+        return cleaned
+
+
+class ApprovalForm(DsfrForm):
+    month = MonthField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Obligatoire pour valider à nouveau un mois : ce qui a été corrigé et pourquoi."
+        ),
+    )
+
+
+class RecipientForm(DsfrModelForm):
+    class Meta:
+        model = ReportRecipient
+        fields = ["directorate", "name", "email", "audience"]
+
+    def __init__(self, *args, perimeter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["directorate"].queryset = self.fields["directorate"].queryset.filter(
+            pk__in=perimeter.ids
+        )
+        self.fields["directorate"].empty_label = None
+        self.fields["audience"].help_text = _(
+            "Hors de la DT (DREETS), les effectifs de 1 à %(threshold)s personnes sont masqués."
+        ) % {"threshold": conf.small_cell_threshold()}
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()

@@ -1,0 +1,244 @@
+"""Views of the figures: dashboard per role, exports, month approval, sending log, recipients.
+
+Thin: the perimeter comes from indicators.perimeters, the figures from indicators.dashboard,
+documents and exports, the writes from indicators.approvals and the recipient form.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from parcours.indicators import approvals, conf, exports
+from parcours.indicators.catalogue import MONTHLY_REPORT
+from parcours.indicators.dashboard import build_dashboard, default_period
+from parcours.indicators.definitions import get_report
+from parcours.indicators.documents import build_document
+from parcours.indicators.models import ReportRecipient, ReportRun
+from parcours.indicators.perimeters import perimeter_for
+from parcours.indicators.periods import Month, Period
+from parcours.indicators.reports import DirectorateRef, compute_report
+from parcours.organisations.permissions import Action, can
+from parcours.www.decorators import action_required
+from parcours.www.indicators.forms import ApprovalForm, FiguresFilterForm, RecipientForm
+
+EXACT, PROTECTED = "dt", "dreets"
+EXPORT_FORMATS = [
+    ("pdf", _lazy("PDF")),
+    ("xlsx", _lazy("Tableur XLSX")),
+    ("ods", _lazy("Tableur ODS")),
+    ("csv", _lazy("CSV")),
+]
+
+
+def _selection(request):
+    """(perimeter, period, form) from the GET filters; the period is None on bad input."""
+    perimeter = perimeter_for(request.membership)
+    initial = default_period()
+    form = FiguresFilterForm(request.GET or None, perimeter=perimeter, initial_period=initial)
+    if not request.GET:
+        return perimeter, initial, form
+    if not form.is_valid():
+        return perimeter, None, form
+    return perimeter.narrowed(form.cleaned_data["directorate_id"]), form.cleaned_data["period"], form
+
+
+def _query(period: Period, directorate_id=None, **extra) -> str:
+    params = {"start": str(period.first), "end": str(period.last), **extra}
+    if directorate_id:
+        params["directorate"] = directorate_id
+    return urlencode(params)
+
+
+@require_GET
+@action_required(Action.VIEW_AGGREGATES)
+def dashboard(request):
+    perimeter, period, form = _selection(request)
+    context = {"form": form, "perimeter": perimeter, "period": period}
+    if not perimeter.directorates:
+        return render(request, "indicators/no_perimeter.html", context)
+    if period is None:
+        return render(request, "indicators/dashboard.html", context, status=400)
+    board = build_dashboard(perimeter, period)
+    directorate_id = form.cleaned_data.get("directorate_id") if form.is_bound else None
+    single = board.single_month
+    can_approve = (
+        single
+        and perimeter.exact
+        and can(request.membership, Action.APPROVE_MONTH)
+        and period.first.last_day < timezone.localdate()
+    )
+    context.update(
+        {
+            "board": board,
+            "document": board.document,
+            "can_export": can(request.membership, Action.EXPORT),
+            "can_manage": can(request.membership, Action.MANAGE_PARTNERS),
+            "can_approve": can_approve,
+            "query": _query(period, directorate_id),
+            "formats": EXPORT_FORMATS,
+        }
+    )
+    return render(request, "indicators/dashboard.html", context)
+
+
+@require_GET
+@action_required(Action.EXPORT)
+def export(request, file_format):
+    if file_format not in exports.WRITERS:
+        raise Http404
+    perimeter, period, _form = _selection(request)
+    if not perimeter.directorates or period is None:
+        messages.error(request, _("Choisissez une période valide avant d'exporter."))
+        return redirect("indicators:dashboard")
+    # The DT may download exact figures or the protected version it sends to the DREETS;
+    # anyone else only ever gets protected figures.
+    exact = perimeter.exact and request.GET.get("pour") != PROTECTED
+    definition = get_report(MONTHLY_REPORT)
+    computed = compute_report(definition, [DirectorateRef.of(d) for d in perimeter.directorates], period)
+    document = build_document(computed, exact=exact, perimeter_label=perimeter.label)
+    response = HttpResponse(
+        exports.export(document, file_format), content_type=exports.CONTENT_TYPES[file_format]
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename(document, file_format)}"'
+    )
+    return response
+
+
+def _approval_directorate(request):
+    directorate = request.membership.organisation.directorate
+    if directorate is None:
+        raise Http404
+    return directorate
+
+
+@action_required(Action.APPROVE_MONTH)
+def approve(request):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    directorate = _approval_directorate(request)
+    definition = get_report(MONTHLY_REPORT)
+    if request.method == "POST":
+        form = ApprovalForm(request.POST)
+        month = form.cleaned_data["month"] if form.is_valid() else None
+    else:
+        try:
+            month = Month.parse(request.GET.get("mois", ""))
+        except ValueError:
+            month = default_period().first
+        form = ApprovalForm(initial={"month": month})
+    if month is None:
+        messages.error(request, _("Ce mois n'existe pas : choisissez-le de nouveau."))
+        return redirect("indicators:dashboard")
+    ref = DirectorateRef.of(directorate)
+    computed = compute_report(definition, [ref], Period.single(month))
+    if request.method == "POST" and form.is_valid():
+        try:
+            approval = approvals.approve_month(
+                definition=definition,
+                directorate=directorate,
+                month=month,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                computed=computed,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Les chiffres de %(month)s sont validés (version %(version)s).")
+                % {"month": month.label, "version": approval.version},
+            )
+            return redirect(
+                f"{reverse('indicators:dashboard')}?{_query(Period.single(month))}"
+            )
+    document = build_document(computed, exact=True, perimeter_label=directorate.name)
+    history = list(approvals.approval_history(definition.code, directorate.pk, month))
+    return render(
+        request,
+        "indicators/approve.html",
+        {
+            "form": form,
+            "month": month,
+            "document": document,
+            "status": document.statuses[0] if document.statuses else None,
+            "history": history,
+            "month_over": month.last_day < timezone.localdate(),
+            "query": _query(Period.single(month)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@action_required(Action.MANAGE_PARTNERS)
+def runs(request):
+    perimeter = perimeter_for(request.membership)
+    rows = (
+        ReportRun.objects.filter(directorate_id__in=perimeter.ids)
+        .select_related("directorate")
+        .order_by("-month", "directorate__name", "recipient_email")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "indicators/runs.html", {"page": page, "perimeter": perimeter})
+
+
+@action_required(Action.MANAGE_PARTNERS)
+def recipients(request):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    perimeter = perimeter_for(request.membership)
+    form = RecipientForm(request.POST or None, perimeter=perimeter)
+    if request.method == "POST" and form.is_valid():
+        recipient = form.save()
+        messages.success(
+            request,
+            _("%(email)s recevra le rapport mensuel de %(dt)s.")
+            % {"email": recipient.email, "dt": recipient.directorate},
+        )
+        return redirect("indicators:recipients")
+    rows = (
+        ReportRecipient.objects.filter(directorate_id__in=perimeter.ids)
+        .select_related("directorate")
+        .order_by("directorate__name", "-is_active", "audience", "email")
+    )
+    return render(
+        request,
+        "indicators/recipients.html",
+        {
+            "form": form,
+            "recipients": rows,
+            "perimeter": perimeter,
+            "threshold": conf.small_cell_threshold(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@action_required(Action.MANAGE_PARTNERS)
+def recipient_toggle(request, pk):
+    perimeter = perimeter_for(request.membership)
+    recipient = get_object_or_404(ReportRecipient, pk=pk, directorate_id__in=perimeter.ids)
+    recipient.is_active = not recipient.is_active
+    recipient.save(update_fields=["is_active"])
+    messages.success(
+        request,
+        (
+            _("%(email)s recevra de nouveau le rapport mensuel.")
+            if recipient.is_active
+            else _("%(email)s ne recevra plus le rapport mensuel.")
+        )
+        % {"email": recipient.email},
+    )
+    return redirect("indicators:recipients")
+

@@ -1,0 +1,1 @@
+"""HTTP layer of data protection: access log, retention, rights of the person, purposes."""

@@ -1,0 +1,846 @@
+"""Views of the reception day: thin, they read the request, call the services and render."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from parcours.organisations.permissions import Action, can
+from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
+from parcours.people.models import LanguageLevel, Person
+from parcours.reception import services
+from parcours.reception.letters.pdf import render_convocations_pdf
+from parcours.reception.models import (
+    AttendanceStatus,
+    Contract,
+    Convocation,
+    EmploymentCheck,
+    HalfDay,
+    ReceptionSession,
+    ReceptionSettings,
+    SessionStaff,
+)
+from parcours.reception.summary import summary_csv, summary_for, summary_lines, summary_xlsx
+from parcours.territories.models import Directorate
+from parcours.www.decorators import action_required
+from parcours.www.reception import forms
+
+WORKLIST_LIMIT = 100
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _directorate_id(membership):
+    """The directorate of an OFII DT membership, else None."""
+    if membership is not None and membership.role in OFII_DT_ROLES:
+        return membership.organisation.directorate_id
+    return None
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in field_errors:
+                form.add_error(target, message.messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _visible_session(request, pk) -> ReceptionSession:
+    return get_object_or_404(
+        ReceptionSession.objects.visible_to(request.membership).select_related(
+            "directorate", "cip_presentation__counsellor"
+        ),
+        pk=pk,
+    )
+
+
+def _sheet_convocations(membership):
+    """Convocations with everything a day-sheet row shows, in a fixed number of queries."""
+    return (
+        Convocation.objects.filter(person__in=Person.objects.visible_to(membership))
+        .select_related(
+            "person",
+            "person__cir_contract",
+            "session",
+            "session__directorate",
+            "rescheduled_to",
+            "positioning",
+            "interview",
+            "contract",
+            "prescription",
+            "employment_check",
+        )
+        .prefetch_related("interview__orientations")
+    )
+
+
+def _visible_convocation(request, pk) -> Convocation:
+    """A convocation of a person the membership sees, in a session it may open; else 404."""
+    sessions = ReceptionSession.objects.visible_to(request.membership)
+    return get_object_or_404(
+        _sheet_convocations(request.membership).filter(session__in=sessions), pk=pk
+    )
+
+
+def _sheet_flags(membership, experiment_open: bool) -> dict[str, bool]:
+    return {
+        "can_convoke": can(membership, Action.CONVOKE),
+        "can_position": can(membership, Action.RECORD_POSITIONING),
+        "can_interview": can(membership, Action.INTERVIEW),
+        "can_cip": can(membership, Action.CIP_INTERVIEW) and experiment_open,
+        "experiment_open": experiment_open,
+    }
+
+
+def _row_response(request, convocation_pk):
+    convocation = _visible_convocation(request, convocation_pk)
+    flags = _sheet_flags(request.membership, services.experiment_open(convocation.session))
+    return render(request, "reception/_row.html", {"c": convocation, **flags})
+
+
+def _session_url(session_id, convocation_id=None) -> str:
+    url = reverse("reception:session", args=[session_id])
+    return f"{url}#conv-{convocation_id}" if convocation_id else url
+
+
+# --------------------------------------------------------------------------------------------
+# Planning and sessions
+# --------------------------------------------------------------------------------------------
+
+
+def _monday(value: str | None) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@action_required(Action.VIEW_PERSON)
+def planning(request):
+    """The week's sessions, by day and half-day."""
+    monday = _monday(request.GET.get("semaine"))
+    sunday = monday + datetime.timedelta(days=6)
+    sessions = list(
+        ReceptionSession.objects.visible_to(request.membership)
+        .in_range(monday, sunday)
+        .with_counts()
+        .select_related("directorate")
+        .prefetch_related(Prefetch("staff", queryset=SessionStaff.objects.select_related("user")))
+        .order_by("date", "start_time", "place")
+    )
+    last_day = 4 if all(s.date.weekday() < 5 for s in sessions) else 6
+    days = [monday + datetime.timedelta(days=offset) for offset in range(last_day + 1)]
+    grid = [
+        {
+            "label": label,
+            "half_day": half_day,
+            "cells": [
+                (day, [s for s in sessions if s.date == day and s.half_day == half_day])
+                for day in days
+            ],
+        }
+        for half_day, label in HalfDay.choices
+    ]
+    return render(
+        request,
+        "reception/planning.html",
+        {
+            "monday": monday,
+            "sunday": sunday,
+            "days": days,
+            "grid": grid,
+            "session_count": len(sessions),
+            "previous_week": monday - datetime.timedelta(days=7),
+            "next_week": monday + datetime.timedelta(days=7),
+            "this_week": _monday(None),
+            "today": timezone.localdate(),
+            "can_plan": can(request.membership, Action.PLAN_SESSIONS)
+            and _directorate_id(request.membership) is not None,
+        },
+    )
+
+
+@action_required(Action.PLAN_SESSIONS)
+def session_edit(request, pk=None):
+    """Create or change a session and its staff."""
+    directorate_id = _directorate_id(request.membership)
+    if directorate_id is None:
+        raise PermissionDenied
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    directorate = Directorate.objects.get(pk=directorate_id)
+    session = _visible_session(request, pk) if pk is not None else None
+    initial: dict[str, Any] = {}
+    if session is not None:
+        initial = {
+            "date": session.date,
+            "half_day": session.half_day,
+            "start_time": session.start_time,
+            "place": session.place,
+            "address": session.address,
+            "capacity": session.capacity,
+        }
+        for member in session.staff.all():
+            initial.setdefault(f"staff_{member.role}", []).append(member.user_id)
+    else:
+        # The week view's "plan here" links pass the slot.
+        initial = {key: request.GET[key] for key in ("date", "half_day") if key in request.GET}
+    form = forms.SessionForm(
+        request.POST or None, initial=initial, directorate=directorate, session=session
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if session is None:
+                session = services.plan_session(
+                    directorate,
+                    date=data["date"],
+                    half_day=data["half_day"],
+                    place=data["place"],
+                    address=data["address"],
+                    capacity=data["capacity"],
+                    start_time=data["start_time"],
+                    staff=form.staff(),
+                    actor=request.user,
+                )
+                messages.success(
+                    request, _("Session planifiée : %(session)s.") % {"session": session}
+                )
+            else:
+                session = services.update_session(
+                    session,
+                    date=data["date"],
+                    half_day=data["half_day"],
+                    place=data["place"],
+                    address=data["address"] or directorate.address,
+                    capacity=data["capacity"],
+                    start_time=data["start_time"] or session.start_time,
+                    staff=form.staff(),
+                )
+                messages.success(request, _("Session modifiée."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("reception:session", pk=session.pk)
+    return render(
+        request,
+        "reception/session_form.html",
+        {"form": form, "session": session, "directorate": directorate},
+    )
+
+
+@action_required(Action.VIEW_PERSON)
+def session_detail(request, pk):
+    """The day sheet: one row per person convoked, each step recorded in place."""
+    session = _visible_session(request, pk)
+    convocations = (
+        _sheet_convocations(request.membership)
+        .filter(session=session)
+        .order_by("person__last_name", "person__first_names", "pk")
+    )
+    experiment_open = services.experiment_open(session)
+    staff = SessionStaff.objects.filter(session=session).select_related("user")
+    rows = list(convocations)
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
+    for convocation in rows:
+        counts[convocation.status] += 1
+    return render(
+        request,
+        "reception/session_detail.html",
+        {
+            "session": session,
+            "convocations": rows,
+            "staff": staff,
+            "counts": counts,
+            "seats_taken": len(rows) - counts[AttendanceStatus.RESCHEDULED],
+            "presentation": getattr(session, "cip_presentation", None),
+            "can_plan": can(request.membership, Action.PLAN_SESSIONS)
+            and _directorate_id(request.membership) == session.directorate_id,
+            "can_summary": can(request.membership, Action.VIEW_AGGREGATES),
+            **_sheet_flags(request.membership, experiment_open),
+        },
+    )
+
+
+@action_required(Action.CIP_INTERVIEW)
+def cip_presentation(request, pk):
+    """The CIP's collective presentation at a session."""
+    session = _visible_session(request, pk)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    existing = getattr(session, "cip_presentation", None)
+    initial = (
+        {
+            "started_at": existing.started_at,
+            "attendees": existing.attendees,
+            "duration_minutes": existing.duration_minutes,
+        }
+        if existing
+        else {"started_at": session.start_time, "duration_minutes": 15}
+    )
+    form = forms.CipPresentationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_cip_presentation(session, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Présentation collective enregistrée."))
+            return redirect("reception:session", pk=session.pk)
+    return render(request, "reception/cip_presentation.html", {"form": form, "session": session})
+
+
+# --------------------------------------------------------------------------------------------
+# Convocations and letters
+# --------------------------------------------------------------------------------------------
+
+
+@action_required(Action.CONVOKE)
+def convoke(request, pk):
+    """Convoke persons of the perimeter: from a search, from a list of AGDREF numbers."""
+    session = _visible_session(request, pk)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    persons = Person.objects.visible_to(request.membership)
+    search = forms.PersonSearchForm(request.GET or None)
+    single = forms.ConvokePersonForm(persons=persons, auto_id="id_single_%s")
+    listed = forms.ConvokeListForm(persons=persons)
+    if request.method == "POST":
+        if "agdref_numbers" in request.POST:
+            listed = forms.ConvokeListForm(request.POST, persons=persons)
+            form, chosen = listed, "agdref_numbers"
+        else:
+            single = forms.ConvokePersonForm(request.POST, persons=persons, auto_id="id_single_%s")
+            form, chosen = single, "person"
+        if form.is_valid():
+            value = form.cleaned_data[chosen]
+            chosen_persons = value if isinstance(value, list) else [value]
+            try:
+                services.convoke_many(session, chosen_persons, actor=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s personne(s) convoquée(s) : %(names)s.")
+                    % {
+                        "count": len(chosen_persons),
+                        "names": ", ".join(p.display_name for p in chosen_persons),
+                    },
+                )
+                return redirect(request.get_full_path())
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    found = []
+    if query:
+        found = list(
+            persons.search(query)
+            .exclude(convocations__session=session)
+            .select_related("department")
+            .order_by("last_name", "first_names", "pk")[:30]
+        )
+    to_reconvoke = (
+        Convocation.objects.to_reconvoke()
+        .for_directorate(session.directorate_id)
+        .filter(person__in=persons)
+        .exclude(person__convocations__session=session)
+        .select_related("person", "session")
+        .order_by("session__date", "pk")[:20]
+    )
+    seats_taken = session.convocations.holding_a_seat().count()
+    return render(
+        request,
+        "reception/convoke.html",
+        {
+            "session": session,
+            "search": search,
+            "query": query,
+            "found": found,
+            "single": single,
+            "listed": listed,
+            "to_reconvoke": to_reconvoke,
+            "seats_taken": seats_taken,
+            "seats_left": max(session.capacity - seats_taken, 0),
+        },
+    )
+
+
+def _pdf_response(convocations, filename) -> HttpResponse:
+    pdf = render_convocations_pdf(convocations, today=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+@action_required(Action.CONVOKE)
+def convocation_letter(request, pk):
+    """One person's convocation letter (French, and their language when available)."""
+    convocation = _visible_convocation(request, pk)
+    return _pdf_response([convocation], f"convocation-{convocation.pk}.pdf")
+
+
+@require_GET
+@action_required(Action.CONVOKE)
+def session_letters(request, pk):
+    """Every letter of a session still to come, one per page, to print in one go."""
+    session = _visible_session(request, pk)
+    convocations = list(
+        _sheet_convocations(request.membership)
+        .filter(session=session, status=AttendanceStatus.PENDING)
+        .order_by("person__last_name", "person__first_names", "pk")
+    )
+    if not convocations:
+        messages.info(request, _("Aucune convocation en attente à imprimer pour cette session."))
+        return redirect("reception:session", pk=session.pk)
+    return _pdf_response(convocations, f"convocations-{session.date.isoformat()}.pdf")
+
+
+# --------------------------------------------------------------------------------------------
+# Steps of the day sheet (htmx fragments, or full pages without JavaScript)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form_class: type
+    save: Any  # (convocation, cleaned_data, user) -> None
+    initial: Any = None  # (convocation) -> dict
+    form_kwargs: Any = None  # (convocation) -> dict
+    note: Any = None  # (convocation) -> str, shown above the form
+
+
+def _run_step(request, pk, step: Step):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    convocation = _visible_convocation(request, pk)
+    kwargs = step.form_kwargs(convocation) if step.form_kwargs else {}
+    kwargs["auto_id"] = f"id_c{convocation.pk}_%s"
+    if request.method == "POST":
+        form = step.form_class(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                step.save(convocation, form.cleaned_data, request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if request.htmx:
+                    return _row_response(request, convocation.pk)
+                messages.success(
+                    request,
+                    _("Enregistré pour %(name)s : %(step)s.")
+                    % {"step": step.title, "name": convocation.person.display_name},
+                )
+                return redirect(_session_url(convocation.session_id, convocation.pk))
+    else:
+        form = step.form_class(initial=step.initial(convocation) if step.initial else {}, **kwargs)
+    context = {
+        "c": convocation,
+        "form": form,
+        "step": step,
+        "note": step.note(convocation) if step.note else "",
+        "action": reverse(f"reception:{step.slug}", args=[convocation.pk]),
+    }
+    template = "reception/_step_row.html" if request.htmx else "reception/step_page.html"
+    return render(request, template, context)
+
+
+def _save_attendance(convocation, data, user):
+    services.record_attendance(
+        convocation,
+        data["status"],
+        actor=user,
+        rescheduled_to=data.get("rescheduled_to"),
+        reason=data.get("reason", ""),
+    )
+
+
+ATTENDANCE = Step(
+    slug="attendance",
+    title=gettext_lazy("Présence"),
+    form_class=forms.AttendanceForm,
+    save=_save_attendance,
+    initial=lambda c: {"status": c.status},
+    form_kwargs=lambda c: {"convocation": c},
+)
+
+
+@action_required(Action.CONVOKE)
+def attendance(request, pk):
+    return _run_step(request, pk, ATTENDANCE)
+
+
+POSITIONING = Step(
+    slug="positioning",
+    title=gettext_lazy("Positionnement linguistique"),
+    form_class=forms.PositioningForm,
+    save=lambda c, data, user: services.record_positioning(c, actor=user, **data),
+    initial=lambda c: (
+        {
+            "written_level": c.positioning.written_level,
+            "oral_level": c.positioning.oral_level,
+            "can_read": c.positioning.can_read,
+        }
+        if hasattr(c, "positioning")
+        else {"can_read": True}
+    ),
+)
+
+
+@action_required(Action.RECORD_POSITIONING)
+def positioning(request, pk):
+    return _run_step(request, pk, POSITIONING)
+
+
+def _interview_initial(c):
+    if not hasattr(c, "interview"):
+        return {
+            "employment_status": c.person.employment_status,
+            "accommodation": c.person.accommodation,
+        }
+    interview = c.interview
+    return {
+        "employment_status": interview.employment_status,
+        "accommodation": interview.accommodation,
+        "needs": interview.needs,
+        "orientations": [o.target for o in interview.orientations.all()],
+    }
+
+
+INTERVIEW = Step(
+    slug="interview",
+    title=gettext_lazy("Entretien de diagnostic"),
+    form_class=forms.InterviewForm,
+    save=lambda c, data, user: services.record_interview(c, actor=user, **data),
+    initial=_interview_initial,
+)
+
+
+@action_required(Action.INTERVIEW)
+def interview(request, pk):
+    return _run_step(request, pk, INTERVIEW)
+
+
+def _contract_initial(c):
+    contract = getattr(c, "contract", None)
+    if contract is None:
+        return {"signed_on": c.session.date}
+    return {
+        "signed_on": contract.signed_on,
+        "civic_training_date": contract.civic_training_date,
+        "civic_training_place": contract.civic_training_place,
+    }
+
+
+CONTRACT = Step(
+    slug="contract",
+    title=gettext_lazy("Signature du CIR"),
+    form_class=forms.ContractForm,
+    save=lambda c, data, user: services.sign_contract(c, actor=user, **data),
+    initial=_contract_initial,
+)
+
+
+@action_required(Action.INTERVIEW)
+def contract(request, pk):
+    return _run_step(request, pk, CONTRACT)
+
+
+def _prescription_note(c):
+    decision = services.proposed_prescription(c)
+    if decision is None:
+        return _("Saisissez d'abord le positionnement linguistique : la décision en découle.")
+    if decision.hours == 0:
+        return _("Niveau %(level)s : pas de formation selon la règle %(rule)s.") % {
+            "level": LanguageLevel(decision.level).label,
+            "rule": decision.rule_version,
+        }
+    if decision.proposed:
+        text = _("Formation proposée de %(hours)s h vers %(target)s (règle %(rule)s).")
+    else:
+        text = _("Formation prescrite de %(hours)s h vers %(target)s (règle %(rule)s).")
+    return text % {
+        "hours": decision.hours,
+        "target": LanguageLevel(decision.target).label,
+        "rule": decision.rule_version,
+    }
+
+
+PRESCRIPTION = Step(
+    slug="prescription",
+    title=gettext_lazy("Formation linguistique"),
+    form_class=forms.PrescriptionForm,
+    save=lambda c, data, user: services.decide_prescription(c, actor=user, **data),
+    initial=lambda c: {"answer": c.prescription.answer} if hasattr(c, "prescription") else {},
+    note=_prescription_note,
+)
+
+
+@action_required(Action.INTERVIEW)
+def prescription(request, pk):
+    return _run_step(request, pk, PRESCRIPTION)
+
+
+def _check_initial(c):
+    check = getattr(c, "employment_check", None)
+    if check is None:
+        person = c.person
+        return {
+            "situation": person.employment_status
+            if person.employment_status != "unknown"
+            else None,
+            "already_ft": person.ft_registered,
+            "rsa_recipient": person.rsa_recipient,
+            "agir_followed": person.agir_followed,
+        }
+    return {
+        "situation": check.situation,
+        "already_ft": check.already_ft,
+        "rsa_recipient": check.rsa_recipient,
+        "agir_followed": check.agir_followed,
+        "registered_today": check.registered_today,
+        "ft_identifier": check.ft_identifier,
+        "ft_registration_date": check.ft_registration_date,
+        "first_appointment_date": check.first_appointment_date,
+    }
+
+
+EMPLOYMENT_CHECK = Step(
+    slug="employment_check",
+    title=gettext_lazy("Entretien CIP"),
+    form_class=forms.EmploymentCheckForm,
+    save=lambda c, data, user: services.record_employment_check(c, actor=user, **data),
+    initial=_check_initial,
+)
+
+
+@action_required(Action.CIP_INTERVIEW)
+def employment_check(request, pk):
+    return _run_step(request, pk, EMPLOYMENT_CHECK)
+
+
+def _save_follow_up(c, data, user):
+    check = getattr(c, "employment_check", None)
+    if check is None:
+        raise ValidationError(_("Enregistrez d'abord l'entretien CIP de cette personne."))
+    services.record_ft_follow_up(check, **data)
+
+
+def _follow_up_initial(c):
+    check = getattr(c, "employment_check", None)
+    if check is None:
+        return {}
+    return {
+        "first_appointment_date": check.first_appointment_date,
+        "accompaniment": check.accompaniment,
+        "accompaniment_date": check.accompaniment_date,
+    }
+
+
+FOLLOW_UP = Step(
+    slug="follow_up",
+    title=gettext_lazy("Premier rendez-vous France Travail"),
+    form_class=forms.FollowUpForm,
+    save=_save_follow_up,
+    initial=_follow_up_initial,
+)
+
+
+@action_required(Action.CIP_INTERVIEW)
+def follow_up(request, pk):
+    return _run_step(request, pk, FOLLOW_UP)
+
+
+@require_GET
+@action_required(Action.VIEW_PERSON)
+def row(request, pk):
+    """One day-sheet row (htmx: "cancel" puts the row back in place of a step form)."""
+    if not request.htmx:
+        convocation = _visible_convocation(request, pk)
+        return redirect(_session_url(convocation.session_id, convocation.pk))
+    return _row_response(request, pk)
+
+
+# --------------------------------------------------------------------------------------------
+# Worklists
+# --------------------------------------------------------------------------------------------
+
+
+@action_required(Action.VIEW_PERSON)
+def worklists(request):
+    """What the DT has to follow up: people to re-convoke, FT registrations, FT appointments."""
+    membership = request.membership
+    directorate_id = _directorate_id(membership)
+    persons = Person.objects.visible_to(membership)
+    today = timezone.localdate()
+    settings = ReceptionSettings.for_directorate(directorate_id) if directorate_id else None
+    delay = settings.ft_registration_delay_days if settings else 30
+    cutoff = today - datetime.timedelta(days=delay)
+    reconvoke = Convocation.objects.to_reconvoke().filter(person__in=persons)
+    no_ft = Contract.objects.without_ft_registration(signed_on_or_before=cutoff).filter(
+        person__in=persons
+    )
+    no_outcome = EmploymentCheck.objects.first_appointment_without_outcome(today).filter(
+        convocation__person__in=persons
+    )
+    if directorate_id:
+        reconvoke = reconvoke.for_directorate(directorate_id)
+    lists = {
+        "reconvoke": reconvoke.select_related("person", "session").order_by("session__date", "pk"),
+        "no_ft": no_ft.select_related("person", "convocation__session").order_by("signed_on", "pk"),
+        "no_outcome": no_outcome.select_related(
+            "convocation__person", "convocation__session"
+        ).order_by("first_appointment_date", "pk"),
+    }
+    context = {
+        name: {"rows": list(queryset[:WORKLIST_LIMIT]), "count": queryset.count()}
+        for name, queryset in lists.items()
+    }
+    delay_form = None
+    if directorate_id and can(membership, Action.PLAN_SESSIONS):
+        delay_form = forms.DelayForm(initial={"ft_registration_delay_days": delay})
+    return render(
+        request,
+        "reception/worklists.html",
+        {**context, "delay": delay, "delay_form": delay_form, "limit": WORKLIST_LIMIT},
+    )
+
+
+@require_POST
+@action_required(Action.PLAN_SESSIONS)
+def worklist_delay(request):
+    directorate_id = _directorate_id(request.membership)
+    if directorate_id is None:
+        raise PermissionDenied
+    form = forms.DelayForm(request.POST)
+    if form.is_valid():
+        services.set_ft_registration_delay(
+            directorate_id, form.cleaned_data["ft_registration_delay_days"]
+        )
+        messages.success(request, _("Délai enregistré."))
+    else:
+        messages.error(request, " ".join(form.errors.get("ft_registration_delay_days", [])))
+    return redirect(reverse("reception:worklists") + "#no-ft")
+
+
+# --------------------------------------------------------------------------------------------
+# The day's summary
+# --------------------------------------------------------------------------------------------
+
+
+def summary_directorates(membership):
+    """Directorates whose day summaries the membership may read.
+
+    A DT reads its own; the operator of a CIP experiment (seed 001: AMLI) reads those of the
+    directorates where it runs one. Regional and national roles get figures from the indicators,
+    where small counts are protected, not day by day.
+    """
+    directorate_id = _directorate_id(membership)
+    if directorate_id:
+        return Directorate.objects.filter(pk=directorate_id)
+    if membership is not None and membership.role in PARTNER_ROLES:
+        return Directorate.objects.filter(
+            cip_experiments__operator_id=membership.organisation_id
+        ).distinct()
+    return Directorate.objects.none()
+
+
+def _summary_request(request):
+    """Read the summary's scope from the query string: a session, or dates (today by default)."""
+    directorates = list(summary_directorates(request.membership).order_by("name"))
+    if not directorates:
+        return None
+    chosen = next((d for d in directorates if d.code == request.GET.get("dt")), directorates[0])
+    session = None
+    session_id = request.GET.get("session", "")
+    if session_id.isdigit():
+        session = ReceptionSession.objects.filter(directorate=chosen, pk=session_id).first()
+    today = timezone.localdate().isoformat()
+    data = {"first": request.GET.get("first", today), "last": request.GET.get("last", today)}
+    if session is not None:
+        data = {"first": session.date, "last": session.date}
+    form = forms.SummaryForm(data)
+    if not form.is_valid():
+        return {"directorates": directorates, "directorate": chosen, "form": form}
+    first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+    summary = summary_for(
+        chosen.pk, first=first, last=last, session_id=session.pk if session else None
+    )
+    if session is not None:
+        title = _("%(dt)s – %(session)s") % {"dt": chosen, "session": session}
+    elif first == last:
+        title = _("%(dt)s – journée du %(date)s") % {"dt": chosen, "date": date_format(first)}
+    else:
+        title = _("%(dt)s – du %(first)s au %(last)s") % {
+            "dt": chosen,
+            "first": date_format(first),
+            "last": date_format(last),
+        }
+    return {
+        "directorates": directorates,
+        "directorate": chosen,
+        "form": form,
+        "session": session,
+        "summary": summary,
+        "lines": summary_lines(summary),
+        "title": title,
+        "query": request.GET.urlencode(),
+    }
+
+
+@action_required(Action.VIEW_AGGREGATES)
+def summary(request):
+    """The day's summary: people present by situation, for a session or a date range."""
+    context = _summary_request(request)
+    if context is None:
+        return render(request, "reception/summary.html", {"unavailable": True})
+    context["can_export"] = can(request.membership, Action.EXPORT)
+    return render(request, "reception/summary.html", context)
+
+
+def _summary_export(request, build, content_type, extension):
+    context = _summary_request(request)
+    if context is None or "summary" not in context:
+        messages.error(request, _("Choisissez d'abord une période valide."))
+        return redirect("reception:summary")
+    response = HttpResponse(build(context["summary"], context["title"]), content_type=content_type)
+    first = context["form"].cleaned_data["first"].isoformat()
+    filename = f"recapitulatif-pfa-{context['directorate'].code}-{first}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@action_required(Action.EXPORT)
+def summary_export_csv(request):
+    return _summary_export(request, summary_csv, "text/csv; charset=utf-8", "csv")
+
+
+@require_GET
+@action_required(Action.EXPORT)
+def summary_export_xlsx(request):
+    return _summary_export(
+        request,
+        summary_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    )

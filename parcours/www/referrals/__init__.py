@@ -1,0 +1,1 @@
+"""HTTP layer of the referrals module: directory, eligibility, referrals, inbox, sessions."""

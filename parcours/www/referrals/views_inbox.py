@@ -1,0 +1,164 @@
+"""Partner inbox: the referrals sent to the organisation, and the answers it gives."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parcours.organisations.permissions import Action
+from parcours.people.models import Person
+from parcours.referrals import services
+from parcours.referrals.models import Referral
+from parcours.referrals.projection import partner_fields
+from parcours.referrals.states import CLOSED_STATES, ReferralStatus
+from parcours.www.decorators import action_required
+from parcours.www.referrals.forms import CommentForm, EntryForm, ExitForm, RefuseForm
+from parcours.www.referrals.views_referrals import _detail_queryset, _tabs, render_detail
+
+S = ReferralStatus
+
+INBOX_TABS = [
+    ("a-traiter", gettext_lazy("À traiter"), Q(status=S.SENT)),
+    ("liste-attente", gettext_lazy("Liste d'attente"), Q(status=S.WAITLISTED)),
+    ("acceptees", gettext_lazy("Acceptées, entrée à confirmer"), Q(status=S.ACCEPTED)),
+    ("en-cours", gettext_lazy("Dans le dispositif"), Q(status=S.ENTERED)),
+    ("closes", gettext_lazy("Closes"), Q(status__in=sorted(CLOSED_STATES))),
+]
+
+
+@action_required(Action.ANSWER_REFERRAL)
+def inbox(request):
+    """Only the people referred to this organisation, with only what the partner needs."""
+    referrals = Referral.objects.received_by(request.membership.organisation)
+    current, tabs, condition = _tabs(request, referrals, INBOX_TABS, "a-traiter")
+    ordering = ("answered_at", "pk") if current == "liste-attente" else ("sent_at", "pk")
+    rows = (
+        referrals.filter(condition)
+        .select_related("person", "scheme__organisation", "referrer_organisation")
+        .order_by(*ordering)
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"page": page, "tabs": tabs, "current": current},
+    )
+
+
+@action_required(Action.ANSWER_REFERRAL)
+def partner_person(request, person_pk):
+    """A referred person as the partner sees them: the projection, not the OFII file."""
+    person = get_object_or_404(
+        Person.objects.visible_to(request.membership).select_related("department"), pk=person_pk
+    )
+    referrals = list(
+        Referral.objects.received_by(request.membership.organisation)
+        .filter(person=person)
+        .select_related("scheme")
+        .order_by("-sent_at", "-pk")
+    )
+    return render(
+        request,
+        "referrals/partner_person.html",
+        {
+            "person": person,
+            "fields": partner_fields(
+                person,
+                residence_status=any(r.scheme.uses_residence_status for r in referrals),
+            ),
+            "referrals": referrals,
+        },
+    )
+
+
+def _received(request, pk):
+    return get_object_or_404(
+        _detail_queryset(request).received_by(request.membership.organisation), pk=pk
+    )
+
+
+def _answer(request, referral, form_key, form, call, success):
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except services.ReferralError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, success)
+        return redirect("referrals:detail", pk=referral.pk)
+    return render_detail(request, referral, {form_key: form}, status=400)
+
+
+def _who(request):
+    return {"by": request.user, "organisation": request.membership.organisation}
+
+
+@action_required(Action.ANSWER_REFERRAL)
+@require_POST
+def accept(request, pk):
+    referral = _received(request, pk)
+    form = CommentForm(request.POST, prefix="accept")
+
+    def call(data):
+        result = services.accept_referral(referral, comment=data["comment"], **_who(request))
+        if result.status == S.WAITLISTED:
+            messages.warning(
+                request,
+                _("Le dispositif est complet : la personne est inscrite en liste d'attente."),
+            )
+
+    return _answer(
+        request, referral, "accept", form, call, _("Réponse enregistrée ; l'orienteur est prévenu.")
+    )
+
+
+@action_required(Action.ANSWER_REFERRAL)
+@require_POST
+def refuse(request, pk):
+    referral = _received(request, pk)
+    form = RefuseForm(request.POST, prefix="refuse")
+
+    def call(data):
+        services.refuse_referral(
+            referral, reason=data["reason"], comment=data["comment"], **_who(request)
+        )
+
+    return _answer(
+        request, referral, "refuse", form, call, _("Refus enregistré ; l'orienteur est prévenu.")
+    )
+
+
+@action_required(Action.ANSWER_REFERRAL)
+@require_POST
+def entry(request, pk):
+    referral = _received(request, pk)
+    form = EntryForm(request.POST, prefix="entry")
+
+    def call(data):
+        services.record_entry(referral, entered_on=data["entered_on"], **_who(request))
+
+    return _answer(
+        request, referral, "entry", form, call, _("Entrée dans le dispositif enregistrée.")
+    )
+
+
+@action_required(Action.ANSWER_REFERRAL)
+@require_POST
+def exit_scheme(request, pk):
+    referral = _received(request, pk)
+    form = ExitForm(request.POST, prefix="exit")
+
+    def call(data):
+        services.record_exit(
+            referral,
+            exited_on=data["exited_on"],
+            completed=data["outcome"] == "completed",
+            reason=data["reason"],
+            comment=data["comment"],
+            **_who(request),
+        )
+
+    return _answer(request, referral, "exit", form, call, _("Sortie du dispositif enregistrée."))

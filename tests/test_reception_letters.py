@@ -1,0 +1,120 @@
+"""Convocation letters: a real PDF read back with pdftotext, in French and the person's language."""
+
+import datetime
+import re
+import subprocess
+
+import pytest
+
+from parcours.organisations.roles import Role
+from parcours.people.models import Language
+from parcours.reception import services
+from parcours.reception.letters import letter_language_for
+from parcours.reception.letters.pdf import render_convocations_pdf
+from parcours.territories.models import Department
+from tests.factories import PersonFactory, directorate
+from tests.factories_reception import ConvocationFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 1, 27)
+# Direction marks pdftotext writes around right-to-left runs.
+BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    return " ".join(BIDI_MARKS.sub("", text).split())
+
+
+def convocation_for(language_code: str):
+    session = SessionFactory(date=DAY, start_time=datetime.time(8, 30))
+    person = PersonFactory(last_name="HADDAD", first_names="Rania")
+    if language_code:
+        person.languages.add(Language.objects.get(code=language_code))
+    return services.convoke(session, person, actor=None)
+
+
+def test_the_letter_is_in_french_then_in_arabic_for_an_arabic_speaker(tmp_path):
+    convocation = convocation_for("ar")
+    assert convocation.letter_language == "ar"
+    text = pdf_text(render_convocations_pdf([convocation], today=DAY), tmp_path)
+    assert "Convocation à la journée d'accueil de l'OFII" in text
+    assert "le mardi 27 janvier 2026 à 8 h 30" in text
+    assert "2, rue Lafayette, 57000 Metz" in text
+    assert "votre titre de séjour ou votre récépissé" in text
+    assert "HADDAD Rania" in text
+    assert "استدعاء إلى يوم الاستقبال في المكتب الفرنسي للهجرة والاندماج" in text
+    assert "جواز السفر" in text
+    # The date in Arabic: pdftotext reorders digits inside right-to-left lines, so the words
+    # (Tuesday, January) are checked, not the whole date.
+    assert "الثلاثاء" in text
+    assert "يناير" in text
+
+
+def test_the_arabic_block_is_marked_right_to_left():
+    from parcours.reception.letters.pdf import letter_blocks
+
+    blocks = letter_blocks(convocation_for("ar"))
+    assert [(b.code, b.direction) for b in blocks] == [("fr", "ltr"), ("ar", "rtl")]
+
+
+def test_the_letter_is_in_french_then_in_english_for_an_english_speaker(tmp_path):
+    text = pdf_text(render_convocations_pdf([convocation_for("en")], today=DAY), tmp_path)
+    assert "Convocation à la journée d'accueil de l'OFII" in text
+    assert "Notice to attend the OFII reception day" in text
+    assert "on Tuesday, January 27, 2026 at 08:30" in text
+
+
+def test_a_person_speaking_no_translated_language_gets_a_french_letter(tmp_path):
+    text = pdf_text(render_convocations_pdf([convocation_for("ps")], today=DAY), tmp_path)
+    assert "Convocation à la journée d'accueil de l'OFII" in text
+    assert "Notice to attend" not in text
+    assert "استدعاء" not in text
+
+
+def test_the_interpreter_language_comes_first():
+    assert letter_language_for(["ar", "en"], "en") == "en"
+    assert letter_language_for(["en", "ar"], "") == "ar"
+    assert letter_language_for(["ps"], "ps") == ""
+
+
+def test_the_session_prints_every_pending_letter_one_per_page(client_for, tmp_path):
+    session = SessionFactory(date=DAY)
+    ConvocationFactory.create_batch(3, session=session)
+    ConvocationFactory(session=session, absent=True)
+    client = client_for(Role.RECEPTION_AGENT)
+    response = client.get(f"/pfa/sessions/{session.pk}/convocations.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "letters.pdf"
+    path.write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True).stdout
+    assert re.search(rb"Pages:\s+3\b", info)
+
+
+def test_one_letter_is_served_as_a_pdf_to_agents_who_convoke(client_for):
+    convocation = convocation_for("ar")
+    response = client_for(Role.RECEPTION_AGENT).get(
+        f"/pfa/convocations/{convocation.pk}/lettre.pdf"
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert (
+        client_for(Role.PARTNER_COUNSELLOR)
+        .get(f"/pfa/convocations/{convocation.pk}/lettre.pdf")
+        .status_code
+        == 403
+    )
+
+
+def test_a_letter_outside_the_perimeter_is_not_found(client_for):
+    convocation = ConvocationFactory(
+        session__directorate=directorate("strasbourg"),
+        person__department=Department.objects.get(code="67"),
+    )
+    client = client_for(Role.RECEPTION_AGENT)  # DT Metz
+    assert client.get(f"/pfa/convocations/{convocation.pk}/lettre.pdf").status_code == 404
