@@ -117,6 +117,7 @@ TEMPLATES = [
                 "dsfr.context_processors.site_config",
                 "parcours.organisations.context_processors.membership",
                 "parcours.www.navigation.navigation",
+                "parcours.accounts.context_processors.csp_nonce",
             ],
         },
     },
@@ -197,6 +198,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parcours@localhost")
+# The address users reach Parcours at, for links in e-mails (no request to build it from).
+PARCOURS_BASE_URL = os.environ.get("PARCOURS_BASE_URL", "http://127.0.0.1:8000")
 
 # Sessions expire after inactivity: a reception laptop left open must not stay signed in.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)

@@ -81,9 +81,10 @@ def test_re_approval_needs_a_reason_and_is_logged_as_a_new_version(director):
         approve(director)
     second = approve(director, comment="Deux entretiens saisis en retard.")
     assert second.version == 2
-    assert list(
-        MonthlyApproval.objects.order_by("version").values_list("version", "comment")
-    ) == [(1, ""), (2, "Deux entretiens saisis en retard.")]
+    assert list(MonthlyApproval.objects.order_by("version").values_list("version", "comment")) == [
+        (1, ""),
+        (2, "Deux entretiens saisis en retard."),
+    ]
     assert accompanied(document()) == 2
     assert not document().changed_statuses
 

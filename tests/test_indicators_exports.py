@@ -60,7 +60,7 @@ def test_csv_is_utf8_with_bom_and_semicolons_for_french_spreadsheets():
     assert "âge inconnu" in text and "Définitions" in text
 
 
-@pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://x\")", "+33 6", "-2+3", "@SUM(A1)"])
+@pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://x")', "+33 6", "-2+3", "@SUM(A1)"])
 def test_cells_that_would_run_as_formulas_are_neutralised(dangerous):
     document = make_document(label=dangerous)
     text = exports.to_csv(document).decode("utf-8-sig")
@@ -96,7 +96,11 @@ def test_ods_is_a_real_opendocument_spreadsheet_with_the_figures():
         cells = []
         for cell in row.getElementsByType(TableCell):
             text = "".join(str(p) for p in cell.getElementsByType(P))
-            cells.append(int(cell.getAttribute("value")) if cell.getAttribute("valuetype") == "float" else text)
+            cells.append(
+                int(cell.getAttribute("value"))
+                if cell.getAttribute("valuetype") == "float"
+                else text
+            )
         rows.append(cells)
     _header, women, *_rest = rows_after(rows, "Personnes accompagnées")
     assert women[:3] == ["Femmes", 0, 7]

@@ -52,7 +52,7 @@ def test_delay_statistics_on_a_few_people_are_not_published_outside_the_dt():
     assert delay.shown(None)["median"] == 3
     outside = delay.shown(4)
     assert outside["median"] is None and outside["count"] is None
-    assert pathway.Delay({d: 1 for d in range(6)}).shown(4)["median"] == 2
+    assert pathway.Delay(dict.fromkeys(range(6), 1)).shown(4)["median"] == 2
 
 
 @pytest.mark.django_db

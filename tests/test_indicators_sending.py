@@ -158,12 +158,15 @@ def test_the_sending_runs_a_constant_number_of_figure_queries():
     ReportRun.objects.all().delete()
     with CaptureQueriesContext(connection) as four_dts:
         sending.send_monthly_reports(JANUARY)
+
     # Per recipient: its run row is claimed and then marked sent; all else is constant.
     def figure_queries(context):
         return [
             q["sql"]
             for q in context.captured_queries
-            if not q["sql"].startswith(("SAVEPOINT", "RELEASE", 'INSERT INTO "indicators_reportrun"'))
+            if not q["sql"].startswith(
+                ("SAVEPOINT", "RELEASE", 'INSERT INTO "indicators_reportrun"')
+            )
             and not q["sql"].startswith('UPDATE "indicators_reportrun"')
         ]
 

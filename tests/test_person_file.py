@@ -141,3 +141,23 @@ def test_person_file_shows_the_timeline(client_for):
     text = page_text(client.get(f"/personnes/{person.pk}/"))
     assert "Dossier créé" in text
     assert "Inscription à France Travail" in text
+
+
+def test_an_auditor_can_orient_from_the_person_file(client_for):
+    person = PersonFactory()
+    client = client_for(Role.INTEGRATION_AUDITOR)
+    response = client.get(f"/personnes/{person.pk}/", follow=True)
+    assert f"/personnes/{person.pk}/orientations/" in page_text(response)
+
+
+def test_a_reception_agent_gets_no_orientation_button(client_for):
+    person = PersonFactory()
+    response = client_for(Role.RECEPTION_AGENT).get(f"/personnes/{person.pk}/", follow=True)
+    assert "Orienter vers un dispositif" not in page_text(response)
+
+
+def test_a_partner_is_sent_to_its_own_projection_of_a_referred_person(client_for):
+    client = client_for(Role.PARTNER_COUNSELLOR)
+    response = client.get("/personnes/")
+    assert response.status_code == 302
+    assert response["Location"] == "/orientations-recues/"

@@ -330,3 +330,20 @@ def test_the_dt_lists_the_files_about_to_be_anonymised_and_the_reading_is_logged
     log = AccessLog.objects.get()
     assert log.operation == "retention_list"
     assert list(log.entries.values_list("person_id", flat=True)) == [due.pk]
+
+
+def test_the_list_of_files_about_to_expire_runs_a_fixed_number_of_queries(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(Role.DT_DIRECTOR)
+    almost = months_ago(24) + datetime.timedelta(days=10)
+    set_last_step(PersonFactory(), almost)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/confidentialite/anonymisations-a-venir/")
+    for _index in range(20):
+        set_last_step(PersonFactory(), almost)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/confidentialite/anonymisations-a-venir/")
+    assert response.context["page"].paginator.count == 21
+    assert len(many) == len(few)

@@ -38,7 +38,8 @@ def test_each_role_reaches_its_home_page(client_for, role):
 )
 def test_person_file_is_need_to_know(client_for, role, status):
     person = PersonFactory()
-    assert client_for(role).get(f"/personnes/{person.pk}/").status_code == status
+    response = client_for(role).get(f"/personnes/{person.pk}/", follow=True)
+    assert response.status_code == status
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.NATIONAL_ADMIN])

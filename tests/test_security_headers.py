@@ -54,6 +54,9 @@ def test_every_script_of_a_page_is_served_by_the_application(client_for):
             nonce and nonce.group(1) in allowed_nonces
         ), tag
     assert "htmx.min.js" in html and "dsfr.module.min.js" in html
+    # The DSFR module script carries the response's nonce, as the policy announces it.
+    dsfr_tag = re.search(r'<script type="module"[^>]*dsfr\.module\.min\.js[^>]*>', html).group(0)
+    assert re.search(r'nonce="([^"]+)"', dsfr_tag).group(1) in allowed_nonces
 
 
 def test_transport_security_framing_sniffing_and_referrer_headers():

@@ -20,6 +20,7 @@ from parcours.indicators.documents import ReportDocument, build_document
 from parcours.indicators.perimeters import Perimeter
 from parcours.indicators.periods import Month, Period
 from parcours.indicators.reports import DirectorateRef, compute_report
+from parcours.indicators.suppression import hide_small
 from parcours.indicators.tables import TOTAL
 
 
@@ -181,8 +182,8 @@ def _pathway_view(figures, refs, period, exact, threshold) -> dict:
                 {"label": ref.name, "followed": loss.followed, "lost": loss.lost, "rate": loss.rate}
             )
         else:
-            hide = lambda n: None if 1 <= n <= threshold else n  # noqa: E731
-            followed, lost = hide(loss.followed), hide(loss.lost)
+            followed = hide_small(loss.followed, threshold)
+            lost = hide_small(loss.lost, threshold)
             losses.append(
                 {
                     "label": ref.name,

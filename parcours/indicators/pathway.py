@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.indicators.periods import Month, Period
-from parcours.indicators.suppression import protect_table
+from parcours.indicators.suppression import hide_small, protect_table
 from parcours.indicators.tables import CrossTable, PublishedTable
 
 # DOMAIN.md (CNIL reference, CIR lasting 1 year): a person is followed for the year after the
@@ -98,13 +98,12 @@ class Delay:
                 "waiting": self.waiting,
                 "not_concerned": self.not_concerned,
             }
-        hide = lambda n: None if 1 <= n <= threshold else n  # noqa: E731
         return {
-            "count": hide(self.count),
+            "count": hide_small(self.count, threshold),
             "median": None,
             "p90": None,
-            "waiting": hide(self.waiting),
-            "not_concerned": hide(self.not_concerned),
+            "waiting": hide_small(self.waiting, threshold),
+            "not_concerned": hide_small(self.not_concerned, threshold),
         }
 
 

@@ -183,6 +183,14 @@ def table_network(table: CrossTable) -> Network:
     return network
 
 
+def hide_small(count: int, threshold: int) -> int | None:
+    """A lone count as published outside the DT: None (hidden) from 1 to the threshold.
+
+    For counts published without any total they could be derived from (one per DT and month).
+    """
+    return None if 1 <= count <= threshold else count
+
+
 def protect_table(table: CrossTable, threshold: int) -> PublishedTable:
     """The table as it may leave the DT: small counts hidden, and nothing recoverable.
 

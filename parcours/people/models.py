@@ -101,10 +101,11 @@ class PersonQuerySet(models.QuerySet):
         """The persons the membership may see: denied by default, need-to-know.
 
         OFII staff of a directorate see the persons living in its perimeter; partner staff
-        see the persons referred to their organisation (added by the referrals module);
-        aggregate-only roles (DREETS, national admin) see no person.
+        see the persons referred to their organisation, and a CIP the persons convoked to
+        the sessions they staff for their organisation's experiment; aggregate-only roles
+        (DREETS, national admin) see no person.
         """
-        # Imported here: this is the one place that knows of referrals, a later app.
+        # Imported here: the one place that knows of referrals and reception, later apps.
         from django.apps import apps
         from django.db.models import Exists, OuterRef
 
@@ -121,7 +122,16 @@ class PersonQuerySet(models.QuerySet):
             referred = Referral.objects.filter(
                 person_id=OuterRef("pk"), scheme__organisation_id=organisation.pk
             ).exclude(status="draft")
-            return self.filter(Exists(referred))
+            # The CIP of the experiment (seed 001) interviews the people convoked to the PFA
+            # sessions it staffs, for an operator of that directorate's experiment.
+            Convocation = apps.get_model("reception", "Convocation")
+            staffed = Convocation.objects.filter(
+                person_id=OuterRef("pk"),
+                session__staff__user_id=membership.user_id,
+                session__staff__role="cip",
+                session__directorate__cip_experiments__operator_id=organisation.pk,
+            )
+            return self.filter(Exists(referred) | Exists(staffed))
         return self.none()
 
     def search(self, text: str):

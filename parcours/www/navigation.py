@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from parcours.core.admin_site import is_national_admin
 from parcours.organisations.permissions import Action, can
+from parcours.organisations.roles import PARTNER_ROLES
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ def navigation(request):
             )
     return {
         "nav_items": items,
-        "nav_can_view_person": can(membership, Action.VIEW_PERSON),
+        # Partners reach people through their inbox of referrals, never the OFII list.
+        "nav_can_view_person": can(membership, Action.VIEW_PERSON)
+        and membership.role not in PARTNER_ROLES,
         "nav_is_national_admin": is_national_admin(user),
     }

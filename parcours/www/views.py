@@ -104,6 +104,9 @@ def switch_membership(request):
 
 @action_required(Action.VIEW_PERSON)
 def person_list(request):
+    if request.membership.role in PARTNER_ROLES:
+        # A partner's list of people is its inbox of referrals, with the partner's fields.
+        return redirect("referrals:inbox")
     if request.method == "POST":
         # Post/redirect/get: the searched name stays out of the address bar, the browser
         # history and the server's request logs.
@@ -150,6 +153,9 @@ def _visible_person(request, pk):
 
 @action_required(Action.VIEW_PERSON)
 def person_detail(request, pk):
+    if request.membership.role in PARTNER_ROLES:
+        # Partners never see the OFII file: only what their schemes need (issue 4).
+        return redirect("referrals:partner_person", person_pk=pk)
     person = _visible_person(request, pk)
     purpose = purpose_for_person_read(request, person)
     if purpose is None:
@@ -165,6 +171,7 @@ def person_detail(request, pk):
             "languages": person.languages.all(),
             "timeline": timeline_for(person),
             "can_edit": can(request.membership, Action.EDIT_PERSON),
+            "can_refer": can(request.membership, Action.REFER),
             **person_file_context(request, person),
         },
     )

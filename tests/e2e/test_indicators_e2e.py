@@ -46,6 +46,8 @@ def test_the_dreets_sees_small_counts_as_secret(demo_page, sign_in):
     demo_page.goto("/chiffres/?start=2026-01&directorate=")
     demo_page.wait_for_load_state("networkidle")
     assert demo_page.get_by_text("petits effectifs masqués").first.is_visible()
-    overview = demo_page.get_by_role("table", name="Déjà inscrites à France Travail : total par DT et par mois")
+    overview = demo_page.get_by_role(
+        "table", name="Déjà inscrites à France Travail : total par DT et par mois"
+    )
     assert overview.get_by_role("row", name="DT Metz").get_by_role("cell").last.inner_text() == "s"
     assert demo_page.evaluate("window.__cspViolations") == []

@@ -47,7 +47,11 @@ def _selection(request):
         return perimeter, initial, form
     if not form.is_valid():
         return perimeter, None, form
-    return perimeter.narrowed(form.cleaned_data["directorate_id"]), form.cleaned_data["period"], form
+    return (
+        perimeter.narrowed(form.cleaned_data["directorate_id"]),
+        form.cleaned_data["period"],
+        form,
+    )
 
 
 def _query(period: Period, directorate_id=None, **extra) -> str:
@@ -102,7 +106,9 @@ def export(request, file_format):
     # anyone else only ever gets protected figures.
     exact = perimeter.exact and request.GET.get("pour") != PROTECTED
     definition = get_report(MONTHLY_REPORT)
-    computed = compute_report(definition, [DirectorateRef.of(d) for d in perimeter.directorates], period)
+    computed = compute_report(
+        definition, [DirectorateRef.of(d) for d in perimeter.directorates], period
+    )
     document = build_document(computed, exact=exact, perimeter_label=perimeter.label)
     response = HttpResponse(
         exports.export(document, file_format), content_type=exports.CONTENT_TYPES[file_format]
@@ -158,9 +164,7 @@ def approve(request):
                 _("Les chiffres de %(month)s sont validés (version %(version)s).")
                 % {"month": month.label, "version": approval.version},
             )
-            return redirect(
-                f"{reverse('indicators:dashboard')}?{_query(Period.single(month))}"
-            )
+            return redirect(f"{reverse('indicators:dashboard')}?{_query(Period.single(month))}")
     document = build_document(computed, exact=True, perimeter_label=directorate.name)
     history = list(approvals.approval_history(definition.code, directorate.pk, month))
     return render(
@@ -241,4 +245,3 @@ def recipient_toggle(request, pk):
         % {"email": recipient.email},
     )
     return redirect("indicators:recipients")
-
