@@ -64,9 +64,19 @@ def test_a_person_file_read_by_a_partner_it_was_referred_to_writes_exactly_one_r
     person = PersonFactory()
     make_referral(SchemeFactory(agir=True), person)
     client = client_for(role)
-    assert open_file(client, person).status_code == 200
-    log = AccessLog.objects.get()
-    assert (log.role, log.operation, log.person_count) == (role, Operation.PERSON_READ, 1)
+    # Partners are sent to their projection of the person (only what their schemes need).
+    response = client.get(f"/personnes/{person.pk}/", follow=True)
+    assert response.status_code == 200
+    logs = list(AccessLog.objects.all())
+    assert len(logs) == 1, (
+        f"{response.request['PATH_INFO']} showed the person without an access-log row: the "
+        "partner's view must call log_access(request, [person], Operation.PERSON_READ)"
+    )
+    assert (logs[0].role, logs[0].operation, logs[0].person_count) == (
+        role,
+        Operation.PERSON_READ,
+        1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,7 +85,8 @@ def test_a_person_file_read_by_a_partner_it_was_referred_to_writes_exactly_one_r
 )
 def test_a_refused_read_writes_no_row(client_for, role):
     person = PersonFactory()
-    assert client_for(role).get(f"/personnes/{person.pk}/").status_code in (403, 404)
+    response = client_for(role).get(f"/personnes/{person.pk}/", follow=True)
+    assert response.status_code in (403, 404)
     assert AccessLog.objects.count() == 0
 
 
@@ -343,3 +354,25 @@ def test_a_partner_counsellor_cannot_read_the_access_log_by_any_route():
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert b"MOTIF-SECRET-DU-JOURNAL" not in body, route.url
         assert reader.user.email.encode() not in body, route.url
+
+
+def test_the_day_sheet_logs_the_people_it_shows(client_for):
+    from tests.factories_reception import ConvocationFactory, SessionFactory
+
+    client = client_for(Role.RECEPTION_AGENT)
+    session = SessionFactory()
+    ConvocationFactory.create_batch(3, session=session)
+    assert client.get(f"/pfa/sessions/{session.pk}/").status_code == 200
+    log = AccessLog.objects.get()
+    assert (log.operation, log.person_count) == (Operation.PERSON_LIST, 3)
+
+
+def test_the_partner_inbox_logs_the_people_it_shows(client_for):
+    from tests.factories_referrals import SchemeFactory, make_referral
+
+    client = client_for(Role.PARTNER_COUNSELLOR)
+    scheme = SchemeFactory(organisation=client.membership.organisation)
+    make_referral(scheme, state="sent")
+    assert client.get("/orientations-recues/").status_code == 200
+    log = AccessLog.objects.get()
+    assert (log.operation, log.person_count) == (Operation.PERSON_LIST, 1)

@@ -154,7 +154,7 @@ def test_partners_do_not_see_the_history_of_fields(client_for):
     person.city = "Thionville"
     person.save()
     make_referral(SchemeFactory(agir=True), person)
-    response = client_for(Role.PARTNER_COUNSELLOR).get(f"/personnes/{person.pk}/")
+    response = client_for(Role.PARTNER_COUNSELLOR).get(f"/personnes/{person.pk}/", follow=True)
     assert response.status_code == 200
     assert "Historique des modifications" not in page_text(response)
 

@@ -458,8 +458,9 @@ def test_a_partner_reads_the_file_of_a_referred_person_but_not_of_a_drafted_one(
     sent = make_referral(state="sent")
     draft = make_referral(sent.scheme, state="draft")
     client = partner_client(sent.scheme)
-    assert client.get(f"/personnes/{sent.person.pk}/").status_code == 200
-    assert client.get(f"/personnes/{draft.person.pk}/").status_code == 404
+    # The OFII file address sends a partner to its own projection of the person.
+    assert client.get(f"/personnes/{sent.person.pk}/", follow=True).status_code == 200
+    assert client.get(f"/personnes/{draft.person.pk}/", follow=True).status_code == 404
     assert client.get(f"/orientations/{draft.pk}/").status_code == 404
 
 

@@ -312,7 +312,8 @@ def send_retention_notices(now=None) -> dict[str, int]:
                     "directorate": directorate.name,
                     "months": months - NOTICE_MONTHS_BEFORE,
                     "date": expiry.strftime("%d/%m/%Y"),
-                    "path": reverse("privacy:retention_due"),
+                    "path": getattr(settings, "PARCOURS_BASE_URL", "").rstrip("/")
+                    + reverse("privacy:retention_due"),
                 },
                 settings.DEFAULT_FROM_EMAIL,
                 recipients,

@@ -33,3 +33,11 @@ def test_reception_agent_signs_in_and_searches_a_person(page, sign_in):
 def test_a_wrong_password_shows_the_error_next_to_the_form(page, sign_in):
     sign_in("personne@example.org", "mauvais")
     assert page.get_by_text("Adresse électronique ou mot de passe incorrect").is_visible()
+
+
+def test_the_signed_out_pages_run_without_script_errors(page):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/connexion/")
+    page.wait_for_load_state("networkidle")
+    assert errors == []

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
 from parcours.people.models import LanguageLevel, Person
+from parcours.privacy.access_log import Operation, log_access
 from parcours.reception import services
 from parcours.reception.letters.pdf import render_convocations_pdf
 from parcours.reception.models import (
@@ -259,6 +260,9 @@ def session_detail(request, pk):
     experiment_open = services.experiment_open(session)
     staff = SessionStaff.objects.filter(session=session).select_related("user")
     rows = list(convocations)
+    if rows:
+        # Issue 6: a page that shows people writes one access-log row with all of them.
+        log_access(request, [c.person_id for c in rows], Operation.PERSON_LIST)
     counts = dict.fromkeys(AttendanceStatus.values, 0)
     for convocation in rows:
         counts[convocation.status] += 1

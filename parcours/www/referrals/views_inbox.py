@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.organisations.permissions import Action
 from parcours.people.models import Person
+from parcours.privacy.access_log import Operation, log_access
 from parcours.referrals import services
 from parcours.referrals.models import Referral
 from parcours.referrals.projection import partner_fields
@@ -41,6 +42,8 @@ def inbox(request):
         .order_by(*ordering)
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    if page.object_list:
+        log_access(request, [r.person_id for r in page.object_list], Operation.PERSON_LIST)
     return render(
         request,
         "referrals/inbox.html",
@@ -54,6 +57,8 @@ def partner_person(request, person_pk):
     person = get_object_or_404(
         Person.objects.visible_to(request.membership).select_related("department"), pk=person_pk
     )
+    # Issue 6: each read of a person, in whatever projection, writes one access-log row.
+    log_access(request, [person], Operation.PERSON_READ)
     referrals = list(
         Referral.objects.received_by(request.membership.organisation)
         .filter(person=person)
