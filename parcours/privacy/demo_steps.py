@@ -68,6 +68,8 @@ def change_history_and_access_log():
 def files_about_to_expire():
     """A few files idle for nearly 24 months: the DT sees them in "anonymisations à venir"."""
     almost = subtract_months(timezone.now(), RETENTION_DEFAULT_MONTHS) + datetime.timedelta(days=12)
-    ids = list(_metz_demo_persons().values_list("pk", flat=True)[:_IDLE_COUNT])
+    # Idle means no step anywhere: people with a convocation or a referral are active.
+    idle = _metz_demo_persons().filter(convocations__isnull=True, referrals__isnull=True)
+    ids = list(idle.values_list("pk", flat=True)[:_IDLE_COUNT])
     # update(): a save() would make the file active again.
     Person.objects.filter(pk__in=ids).update(updated_at=almost)

@@ -11,7 +11,11 @@ class ReceptionConfig(AppConfig):
 
     def ready(self):
         from parcours.organisations.permissions import Action
-        from parcours.reception import signals, timeline  # noqa: F401  (registration)
+        from parcours.reception import (  # noqa: F401  (registration)
+            privacy,  # noqa: F401  (history, retention, erasure)
+            signals,
+            timeline,
+        )
         from parcours.www.navigation import MenuEntry, add_entry
 
         add_entry(

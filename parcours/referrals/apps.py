@@ -11,7 +11,10 @@ class ReferralsConfig(AppConfig):
 
     def ready(self):
         from parcours.organisations.permissions import Action
-        from parcours.referrals import timeline  # noqa: F401  (registers the provider)
+        from parcours.referrals import (
+            privacy,  # noqa: F401  (history, retention, erasure)
+            timeline,  # noqa: F401  (registers the provider)
+        )
         from parcours.www.navigation import MenuEntry, add_entry
 
         add_entry(

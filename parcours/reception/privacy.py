@@ -1,0 +1,91 @@
+"""What the reception day declares to the privacy module: tracked changes, activity dates,
+anonymisation and erasure limits (issue 6)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.privacy.erasure import register_erasure_check
+from parcours.privacy.history import track_changes
+from parcours.privacy.retention import model_anonymiser, register_activity, register_anonymiser
+from parcours.reception.models import (
+    Contract,
+    Convocation,
+    DiagnosticInterview,
+    EmploymentCheck,
+    LanguagePrescription,
+)
+
+# Not the shape of a France Travail identifier, so it can never be mistaken for one.
+ANONYMISED_IDENTIFIER = "ANONYME"
+
+# Issue 6, "Change history": convocations and interviews, field by field.
+track_changes(Convocation, ["status", "rescheduled_to", "letter_language"])
+track_changes(
+    DiagnosticInterview,
+    [
+        "employment_status",
+        "accommodation",
+        "need_employment",
+        "need_housing",
+        "need_health",
+        "need_mobility",
+        "need_childcare",
+        "need_language",
+    ],
+    person_attr="convocation.person",
+)
+track_changes(
+    EmploymentCheck,
+    [
+        "situation",
+        "already_ft",
+        "rsa_recipient",
+        "agir_followed",
+        "registered_today",
+        "ft_identifier",
+        "ft_registration_date",
+        "first_appointment_date",
+        "accompaniment",
+        "accompaniment_date",
+    ],
+    person_attr="convocation.person",
+)
+track_changes(Contract, ["signed_on", "civic_training_date", "civic_training_place"])
+track_changes(LanguagePrescription, ["hours", "kind", "answer"])
+
+
+@register_activity
+def reception_steps_since(since):
+    """Persons with a convocation, positioning, interview or CIR recorded on or after `since`."""
+    return (
+        Convocation.objects.filter(
+            Q(updated_at__gte=since)
+            | Q(positioning__recorded_at__gte=since)
+            | Q(interview__recorded_at__gte=since)
+            | Q(employment_check__recorded_at__gte=since)
+        )
+        .values("person_id")
+        .union(Contract.objects.filter(created_at__gte=since).values("person_id"))
+    )
+
+
+# Identifiers removed and dates kept by month; structured situations stay for the figures.
+register_anonymiser(
+    model_anonymiser(
+        EmploymentCheck,
+        person_field="convocation__person",
+        truncate=["ft_registration_date", "first_appointment_date", "accompaniment_date"],
+        # A registration keeps a (placeholder) identifier: the table requires one.
+        clear={"ft_identifier": ANONYMISED_IDENTIFIER},
+    )
+)
+register_anonymiser(model_anonymiser(Contract, truncate=["signed_on", "civic_training_date"]))
+register_anonymiser(model_anonymiser(LanguagePrescription, truncate=["decided_on"]))
+
+
+@register_erasure_check
+def contract_in_progress(person):
+    """A signed CIR is followed for one year, extendable by one (DOMAIN.md): keep it."""
+    if Contract.objects.filter(person=person).exists():
+        return _("Un CIR a été signé : le dossier sert encore au suivi du contrat.")
+    return None
