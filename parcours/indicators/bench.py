@@ -6,6 +6,7 @@ DT × 12 months, ≤ 800 ms, computed live from the records). Run by `manage.py 
 
 from __future__ import annotations
 
+import datetime
 import statistics
 import time
 from collections.abc import Callable
@@ -15,8 +16,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parcours.indicators.catalogue import MONTHLY_REPORT
+from parcours.indicators.dashboard import build_dashboard
 from parcours.indicators.definitions import get_report
 from parcours.indicators.documents import build_document
+from parcours.indicators.perimeters import Perimeter
 from parcours.indicators.periods import Month, Period
 from parcours.indicators.reports import DirectorateRef, compute_report
 
@@ -69,6 +72,15 @@ def run_benchmarks(directorate, month: Month, year: int, runs: int) -> list[Meas
     def national_year_published():
         return build_document(national_year(), exact=False, perimeter_label="National")
 
+    dt_perimeter = Perimeter((directorate,), exact=True, label=directorate.name)
+    all_perimeter = Perimeter(tuple(Directorate.objects.order_by("name")), False, "National")
+
+    def dt_dashboard():
+        return build_dashboard(dt_perimeter, month_period, today=month.next.last_day)
+
+    def national_dashboard():
+        return build_dashboard(all_perimeter, year_period, today=datetime.date(year + 1, 1, 31))
+
     return [
         measure(f"Rapport mensuel – {directorate.name}, {month}", dt_month, runs, 60),
         measure("  + document protégé (validations, secret)", dt_month_published, runs),
@@ -79,6 +91,10 @@ def run_benchmarks(directorate, month: Month, year: int, runs: int) -> list[Meas
             800,
         ),
         measure("  + documents protégés", national_year_published, max(3, runs // 3)),
+        measure(
+            "Tableau de bord de la DT (mois, avec le parcours)", dt_dashboard, max(3, runs // 3)
+        ),
+        measure("Tableau de bord national (année, avec le parcours)", national_dashboard, 3),
     ]
 
 

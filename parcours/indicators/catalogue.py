@@ -101,7 +101,10 @@ EXPERIMENT_INDICATORS = (
         directorate_field="convocation__session__directorate",
         person_field="convocation__person",
         age_fallback_field="age_at_event",
-        filters=Q(accompaniment="done", accompaniment_date__isnull=False),
+        # The accompaniment date is set exactly when the accompaniment was carried out (a
+        # constraint of reception.EmploymentCheck): filtering on the date alone keeps the
+        # planner's row estimate right (the two conditions are one).
+        filters=Q(accompaniment_date__isnull=False),
     ),
 )
 

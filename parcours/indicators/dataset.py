@@ -174,7 +174,7 @@ def generate(persons: int, *, seed: int = SEED, progress: Callable[[str], None] 
             )
         index += size
         if progress:
-            progress(f"{index:,} / {persons:,} personnes")
+            progress(f"{index:,} / {persons:,} personnes".replace(",", "\u202f"))
     summary.persons = persons - already
     return summary
 

@@ -22,15 +22,17 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parcours.indicators.db import evaluated
 from parcours.indicators.periods import Month, Period
 from parcours.indicators.suppression import hide_small, protect_table
 from parcours.indicators.tables import CrossTable, PublishedTable
@@ -129,7 +131,7 @@ def cir_to_ft_delays(
     from parcours.reception.models import Contract
     from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
 
-    rows = (
+    rows = evaluated(
         Contract.objects.filter(signed_on__gte=period.start, signed_on__lt=period.end_exclusive)
         .annotate(
             _dt=Coalesce("convocation__session__directorate_id", "person__directorate_id"),
@@ -170,7 +172,7 @@ def referral_answer_delays(
     from parcours.referrals.models import Referral
     from parcours.referrals.states import ReferralStatus
 
-    rows = (
+    rows = evaluated(
         Referral.objects.filter(
             sent_at__gte=_local_midnight(period.start),
             sent_at__lt=_local_midnight(period.end_exclusive),
@@ -233,57 +235,42 @@ def contact_losses(
     convoked to, a France Travail registration or first appointment accompaniment, a change of
     one of their referrals. One query whatever the number of people.
     """
-    from parcours.people.models import Person
-    from parcours.reception.models import Convocation, EmploymentCheck
+    from parcours.reception.models import Contract, Convocation, EmploymentCheck
     from parcours.referrals.models import ReferralTransition
 
-    def latest(queryset, field_name):
-        # The most recent date of a person's records: ORDER BY … LIMIT 1 per person.
-        return Subquery(
-            queryset.order_by(f"-{field_name}").values(field_name)[:1], output_field=DateField()
-        )
-
-    signed = F("cir_contract__signed_on")
-    convocation = latest(
-        Convocation.objects.filter(person_id=OuterRef("pk"), session__date__lte=today),
-        "session__date",
-    )
-    accompaniment = latest(
-        EmploymentCheck.objects.filter(
-            convocation__person_id=OuterRef("pk"), accompaniment_date__lte=today
-        ),
-        "accompaniment_date",
-    )
-    referral = latest(
-        ReferralTransition.objects.filter(referral__person_id=OuterRef("pk")).annotate(
-            _day=TruncDate("at")
-        ),
-        "_day",
-    )
-    last_step = Greatest(
-        signed,
-        Coalesce(convocation, signed),
-        Coalesce(accompaniment, signed),
-        Coalesce(referral, signed),
-        Coalesce("ft_registration_date", signed),
-        output_field=DateField(),
-    )
+    # "No step since the cutoff" is "not among the people with a step since the cutoff": each
+    # of these sets is read once (a few weeks of records, by index) and hashed by the
+    # database, instead of looking for each person's latest step.
     cutoff = today - datetime.timedelta(days=days)
-    rows = (
-        Person.objects.filter(
-            directorate_id__in=list(directorate_ids),
-            cir_contract__signed_on__gt=today - datetime.timedelta(days=PATHWAY_DAYS),
-            cir_contract__signed_on__lte=today,
+    recent_sessions = Convocation.objects.filter(
+        session__date__gte=cutoff, session__date__lte=today
+    ).values("person_id")
+    recent_accompaniments = EmploymentCheck.objects.filter(
+        accompaniment_date__gte=cutoff, accompaniment_date__lte=today
+    ).values("convocation__person_id")
+    recent_referrals = ReferralTransition.objects.filter(
+        at__gte=_local_midnight(cutoff), at__lt=_local_midnight(today + datetime.timedelta(days=1))
+    ).values("referral__person_id")
+    lost = (
+        Q(signed_on__lt=cutoff)
+        & ~Q(person__ft_registration_date__gte=cutoff, person__ft_registration_date__lte=today)
+        & ~Q(person_id__in=recent_sessions)
+        & ~Q(person_id__in=recent_accompaniments)
+        & ~Q(person_id__in=recent_referrals)
+    )
+    rows = evaluated(
+        Contract.objects.filter(
+            signed_on__gt=today - datetime.timedelta(days=PATHWAY_DAYS),
+            signed_on__lte=today,
+            person__directorate_id__in=list(directorate_ids),
         )
-        .annotate(_last=last_step)
-        .values("directorate_id")
-        .annotate(
-            followed=Count("pk"),
-            lost=Count("pk", filter=Q(_last__lt=cutoff)),
-        )
+        .values("person__directorate_id")
+        .annotate(followed=Count("pk"), lost=Count("pk", filter=lost))
         .order_by()
     )
-    return {row["directorate_id"]: ContactLoss(row["followed"], row["lost"]) for row in rows}
+    return {
+        row["person__directorate_id"]: ContactLoss(row["followed"], row["lost"]) for row in rows
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,7 +331,7 @@ def referral_funnel(directorate_ids: Iterable[int], period: Period) -> list[Sche
         f"refused_{reason}": Count("pk", filter=Q(status="refused", refusal_reason=reason))
         for reason in RefusalReason.values
     }
-    rows = (
+    rows = evaluated(
         Referral.objects.filter(
             sent_at__gte=_local_midnight(period.start),
             sent_at__lt=_local_midnight(period.end_exclusive),
@@ -443,14 +430,26 @@ def seats(directorate_ids: Iterable[int]) -> list[SchemeSeats]:
     Seats are a scheme's, not a DT's: a scheme serving two DTs shows in both with the same
     figures. One query.
     """
-    from parcours.referrals.models import Scheme
+    from parcours.referrals.models import Referral, Scheme
     from parcours.territories.models import Department
 
     departments = Department.objects.filter(directorate_id__in=list(directorate_ids))
-    rows = (
+    rows = evaluated(
         Scheme.objects.active()
         .serving(departments)
-        .annotate(waiting=Count("referrals", filter=Q(referrals__status="waitlisted")))
+        .annotate(
+            waiting=Coalesce(
+                Subquery(
+                    Referral.objects.filter(scheme_id=OuterRef("pk"), status="waitlisted")
+                    .order_by()
+                    .values("scheme_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
         .values_list("pk", "name", "organisation__name", "capacity", "seats_taken", "waiting")
         .order_by("organisation__name", "name")
     )

@@ -23,7 +23,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     Q,
     Value,
     When,
@@ -39,6 +38,7 @@ from django.db.models.functions import (
 from django.db.models.lookups import Exact, LessThan
 
 from parcours.indicators.bands import UNKNOWN_AGE, AgeBandSet
+from parcours.indicators.db import aggregate_cursor
 from parcours.indicators.definitions import Counted, Indicator, ReportDefinition
 from parcours.indicators.periods import Month, Period
 
@@ -122,16 +122,11 @@ def families(indicators: Iterable[Indicator]) -> list[list[Indicator]]:
     return list(grouped.values())
 
 
-def _per_person(indicator: Indicator):
-    """The indicator's count for one person's records in a group (summed by the outer query).
-
-    A person-counted indicator gives 1 when any of the person's records matches, so the outer
-    SUM counts each person once; an event-counted one gives the number of matching records.
-    """
-    condition = indicator.filters if indicator.filters else Q(pk__isnull=False)
+def _counter(indicator: Indicator):
+    """The indicator's count in a group: distinct persons, or records, matching its filter."""
+    condition = indicator.filters if indicator.filters else None
     if indicator.counted == Counted.PERSONS:
-        flag = Case(When(condition, then=Value(1)), default=Value(0))
-        return Max(flag, output_field=IntegerField())
+        return Count(indicator.person_field or "pk", distinct=True, filter=condition)
     return Count("pk", filter=condition)
 
 
@@ -144,14 +139,11 @@ def family_counts_query(
     end: datetime.date,
     directorate_ids: Iterable[int] | None,
 ):
-    """Grouped SELECT of a family, one row per person and (directorate, month, sex, band),
-    with one count per indicator of the report (report_sql sums them per group).
+    """Grouped SELECT of a family: (directorate, month, sex, band, one count per indicator).
 
     Every indicator of the report has a column, 0 for those of other families, so the
-    families' SELECTs line up in one UNION ALL. Each indicator's filter is a condition inside
-    its count, so one scan of the records serves the whole family. Grouping by person first
-    turns "count distinct persons" into plain sums, which the database hashes instead of
-    sorting once per indicator.
+    families' SELECTs line up in one UNION ALL. Each indicator's filter is a FILTER (WHERE …)
+    of its count, so one scan of the records serves the whole family.
     """
     first = family[0]
     queryset = first.source()
@@ -186,7 +178,7 @@ def family_counts_query(
         queryset = queryset.filter(wanted)
     mine = {indicator.code: indicator for indicator in family}
     counts = {
-        f"_n_{code}": _per_person(mine[code]) if code in mine else Value(0, IntegerField())
+        f"_n_{code}": _counter(mine[code]) if code in mine else Value(0, IntegerField())
         for code in all_codes
     }
     return (
@@ -195,23 +187,12 @@ def family_counts_query(
             _directorate=F(first.directorate_field),
             _month=day,
             _sex=F(_join(person, "sex")),
-            _person=F(person or "pk"),
         )
         .annotate(_band=band_case("_age", bands))
-        .values("_directorate", "_month", "_sex", "_band", "_person")
+        .values("_directorate", "_month", "_sex", "_band")
         .annotate(**counts)
         .values_list("_directorate", "_month", "_sex", "_band", *counts)
         .order_by()
-    )
-
-
-def _summed(sql: str, codes: list[str]) -> str:
-    """The per-person rows of a family summed per (directorate, month, sex, band)."""
-    # Codes are declared identifiers (definitions.register_report checks them), never input.
-    sums = ", ".join(f'SUM("_n_{code}")' for code in codes)
-    return (
-        f'SELECT "_directorate", "_month", "_sex", "_band", {sums} FROM ({sql}) AS "family" '  # noqa: S608
-        'GROUP BY "_directorate", "_month", "_sex", "_band"'
     )
 
 
@@ -242,7 +223,7 @@ def _compile(report: ReportDefinition, bands: AgeBandSet, directorates: int | No
             family, codes, bands, start=_SENTINEL_START, end=_SENTINEL_END, directorate_ids=ids
         )
         inner_sql, inner_params = inner.query.sql_with_params()
-        pieces.append(_summed(inner_sql, codes))
+        pieces.append(inner_sql)  # no ORDER BY nor LIMIT: valid as a UNION member everywhere
         params.extend(inner_params)
     sql = " UNION ALL ".join(pieces)
     slots = []
@@ -289,7 +270,7 @@ def report_counts(
         values[kind] if kind in values else directorate_ids[arg] if kind == "id" else arg
         for kind, arg in slots
     ]
-    with connections[using].cursor() as cursor:
+    with aggregate_cursor(using) as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
     codes = [indicator.code for indicator in report.indicators]
