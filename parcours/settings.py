@@ -345,6 +345,8 @@ HUEY = {
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
+    # Huey opens its file on import: the folder must exist even on a fresh clone.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     HUEY.update(
         {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "tasks.sqlite3")}
     )
