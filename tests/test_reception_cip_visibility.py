@@ -55,7 +55,18 @@ def test_the_cip_day_sheet_lists_the_people_of_the_session(client_for):
     metz_experiment(operator=client.membership.organisation)
     session = SessionFactory()
     SessionStaff.objects.create(session=session, user=client.membership.user, role=StaffRole.CIP)
-    person = ConvocationFactory(session=session, person=PersonFactory(last_name="KARIMI")).person
+    person = ConvocationFactory(
+        session=session, person=PersonFactory(last_name="KARIMI", agdref_number="7501234567")
+    ).person
     response = client.get(f"/pfa/sessions/{session.pk}/")
     assert response.status_code == 200
     assert person.display_name in response.content.decode()
+    # Need-to-know: the foreign-national number stays with OFII.
+    assert "7501234567" not in response.content.decode()
+
+
+def test_dt_staff_see_the_agdref_number_on_the_day_sheet(client_for):
+    client = client_for(Role.RECEPTION_AGENT)
+    session = SessionFactory()
+    ConvocationFactory(session=session, person=PersonFactory(agdref_number="7501234567"))
+    assert "7501234567" in client.get(f"/pfa/sessions/{session.pk}/").content.decode()

@@ -107,6 +107,8 @@ def _sheet_flags(membership, experiment_open: bool) -> dict[str, bool]:
         "can_interview": can(membership, Action.INTERVIEW),
         "can_cip": can(membership, Action.CIP_INTERVIEW) and experiment_open,
         "experiment_open": experiment_open,
+        # The foreign-national number is OFII's business, not the partner CIP's (need-to-know).
+        "show_identifiers": can(membership, Action.EDIT_PERSON),
     }
 
 
