@@ -9,10 +9,11 @@ label says on which side a boundary falls. People whose age is unknown are count
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from parcours.people.ages import age_on  # noqa: F401  (part of this module's interface)
 
 UNKNOWN_AGE = "unknown"
 
@@ -167,13 +168,3 @@ DEFAULT_BANDS = AgeBandSet(
         AgeBand("65+", _("65 ans et plus"), 65, None),
     ),
 )
-
-
-def age_on(birth_date: datetime.date | None, day: datetime.date) -> int | None:
-    """Age in whole years on `day` (a person born on 29 February ages on 1 March)."""
-    if birth_date is None:
-        return None
-    years = day.year - birth_date.year
-    if (day.month, day.day) < (birth_date.month, birth_date.day):
-        years -= 1
-    return years

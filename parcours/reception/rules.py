@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from parcours.people import ages
 from parcours.people.models import EMPLOYED_STATUSES, LEVEL_ORDER, EmploymentStatus, LanguageLevel
 
 # --------------------------------------------------------------------------------------------
@@ -27,10 +28,9 @@ def age_on(birth_date: datetime.date | None, on: datetime.date) -> int | None:
     "Indicators are declared once"), so events store this value: it survives the later
     blanking of exact birth dates by the retention task.
     """
-    if birth_date is None or on < birth_date:
+    if birth_date is not None and on < birth_date:
         return None
-    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
-    return on.year - birth_date.year - int(before_birthday)
+    return ages.age_on(birth_date, on)
 
 
 # --------------------------------------------------------------------------------------------

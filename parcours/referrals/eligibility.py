@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.people.ages import age_on
 from parcours.people.models import (
     LEVEL_ORDER,
     EmploymentStatus,
@@ -127,17 +128,6 @@ class Verdict:
     @property
     def status_label(self) -> str:
         return EligibilityStatus(self.status).label
-
-
-def age_on(birth_date: datetime.date, on: datetime.date) -> int:
-    """Age in whole years on a date, by birthday arithmetic.
-
-    A person born on 29 February has their birthday on 1 March in common years (the day after
-    28 February), the usual reading of French civil law for ages reached "à la date
-    anniversaire".
-    """
-    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
-    return on.year - birth_date.year - int(before_birthday)
 
 
 def _date(value: datetime.date) -> str:
