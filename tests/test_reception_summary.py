@@ -185,3 +185,12 @@ def test_the_experiment_operator_reads_the_summary_of_its_directorate(client_for
         client.get("/pfa/recapitulatif/", {"first": "2026-01-27", "last": "2026-01-27"})
     )
     assert '<th scope="row">Total des personnes présentes</th><td>1</td>' in text
+
+
+def test_the_summary_csv_neutralises_a_place_that_looks_like_a_formula():
+    from parcours.reception.rules import summarise
+    from parcours.reception.summary import summary_csv
+
+    data = summary_csv(summarise([]), '=HYPERLINK("http://x")')
+    assert data.startswith("\ufeff".encode())
+    assert data.decode("utf-8-sig").splitlines()[0] == '"\'=HYPERLINK(""http://x"")"'

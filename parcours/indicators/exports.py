@@ -10,7 +10,6 @@ Injection"), in every format.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
@@ -19,10 +18,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.core.spreadsheets import csv_bytes, neutralise
 from parcours.indicators.documents import ReportDocument
 
 HIDDEN_MARK = "s"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -30,13 +29,6 @@ CONTENT_TYPES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "pdf": "application/pdf",
 }
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula, made inert; numbers unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _shown(value):
@@ -96,10 +88,7 @@ def document_rows(document: ReportDocument) -> list[list]:
 
 
 def to_csv(document: ReportDocument) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(document_rows(document))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(document_rows(document))
 
 
 def to_xlsx(document: ReportDocument) -> bytes:

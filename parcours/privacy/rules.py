@@ -7,6 +7,7 @@ active data 2 years after the last contact, access logs 6 to 12 months).
 import calendar
 import datetime
 
+from parcours.core.spreadsheets import neutralise
 from parcours.organisations.roles import Role
 
 # Issue 6: "a retention period per data category, set by the data controller (default:
@@ -98,13 +99,6 @@ def purpose_required(role: str, operation: str) -> bool:
     return operation == Operation.PERSON_READ and role in PURPOSE_REQUIRED_FOR_PERSON_READ
 
 
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def spreadsheet_safe(value) -> str:
     """A CSV cell that a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return neutralise("" if value is None else str(value))

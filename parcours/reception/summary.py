@@ -4,7 +4,6 @@ Counting is rules.summarise over one query's rows; the exports (CSV with a BOM a
 spreadsheet software set to French, XLSX) carry the same lines as the printable page.
 """
 
-import csv
 import datetime
 import io
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from parcours.core.spreadsheets import csv_bytes
 from parcours.reception.models import AttendanceStatus, Convocation
 from parcours.reception.rules import Bucket, DaySummary, SeenPerson, summarise
 
@@ -68,12 +68,8 @@ def _header(title: str) -> list[list[str]]:
 
 
 def summary_csv(summary: DaySummary, title: str) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(_header(title))
-    writer.writerows(summary_lines(summary))
-    # The byte order mark makes spreadsheet software read UTF-8 (accents) correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    # The title carries the session's place, typed by an agent: neutralised like any cell.
+    return csv_bytes([*_header(title), *summary_lines(summary)])
 
 
 def summary_xlsx(summary: DaySummary, title: str) -> bytes:
