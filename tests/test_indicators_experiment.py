@@ -186,8 +186,15 @@ def test_the_report_runs_one_query_whatever_the_directorates_months_and_cells():
 
 
 def test_the_indexes_the_reports_need_exist():
+    # SQLite rebuilds a table when a column changes: declared indexes must survive that.
     with connection.cursor() as cursor:
         checks = connection.introspection.get_constraints(cursor, "reception_employmentcheck")
         contracts = connection.introspection.get_constraints(cursor, "reception_contract")
-    assert checks["indicators_check_accompanied_idx"]["columns"] == ["accompaniment_date"]
-    assert contracts["indicators_contract_signed_idx"]["columns"] == ["signed_on"]
+        convocations = connection.introspection.get_constraints(cursor, "reception_convocation")
+    assert checks["reception_check_accompanied"]["columns"] == ["accompaniment_date"]
+    assert checks["reception_check_dt_day"]["columns"] == ["directorate_id", "session_date"]
+    assert convocations["reception_convocation_dt_day"]["columns"] == [
+        "directorate_id",
+        "session_date",
+    ]
+    assert contracts["reception_contract_signed"]["columns"] == ["signed_on"]

@@ -25,14 +25,16 @@ def _model(label: str):
     return lambda: apps.get_model(label).objects.all()
 
 
-# The CIP interview is recorded per convocation, on the session's day and at its DT: it is read
-# through the convocation, so these indicators and the attendance share one scan of the
-# convocations (queries.families); age at the session's day, stored on the convocation.
+# The CIP interview is recorded per convocation, on the session's day and at its DT; it carries
+# copies of the session's directorate and date and of the person's sex (ADR 0007), so these
+# indicators read the interviews alone, in one scan (queries.families); age at the session's
+# day, stored on the interview.
 _CHECK = {
-    "source": _model("reception.Convocation"),
-    "date_field": "session__date",
-    "directorate_field": "session__directorate",
+    "source": _model("reception.EmploymentCheck"),
+    "date_field": "session_date",
+    "directorate_field": "directorate",
     "person_field": "person",
+    "sex_field": "sex",
     "age_field": "age_at_event",
 }
 
@@ -46,7 +48,6 @@ EXPERIMENT_INDICATORS = (
             "concernées par l'expérimentation ou non (personnes en emploi, en formation, "
             "étudiants compris). Une personne reçue deux fois dans le mois compte une fois."
         ),
-        filters=Q(employment_check__isnull=False),
         **_CHECK,
     ),
     Indicator(
@@ -59,10 +60,10 @@ EXPERIMENT_INDICATORS = (
             "compte que dans une seule de ces catégories."
         ),
         filters=Q(
-            employment_check__in_scope=True,
-            employment_check__already_ft=True,
-            employment_check__rsa_recipient=False,
-            employment_check__agir_followed=False,
+            in_scope=True,
+            already_ft=True,
+            rsa_recipient=False,
+            agir_followed=False,
         ),
         **_CHECK,
     ),
@@ -74,8 +75,7 @@ EXPERIMENT_INDICATORS = (
             "perçoivent le RSA (inscrites automatiquement à France Travail) ou qui sont ou "
             "seront suivies par un opérateur AGIR ; une personne dans les deux cas compte une fois."
         ),
-        filters=Q(employment_check__in_scope=True)
-        & (Q(employment_check__rsa_recipient=True) | Q(employment_check__agir_followed=True)),
+        filters=Q(in_scope=True) & (Q(rsa_recipient=True) | Q(agir_followed=True)),
         **_CHECK,
     ),
     Indicator(
@@ -85,7 +85,7 @@ EXPERIMENT_INDICATORS = (
             "Personnes que le CIP a inscrites à France Travail pendant l'entretien du mois "
             "(ni inscrites auparavant, ni allocataires du RSA, ni suivies par AGIR)."
         ),
-        filters=Q(employment_check__registered_today=True),
+        filters=Q(registered_today=True),
         **_CHECK,
     ),
     Indicator(
@@ -98,8 +98,9 @@ EXPERIMENT_INDICATORS = (
         ),
         source=_model("reception.EmploymentCheck"),
         date_field="accompaniment_date",
-        directorate_field="convocation__session__directorate",
-        person_field="convocation__person",
+        directorate_field="directorate",
+        person_field="person",
+        sex_field="sex",
         age_fallback_field="age_at_event",
         # The accompaniment date is set exactly when the accompaniment was carried out (a
         # constraint of reception.EmploymentCheck): filtering on the date alone keeps the
@@ -113,9 +114,10 @@ EXPERIMENT_INDICATORS = (
 # session, where they count.
 _CONVOCATION = {
     "source": _model("reception.Convocation"),
-    "date_field": "session__date",
-    "directorate_field": "session__directorate",
+    "date_field": "session_date",
+    "directorate_field": "directorate",
     "person_field": "person",
+    "sex_field": "sex",
     "age_field": "age_at_event",
     "counted": Counted.EVENTS,
 }

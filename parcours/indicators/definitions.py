@@ -35,6 +35,8 @@ class Indicator:
       computed in SQL from the person's birth date at the event's date;
     - `age_fallback_field`, when set, is an age used when the birth date is no longer known
       (the retention task blanks exact birth dates; events keep the age they were recorded at);
+    - `sex_field`, when set, is the person's sex copied on the record (ADR 0007); otherwise
+      the sex is read on the person;
     - `filters` narrows the records.
     """
 
@@ -47,6 +49,7 @@ class Indicator:
     person_field: str = "person"
     age_field: str | None = None
     age_fallback_field: str | None = None
+    sex_field: str | None = None
     filters: Q = field(default_factory=Q)
     counted: str = Counted.PERSONS
 

@@ -134,7 +134,7 @@ def cir_to_ft_delays(
     rows = evaluated(
         Contract.objects.filter(signed_on__gte=period.start, signed_on__lt=period.end_exclusive)
         .annotate(
-            _dt=Coalesce("convocation__session__directorate_id", "person__directorate_id"),
+            _dt=Coalesce("convocation__directorate_id", "person__directorate_id"),
             _month=TruncMonth("signed_on"),
             _delay=ExpressionWrapper(
                 F("person__ft_registration_date") - F("signed_on"), output_field=DurationField()
@@ -243,11 +243,11 @@ def contact_losses(
     # database, instead of looking for each person's latest step.
     cutoff = today - datetime.timedelta(days=days)
     recent_sessions = Convocation.objects.filter(
-        session__date__gte=cutoff, session__date__lte=today
+        session_date__gte=cutoff, session_date__lte=today
     ).values("person_id")
     recent_accompaniments = EmploymentCheck.objects.filter(
         accompaniment_date__gte=cutoff, accompaniment_date__lte=today
-    ).values("convocation__person_id")
+    ).values("person_id")
     recent_referrals = ReferralTransition.objects.filter(
         at__gte=_local_midnight(cutoff), at__lt=_local_midnight(today + datetime.timedelta(days=1))
     ).values("referral__person_id")

@@ -101,7 +101,7 @@ def band_case(age_annotation: str, bands: AgeBandSet) -> Case:
 
 
 def family_key(indicator: Indicator) -> tuple:
-    """Indicators with the same records, date, directorate, person and age share one scan."""
+    """Indicators with the same records, date, directorate, person, age and sex share one scan."""
     base = indicator.source()
     return (
         base.model._meta.label,
@@ -111,6 +111,7 @@ def family_key(indicator: Indicator) -> tuple:
         indicator.person_field,
         indicator.age_field,
         indicator.age_fallback_field,
+        indicator.sex_field,
     )
 
 
@@ -186,7 +187,7 @@ def family_counts_query(
             _age=age,
             _directorate=F(first.directorate_field),
             _month=day,
-            _sex=F(_join(person, "sex")),
+            _sex=F(first.sex_field or _join(person, "sex")),
         )
         .annotate(_band=band_case("_age", bands))
         .values("_directorate", "_month", "_sex", "_band")

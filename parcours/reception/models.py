@@ -5,6 +5,12 @@ Every event that figures will count (attendance, CIR signature, CIP interview) s
 from `Person.birth_date` (see `rules.age_on`), recomputed by a post_save handler when a birth
 date is corrected (`signals.py`), and kept when the retention task later blanks exact birth
 dates, so that indicators by age band stay right without them.
+
+Convocations and CIP interviews also carry a copy of their session's directorate and date and
+of the person's sex (`EventFacts`): the monthly figures then read one table instead of joining
+sessions and a million persons (ADR 0007, docs/benchmarks.md). The copies are set when the row
+is created, follow a session's date change (`services.update_session`) and a sex correction
+(`signals.py`), and `facts.stale_copies` finds any row where they disagree with their source.
 """
 
 import datetime
@@ -17,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import Organisation
 from parcours.organisations.roles import OFII_DT_ROLES
-from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person
+from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person, Sex
 from parcours.people.validators import validate_ft_identifier
 from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
 from parcours.territories.models import Directorate
@@ -208,6 +214,31 @@ OBSERVED_STATUSES = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
 MISSED_STATUSES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
 
 
+class EventFacts(models.Model):
+    """Copies, on an event of a session, of what the figures group it by (ADR 0007)."""
+
+    directorate = models.ForeignKey(
+        Directorate,
+        verbose_name=_("direction territoriale"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # led by the (directorate, session_date) index of each table
+    )
+    session_date = models.DateField(_("date de la session"), editable=False)
+    sex = models.CharField(
+        _("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def copy_facts(self, session: "ReceptionSession", person: Person) -> None:
+        self.directorate_id = session.directorate_id
+        self.session_date = session.date
+        self.sex = person.sex
+
+
 class ConvocationQuerySet(models.QuerySet):
     def holding_a_seat(self):
         return self.exclude(status=AttendanceStatus.RESCHEDULED)
@@ -225,7 +256,7 @@ class ConvocationQuerySet(models.QuerySet):
         return self.filter(status__in=MISSED_STATUSES).exclude(Exists(later))
 
 
-class Convocation(models.Model):
+class Convocation(EventFacts):
     """A person convoked to a session, with their attendance."""
 
     session = models.ForeignKey(
@@ -288,10 +319,20 @@ class Convocation(models.Model):
                 name="reception_convocation_rescheduled_has_target",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="reception_convocation_status")]
+        indexes = [
+            models.Index(fields=["status"], name="reception_convocation_status"),
+            models.Index(
+                fields=["directorate", "session_date"], name="reception_convocation_dt_day"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.session}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.copy_facts(self.session, self.person)
+        super().save(*args, **kwargs)
 
 
 class ConvocationTransition(models.Model):
@@ -518,6 +559,8 @@ class Contract(models.Model):
                 name="reception_contract_civic_training_after_signature",
             )
         ]
+        # The delays (CIR signature → France Travail registration) read signatures by month.
+        indexes = [models.Index(fields=["signed_on"], name="reception_contract_signed")]
 
     def __str__(self):
         return _("CIR de %(person)s") % {"person": self.person}
@@ -682,7 +725,7 @@ class EmploymentCheckQuerySet(models.QuerySet):
         return self.filter(first_appointment_date__lt=today, accompaniment=Accompaniment.UNKNOWN)
 
 
-class EmploymentCheck(models.Model):
+class EmploymentCheck(EventFacts):
     """The CIP interview of the Metz experiment (seed 001) for one person present."""
 
     convocation = models.OneToOneField(
@@ -690,6 +733,14 @@ class EmploymentCheck(models.Model):
         verbose_name=_("convocation"),
         on_delete=models.PROTECT,
         related_name="employment_check",
+    )
+    # The convocation's person, copied so that persons are counted without reading convocations.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("personne"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -752,9 +803,25 @@ class EmploymentCheck(models.Model):
                 name="reception_check_scope_follows_situation",
             ),
         ]
+        indexes = [
+            models.Index(fields=["directorate", "session_date"], name="reception_check_dt_day"),
+            # Accompaniments are counted in the month they took place (indicators.catalogue).
+            models.Index(
+                fields=["accompaniment_date"],
+                condition=Q(accompaniment_date__isnull=False),
+                name="reception_check_accompanied",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.convocation.person} – {self.get_situation_display()}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            convocation = self.convocation
+            self.person_id = convocation.person_id
+            self.copy_facts(convocation.session, convocation.person)
+        super().save(*args, **kwargs)
 
 
 class ReceptionSettings(models.Model):

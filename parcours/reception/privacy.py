@@ -73,7 +73,7 @@ def reception_steps_since(since):
 register_anonymiser(
     model_anonymiser(
         EmploymentCheck,
-        person_field="convocation__person",
+        person_field="person",
         truncate=["ft_registration_date", "first_appointment_date", "accompaniment_date"],
         # A registration keeps a (placeholder) identifier: the table requires one.
         clear={"ft_identifier": ANONYMISED_IDENTIFIER},

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from parcours.people.models import Language, Person
 from parcours.people.validators import normalise_ft_identifier
-from parcours.reception import rules
+from parcours.reception import facts, rules
 from parcours.reception.letters import letter_language_for
 from parcours.reception.models import (
     ATTENDANCE_TRANSITIONS,
@@ -163,6 +163,7 @@ def update_session(
         for convocation in locked.convocations.select_related("person"):
             convocation.age_at_event = rules.age_on(convocation.person.birth_date, date)
             convocation.save(update_fields=["age_at_event", "updated_at"])
+        facts.follow_session_date(locked.pk, date)
     if staff is not None:
         set_staff(locked, staff)
     return locked
@@ -243,6 +244,10 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
             ),
             age_at_event=rules.age_on(person.birth_date, locked.date),
             created_by=actor,
+            # bulk_create skips save(): the copies for the figures are set here (ADR 0007).
+            directorate_id=locked.directorate_id,
+            session_date=locked.date,
+            sex=person.sex,
         )
         for person in persons
     )
