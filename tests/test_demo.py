@@ -22,6 +22,10 @@ def test_demo_loads_twice_without_duplicates(capsys):
     output = capsys.readouterr().out
     for email, *_ in DEMO_USERS:
         assert email in output
+    # Accounts added by other apps' demo steps are printed too, with their organisation.
+    assert "france-travail@demo.parcours.test" in output
+    assert "cfp02@demo.parcours.test" in output
+    assert "France Travail Metz" in output
 
 
 @pytest.mark.django_db

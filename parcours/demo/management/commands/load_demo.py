@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import autodiscover_modules
 
+from parcours.accounts.models import User
 from parcours.demo import steps
 
 
@@ -18,6 +19,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Parcours est prêt : http://127.0.0.1:8000"))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {steps.DEMO_PASSWORD}) :")
-        for email, _first, _last, memberships in steps.DEMO_USERS:
-            roles = " + ".join(f"{org} ({role.label})" for org, role in memberships)
-            self.stdout.write(f"  {email:<38} {roles}")
+        # Every demo account, the foundation's first (one per role), then those other apps'
+        # demo steps added (partners answering referrals…), from the database in one query.
+        first = {email: rank for rank, (email, *_rest) in enumerate(steps.DEMO_USERS)}
+        users = User.objects.filter(is_demo=True).prefetch_related("memberships__organisation")
+        for user in sorted(users, key=lambda u: (first.get(u.email, len(first)), u.email)):
+            roles = " + ".join(
+                f"{m.organisation.name} ({m.get_role_display()})" for m in user.memberships.all()
+            )
+            self.stdout.write(f"  {user.email:<38} {roles}")
