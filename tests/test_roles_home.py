@@ -1,5 +1,7 @@
 """Each role lands on its own home page and sees only what the role allows."""
 
+import re
+
 import pytest
 
 from parcours.organisations.roles import Role
@@ -61,3 +63,33 @@ def test_other_roles_cannot_open_reference_data_admin(client_for):
     client = client_for(Role.DT_ADMIN)
     response = client.get("/admin/territories/directorate/", follow=True)
     assert "DT Strasbourg" not in page_text(response)
+
+
+def _header_menu(client) -> tuple[str, list[str]]:
+    """The header's menu HTML and its top-level entries (links and drop-down buttons)."""
+    html = client.get("/").content.decode()
+    start = html.index('id="fr-navigation"')
+    menu = html[start : html.index("</nav>", start)]
+    top_level = re.findall(r'<li class="fr-nav__item">\s*<(?:a|button)[^>]*>([^<]+)<', menu)
+    return menu, top_level
+
+
+def test_the_header_menu_stays_short_for_a_dt_director(client_for):
+    """A dozen pages, grouped: the day's work first, settings last."""
+    menu, top_level = _header_menu(client_for(Role.DT_DIRECTOR))
+    assert top_level == [
+        "Accueil",
+        "Personnes",
+        "Journées d&#x27;accueil",
+        "Orientations",
+        "Chiffres",
+        "Données et sécurité",
+    ]
+    for page in ("Sessions d&#x27;accueil", "Orientations envoyées", "Journal des accès"):
+        assert f">{page}</a>" in menu
+
+
+def test_a_group_with_one_page_for_the_role_is_a_plain_link(client_for):
+    menu, top_level = _header_menu(client_for(Role.REGIONAL_VIEWER))
+    assert top_level == ["Accueil", "Récapitulatif des journées", "Chiffres"]
+    assert "fr-nav__btn" not in menu

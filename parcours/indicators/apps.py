@@ -12,7 +12,7 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from parcours.indicators import catalogue
         from parcours.organisations.permissions import Action
-        from parcours.www.navigation import MenuEntry, add_entry
+        from parcours.www.navigation import FIGURES_POSITION, MenuEntry, add_entry
 
         catalogue.register_builtin_reports()
         add_entry(
@@ -21,5 +21,6 @@ class IndicatorsConfig(AppConfig):
                 url_name="indicators:dashboard",
                 action=Action.VIEW_AGGREGATES,
                 url_prefix="/chiffres/",
+                position=FIGURES_POSITION,
             )
         )

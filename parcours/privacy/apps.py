@@ -14,7 +14,12 @@ class PrivacyConfig(AppConfig):
         from parcours.people.models import Person
         from parcours.privacy import checks, tasks  # noqa: F401  (registration)
         from parcours.privacy.history import track_changes
-        from parcours.www.navigation import MenuEntry, add_entry
+        from parcours.www.navigation import (
+            DATA_AND_SECURITY,
+            SETTINGS_POSITION,
+            MenuEntry,
+            add_entry,
+        )
 
         # Issue 6, "Change history": persons now; reception and referrals register theirs.
         track_changes(
@@ -34,6 +39,8 @@ class PrivacyConfig(AppConfig):
                 url_name="privacy:access_log",
                 action=Action.VIEW_ACCESS_LOG,
                 url_prefix="/confidentialite/journal/",
+                group=DATA_AND_SECURITY,
+                position=SETTINGS_POSITION,
             )
         )
         add_entry(
@@ -42,6 +49,8 @@ class PrivacyConfig(AppConfig):
                 url_name="privacy:retention_policies",
                 action=Action.MANAGE_REFERENCE_DATA,
                 url_prefix="/confidentialite/conservation/",
+                group=DATA_AND_SECURITY,
+                position=SETTINGS_POSITION,
             )
         )
 

@@ -16,7 +16,7 @@ class ReceptionConfig(AppConfig):
             signals,
             timeline,
         )
-        from parcours.www.navigation import MenuEntry, add_entry
+        from parcours.www.navigation import RECEPTION, RECEPTION_POSITION, MenuEntry, add_entry
 
         add_entry(
             MenuEntry(
@@ -24,6 +24,8 @@ class ReceptionConfig(AppConfig):
                 url_name="reception:planning",
                 action=Action.VIEW_PERSON,
                 url_prefix="/pfa/sessions",
+                group=RECEPTION,
+                position=RECEPTION_POSITION,
             )
         )
         add_entry(
@@ -32,6 +34,8 @@ class ReceptionConfig(AppConfig):
                 url_name="reception:worklists",
                 action=Action.VIEW_PERSON,
                 url_prefix="/pfa/a-traiter",
+                group=RECEPTION,
+                position=RECEPTION_POSITION,
             )
         )
         add_entry(
@@ -40,5 +44,7 @@ class ReceptionConfig(AppConfig):
                 url_name="reception:summary",
                 action=Action.VIEW_AGGREGATES,
                 url_prefix="/pfa/recapitulatif",
+                group=RECEPTION,
+                position=RECEPTION_POSITION,
             )
         )

@@ -15,10 +15,17 @@ class ReferralsConfig(AppConfig):
             privacy,  # noqa: F401  (history, retention, erasure)
             timeline,  # noqa: F401  (registers the provider)
         )
-        from parcours.www.navigation import MenuEntry, add_entry
+        from parcours.www.navigation import REFERRALS, REFERRALS_POSITION, MenuEntry, add_entry
 
         add_entry(
-            MenuEntry(_("Dispositifs"), "referrals:scheme_list", Action.REFER, "/dispositifs/")
+            MenuEntry(
+                _("Dispositifs"),
+                "referrals:scheme_list",
+                Action.REFER,
+                "/dispositifs/",
+                group=REFERRALS,
+                position=REFERRALS_POSITION,
+            )
         )
         add_entry(
             MenuEntry(
@@ -26,11 +33,18 @@ class ReferralsConfig(AppConfig):
                 "referrals:scheme_manage",
                 Action.MANAGE_SCHEMES,
                 "/gestion-dispositifs/",
+                group=REFERRALS,
+                position=REFERRALS_POSITION,
             )
         )
         add_entry(
             MenuEntry(
-                _("Orientations envoyées"), "referrals:sent_list", Action.REFER, "/orientations/"
+                _("Orientations envoyées"),
+                "referrals:sent_list",
+                Action.REFER,
+                "/orientations/",
+                group=REFERRALS,
+                position=REFERRALS_POSITION,
             )
         )
         add_entry(
@@ -39,6 +53,8 @@ class ReferralsConfig(AppConfig):
                 "referrals:inbox",
                 Action.ANSWER_REFERRAL,
                 "/orientations-recues/",
+                group=REFERRALS,
+                position=REFERRALS_POSITION,
             )
         )
         add_entry(
@@ -47,5 +63,7 @@ class ReferralsConfig(AppConfig):
                 "referrals:session_list",
                 Action.ANSWER_REFERRAL,
                 "/seances-information/",
+                group=REFERRALS,
+                position=REFERRALS_POSITION,
             )
         )

@@ -1,12 +1,23 @@
-"""Main menu entries: each module adds its own, shown to the roles whose action allows it."""
+"""Main menu entries: each module adds its own, shown to the roles whose action allows it.
+
+Entries of a group share one drop-down menu of the header (DSFR "menu déroulant"), so that a
+DT director with a dozen pages still reads a short menu; a group holding a single entry for
+the role in use is shown as a plain link.
+"""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from parcours.core.admin_site import is_national_admin
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import PARTNER_ROLES
+
+# The header's groups, in the words of the people using them.
+RECEPTION = _("Journées d'accueil")
+REFERRALS = _("Orientations")
+DATA_AND_SECURITY = _("Données et sécurité")
 
 
 @dataclass(frozen=True)
@@ -15,6 +26,13 @@ class MenuEntry:
     url_name: str
     action: str
     url_prefix: str = ""
+    group: str = ""
+    # Place in the header, whatever the order apps register in: the day's work first, then
+    # referrals, figures, and data and security settings last.
+    position: int = 50
+
+
+RECEPTION_POSITION, REFERRALS_POSITION, FIGURES_POSITION, SETTINGS_POSITION = 10, 20, 30, 90
 
 
 _entries: list[MenuEntry] = []
@@ -31,19 +49,40 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     membership = getattr(request, "membership", None)
-    items = []
+    items, menu, groups = [], [], {}
     for entry in _entries:
-        if can(membership, entry.action):
-            url = reverse(entry.url_name)
-            items.append(
-                {
-                    "label": entry.label,
-                    "url": url,
-                    "current": request.path.startswith(entry.url_prefix or url),
-                }
-            )
+        if not can(membership, entry.action):
+            continue
+        url = reverse(entry.url_name)
+        item = {
+            "label": entry.label,
+            "url": url,
+            "current": request.path.startswith(entry.url_prefix or url),
+            "position": entry.position,
+        }
+        items.append(item)
+        if not entry.group:
+            menu.append(item)
+        elif entry.group in groups:
+            groups[entry.group]["children"].append(item)
+        else:
+            groups[entry.group] = {
+                "label": entry.group,
+                "children": [item],
+                "position": entry.position,
+            }
+            menu.append(groups[entry.group])
+    menu.sort(key=lambda block: block["position"])
+    for position, block in enumerate(menu):
+        if "children" in block:
+            if len(block["children"]) == 1:
+                menu[position] = block["children"][0]
+            else:
+                block["current"] = any(child["current"] for child in block["children"])
+                block["id"] = f"menu-{position}"
     return {
-        "nav_items": items,
+        "nav_items": items,  # every entry, flat (the home pages list them)
+        "nav_menu": menu,  # the header's menu: links and groups
         # Partners reach people through their inbox of referrals, never the OFII list.
         "nav_can_view_person": can(membership, Action.VIEW_PERSON)
         and membership.role not in PARTNER_ROLES,

@@ -41,3 +41,21 @@ def test_the_signed_out_pages_run_without_script_errors(page):
     page.goto("/connexion/")
     page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def test_the_director_menu_groups_its_pages_in_drop_down_menus(page, sign_in):
+    call_command("load_demo", verbosity=0)
+    sign_in("directeur@demo.parcours.test", DEMO_PASSWORD)
+    navigation = page.get_by_role("navigation", name="Menu principal")
+    access_log = navigation.get_by_role("link", name="Journal des accès")
+    assert not access_log.is_visible()  # folded under its group until asked for
+
+    navigation.get_by_role("button", name="Données et sécurité").click()
+
+    access_log.click()
+    assert page.get_by_role("heading", name="Journal des accès").is_visible()
+    # The page's group is marked as the current one.
+    group = page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "button", name="Données et sécurité"
+    )
+    assert group.get_attribute("aria-current") == "true"
