@@ -93,3 +93,10 @@ def test_a_group_with_one_page_for_the_role_is_a_plain_link(client_for):
     menu, top_level = _header_menu(client_for(Role.REGIONAL_VIEWER))
     assert top_level == ["Accueil", "Récapitulatif des journées", "Chiffres"]
     assert "fr-nav__btn" not in menu
+
+
+def test_the_home_page_lists_the_day_s_work_before_the_settings(client_for):
+    html = client_for(Role.DT_DIRECTOR).get("/").content.decode()
+    text = html[html.index('id="content"') :].replace("&#x27;", "'")  # the page, not the menu
+    assert text.index("Sessions d'accueil") < text.index("Chiffres")
+    assert text.index("Chiffres") < text.index("Sécurité des partenaires")

@@ -72,6 +72,7 @@ def navigation(request):
                 "position": entry.position,
             }
             menu.append(groups[entry.group])
+    items.sort(key=lambda item: item["position"])  # stable: registration order within a place
     menu.sort(key=lambda block: block["position"])
     for position, block in enumerate(menu):
         if "children" in block:
