@@ -4,17 +4,12 @@ SQLite rebuilds a table when a column changes (reception 0005) and loses indexes
 raw SQL; declared indexes are rebuilt with it.
 """
 
+import importlib
+
 from django.db import migrations
 
-# (name, table, columns) as created by 0002, so that going back restores them.
-INDEXES = [
-    (
-        "indicators_check_accompanied_idx",
-        "reception_employmentcheck",
-        '"accompaniment_date") WHERE ("accompaniment_date" IS NOT NULL',
-    ),
-    ("indicators_contract_signed_idx", "reception_contract", '"signed_on"'),
-]
+# The indexes as 0002 created them, so that going back restores them.
+INDEXES = importlib.import_module("parcours.indicators.migrations.0002_report_indexes").INDEXES
 
 
 class Migration(migrations.Migration):
