@@ -159,6 +159,33 @@ class ConvokePersonForm(DsfrForm):
         self.fields["person"].queryset = persons
 
 
+def persons_for_agdref_numbers(persons, values) -> list:
+    """The persons of `persons` with these AGDREF numbers, in order; all or a French error."""
+    numbers, bad = [], []
+    for value in values:
+        if not value.strip():
+            continue
+        try:
+            numbers.append(normalise_agdref(value))
+        except ValidationError:
+            bad.append(value.strip())
+    if bad:
+        raise ValidationError(
+            _("Numéros AGDREF mal formés (10 chiffres attendus) : %(numbers)s.")
+            % {"numbers": ", ".join(bad)}
+        )
+    if not numbers:
+        raise ValidationError(_("Aucun numéro AGDREF trouvé."), code="empty")
+    found = {p.agdref_number: p for p in persons.filter(agdref_number__in=numbers)}
+    missing = [number for number in numbers if number not in found]
+    if missing:
+        raise ValidationError(
+            _("Aucun dossier de votre périmètre pour : %(numbers)s.")
+            % {"numbers": ", ".join(missing)}
+        )
+    return list({found[number].pk: found[number] for number in numbers}.values())
+
+
 class ConvokeListForm(DsfrForm):
     agdref_numbers = forms.CharField(
         label=_("Numéros AGDREF, un par ligne"),
@@ -171,27 +198,58 @@ class ConvokeListForm(DsfrForm):
         self.persons = persons
 
     def clean_agdref_numbers(self):
-        numbers, bad = [], []
-        for line in self.cleaned_data["agdref_numbers"].splitlines():
-            if not line.strip():
-                continue
-            try:
-                numbers.append(normalise_agdref(line))
-            except ValidationError:
-                bad.append(line.strip())
-        if bad:
-            raise ValidationError(
-                _("Numéros AGDREF mal formés (10 chiffres attendus) : %(numbers)s.")
-                % {"numbers": ", ".join(bad)}
-            )
-        found = {p.agdref_number: p for p in self.persons.filter(agdref_number__in=numbers)}
-        missing = [number for number in numbers if number not in found]
-        if missing:
-            raise ValidationError(
-                _("Aucun dossier de votre périmètre pour : %(numbers)s.")
-                % {"numbers": ", ".join(missing)}
-            )
-        return [found[number] for number in numbers]
+        return persons_for_agdref_numbers(
+            self.persons, self.cleaned_data["agdref_numbers"].splitlines()
+        )
+
+
+# A PFA holds 60 persons at most; a file far longer is not a list for one session.
+MAX_IMPORTED_ROWS = 500
+IMPORT_KINDS = ("csv", "xlsx", "ods")
+
+
+def agdref_column(rows: list[list[str]]) -> list[str]:
+    """The AGDREF numbers of imported rows: the column headed "AGDREF", else the first one.
+
+    A first row that names the column (any header text, no number) is skipped.
+    """
+    header = [cell.casefold() for cell in rows[0]] if rows else []
+    column = next((i for i, cell in enumerate(header) if "agdref" in cell), None)
+    if column is not None:
+        body = rows[1:]
+    else:
+        column = 0
+        first = rows[0][0] if rows and rows[0] else ""
+        body = rows[1:] if first and not any(c.isdigit() for c in first) else rows
+    return [row[column] if column < len(row) else "" for row in body]
+
+
+class ConvokeFileForm(DsfrForm):
+    agdref_file = forms.FileField(
+        label=_("Fichier de numéros AGDREF"),
+        help_text=_(
+            "CSV, Excel (.xlsx) ou OpenDocument (.ods) : une colonne intitulée « AGDREF », ou "
+            "les numéros en première colonne. Toute la liste est convoquée, ou rien si un "
+            "numéro pose problème."
+        ),
+        error_messages={
+            "required": _("Choisissez le fichier à importer."),
+            "empty": _("Le fichier est vide."),
+        },
+    )
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.persons = persons
+
+    def clean_agdref_file(self):
+        from parcours.core.spreadsheets import read_rows
+        from parcours.privacy.uploads import check_upload
+
+        uploaded = self.cleaned_data["agdref_file"]
+        kind = check_upload(uploaded, IMPORT_KINDS)
+        rows = read_rows(uploaded, kind, max_rows=MAX_IMPORTED_ROWS)
+        return persons_for_agdref_numbers(self.persons, agdref_column(rows))
 
 
 class AttendanceForm(DsfrForm):

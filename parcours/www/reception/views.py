@@ -329,10 +329,14 @@ def convoke(request, pk):
     search = forms.PersonSearchForm(request.GET or None)
     single = forms.ConvokePersonForm(persons=persons, auto_id="id_single_%s")
     listed = forms.ConvokeListForm(persons=persons)
+    imported = forms.ConvokeFileForm(persons=persons)
     if request.method == "POST":
         if "agdref_numbers" in request.POST:
             listed = forms.ConvokeListForm(request.POST, persons=persons)
             form, chosen = listed, "agdref_numbers"
+        elif request.POST.get("source") == "file":
+            imported = forms.ConvokeFileForm(request.POST, request.FILES, persons=persons)
+            form, chosen = imported, "agdref_file"
         else:
             single = forms.ConvokePersonForm(request.POST, persons=persons, auto_id="id_single_%s")
             form, chosen = single, "person"
@@ -381,6 +385,7 @@ def convoke(request, pk):
             "found": found,
             "single": single,
             "listed": listed,
+            "imported": imported,
             "to_reconvoke": to_reconvoke,
             "seats_taken": seats_taken,
             "seats_left": max(session.capacity - seats_taken, 0),
