@@ -8,21 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parcours.privacy.uploads import UploadValidator, check_upload
+from tests.spreadsheet_files import ods_file, xlsx_file
 
 
 def xlsx_bytes(macro: bool = False) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(["Nom", "Prénom"])
-    workbook.active.append(["HADDAD", "Rania"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    plain = xlsx_file([["Nom", "Prénom"], ["HADDAD", "Rania"]])
     if not macro:
-        return buffer.getvalue()
+        return plain
     # A macro-enabled workbook renamed .xlsx: the same package plus a VBA project.
     out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
             target.writestr(item, source.read(item.filename))
         target.writestr("xl/vbaProject.bin", b"\x00" * 64)
@@ -30,21 +25,7 @@ def xlsx_bytes(macro: bool = False) -> bytes:
 
 
 def ods_bytes() -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="Feuille1")
-    row = TableRow()
-    cell = TableCell()
-    cell.addElement(P(text="HADDAD"))
-    row.addElement(cell)
-    table.addElement(row)
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    return ods_file([["HADDAD"]])
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
