@@ -52,3 +52,27 @@ def test_a_refused_step_shows_the_message_in_the_row(page, sign_in):
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("n'est pas pointé(e) présent(e) à cette session").wait_for()
     assert not Positioning.objects.exists()
+
+
+def test_an_agent_convokes_a_list_from_an_excel_file(page, sign_in, tmp_path):
+    from tests.spreadsheet_files import xlsx_file
+
+    membership = membership_for(Role.RECEPTION_AGENT)
+    session = SessionFactory(date=timezone.localdate(), place="Salle Lafayette")
+    PersonFactory(agdref_number="1000000001", last_name="HADDAD", first_names="Rania")
+    PersonFactory(agdref_number="1000000002", last_name="KOVAL", first_names="Olena")
+    workbook = tmp_path / "convocations.xlsx"
+    workbook.write_bytes(
+        xlsx_file([["Nom", "AGDREF"], ["HADDAD", 1000000001], ["KOVAL", 1000000002]])
+    )
+    sign_in(membership.user.email, PASSWORD)
+
+    page.goto(f"/pfa/sessions/{session.pk}/convoquer/")
+    page.get_by_label("Fichier de numéros AGDREF").set_input_files(str(workbook))
+    page.get_by_role("button", name="Importer et convoquer").click()
+
+    page.get_by_text("2 personne(s) convoquée(s)").wait_for()
+    assert set(session.convocations.values_list("person__last_name", flat=True)) == {
+        "HADDAD",
+        "KOVAL",
+    }
