@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from parcours.accounts.models import User
+from parcours.core.spreadsheets import read_rows
 from parcours.organisations.roles import OFII_DT_ROLES, Role
 from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person
 from parcours.people.validators import normalise_agdref
+from parcours.privacy.uploads import check_upload
 from parcours.reception.models import (
     CHECK_SITUATIONS,
     DEFAULT_CAPACITY,
@@ -243,9 +245,6 @@ class ConvokeFileForm(DsfrForm):
         self.persons = persons
 
     def clean_agdref_file(self):
-        from parcours.core.spreadsheets import read_rows
-        from parcours.privacy.uploads import check_upload
-
         uploaded = self.cleaned_data["agdref_file"]
         kind = check_upload(uploaded, IMPORT_KINDS)
         rows = read_rows(uploaded, kind, max_rows=MAX_IMPORTED_ROWS)
