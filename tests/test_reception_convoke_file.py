@@ -101,6 +101,13 @@ def test_a_damaged_workbook_is_refused_without_an_error_page(convoke, two_people
     assert not Convocation.objects.exists()
 
 
+def test_a_long_list_of_wrong_numbers_is_summed_up_readably(convoke, two_people):
+    content = "\n".join(["AGDREF"] + [f"99{n:08d}" for n in range(40)]).encode()
+    text = page_text(convoke("liste.csv", content))
+    assert "Aucun dossier de votre périmètre pour : 9900000000, 9900000001," in text
+    assert "9900000009 …" in text and "9900000010" not in text
+
+
 def test_a_file_longer_than_any_session_is_refused(convoke, two_people):
     content = "\n".join(["AGDREF"] + ["1000000001"] * 501).encode()
     assert "plus de 500 lignes" in page_text(convoke("liste.csv", content))

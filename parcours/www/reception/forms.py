@@ -161,6 +161,11 @@ class ConvokePersonForm(DsfrForm):
         self.fields["person"].queryset = persons
 
 
+def _some(values: list[str], shown: int = 10) -> str:
+    """The first values of a long list, for a message an agent can read."""
+    return ", ".join(values[:shown]) + (" …" if len(values) > shown else "")
+
+
 def persons_for_agdref_numbers(persons, values) -> list:
     """The persons of `persons` with these AGDREF numbers, in order; all or a French error."""
     numbers, bad = [], []
@@ -174,7 +179,7 @@ def persons_for_agdref_numbers(persons, values) -> list:
     if bad:
         raise ValidationError(
             _("Numéros AGDREF mal formés (10 chiffres attendus) : %(numbers)s.")
-            % {"numbers": ", ".join(bad)}
+            % {"numbers": _some(bad)}
         )
     if not numbers:
         raise ValidationError(_("Aucun numéro AGDREF trouvé."), code="empty")
@@ -182,8 +187,7 @@ def persons_for_agdref_numbers(persons, values) -> list:
     missing = [number for number in numbers if number not in found]
     if missing:
         raise ValidationError(
-            _("Aucun dossier de votre périmètre pour : %(numbers)s.")
-            % {"numbers": ", ".join(missing)}
+            _("Aucun dossier de votre périmètre pour : %(numbers)s.") % {"numbers": _some(missing)}
         )
     return list({found[number].pk: found[number] for number in numbers}.values())
 
