@@ -14,7 +14,6 @@ class AccountsConfig(AppConfig):
         from parcours.organisations.permissions import Action
         from parcours.www.navigation import (
             DATA_AND_SECURITY,
-            SETTINGS_POSITION,
             MenuEntry,
             add_entry,
         )
@@ -25,6 +24,5 @@ class AccountsConfig(AppConfig):
                 url_name="accounts:two_factor_policy",
                 action=Action.MANAGE_PARTNERS,
                 group=DATA_AND_SECURITY,
-                position=SETTINGS_POSITION,
             )
         )

@@ -31,10 +31,6 @@ def csv_bytes(rows: Iterable[Iterable]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-class TooManyRows(ValidationError):
-    pass
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -103,12 +99,12 @@ def read_rows(uploaded, kind: str, *, max_rows: int) -> list[list[str]]:
             if any(cells):
                 rows.append(cells)
                 if len(rows) > max_rows:
-                    raise TooManyRows(
+                    raise ValidationError(
                         _("Le fichier compte plus de %(count)s lignes : découpez-le.")
                         % {"count": max_rows},
                         code="too_many_rows",
                     )
-    except TooManyRows:
+    except ValidationError:
         raise
     except Exception as error:  # a damaged file: any parser error means "cannot be read"
         raise ValidationError(

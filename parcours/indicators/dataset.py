@@ -69,12 +69,6 @@ class DatasetSummary:
     transitions: int = 0
 
 
-def _with_facts(event, session, person):
-    """An event with its copies for the figures set (bulk_create skips save(); ADR 0007)."""
-    event.copy_facts(session, person)
-    return event
-
-
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
@@ -265,28 +259,22 @@ def _chunk(
                 status = "absent"
             else:
                 convocations.append(
-                    _with_facts(
-                        Convocation(
-                            session=session,
-                            person=person,
-                            status=status,
-                            rescheduled_to=later,
-                            age_at_event=age,
-                        ),
-                        session,
-                        person,
+                    Convocation(
+                        session=session,
+                        person=person,
+                        status=status,
+                        rescheduled_to=later,
+                        age_at_event=age,
                     )
                 )
                 meta.append(None)
                 session, status = later, "present"
         convocations.append(
-            _with_facts(
-                Convocation(session=session, person=person, status=status, age_at_event=age),
-                session,
-                person,
-            )
+            Convocation(session=session, person=person, status=status, age_at_event=age)
         )
         meta.append((person, session, situation) if status == "present" else None)
+    for event in convocations:
+        event.fill_facts()  # bulk_create skips save() (ADR 0007)
     convocations = Convocation.objects.bulk_create(convocations, batch_size=5000)
     summary.convocations += len(convocations)
 
@@ -321,29 +309,26 @@ def _chunk(
                 accompaniment = "not_done"
             registered.append((person.pk, day))
         checks.append(
-            _with_facts(
-                EmploymentCheck(
-                    convocation=convocation,
-                    person=person,
-                    counsellor=user,
-                    situation=situation,
-                    in_scope=in_scope,
-                    already_ft=already_ft,
-                    rsa_recipient=rsa,
-                    agir_followed=agir,
-                    registered_today=register,
-                    ft_identifier=f"{person.pk % 10_000_000:07d}A" if register else "",
-                    ft_registration_date=day if register else None,
-                    first_appointment_date=appointment,
-                    accompaniment=accompaniment,
-                    accompaniment_date=accompanied_on,
-                    age_at_event=age,
-                ),
-                session,
-                person,
+            EmploymentCheck(
+                convocation=convocation,
+                counsellor=user,
+                situation=situation,
+                in_scope=in_scope,
+                already_ft=already_ft,
+                rsa_recipient=rsa,
+                agir_followed=agir,
+                registered_today=register,
+                ft_identifier=f"{person.pk % 10_000_000:07d}A" if register else "",
+                ft_registration_date=day if register else None,
+                first_appointment_date=appointment,
+                accompaniment=accompaniment,
+                accompaniment_date=accompanied_on,
+                age_at_event=age,
             )
         )
     Contract.objects.bulk_create(contracts, batch_size=5000)
+    for event in checks:
+        event.fill_facts()
     EmploymentCheck.objects.bulk_create(checks, batch_size=5000)
     summary.contracts += len(contracts)
     summary.checks += len(checks)

@@ -16,7 +16,6 @@ class PrivacyConfig(AppConfig):
         from parcours.privacy.history import track_changes
         from parcours.www.navigation import (
             DATA_AND_SECURITY,
-            SETTINGS_POSITION,
             MenuEntry,
             add_entry,
         )
@@ -40,7 +39,6 @@ class PrivacyConfig(AppConfig):
                 action=Action.VIEW_ACCESS_LOG,
                 url_prefix="/confidentialite/journal/",
                 group=DATA_AND_SECURITY,
-                position=SETTINGS_POSITION,
             )
         )
         add_entry(
@@ -50,7 +48,6 @@ class PrivacyConfig(AppConfig):
                 action=Action.MANAGE_REFERENCE_DATA,
                 url_prefix="/confidentialite/conservation/",
                 group=DATA_AND_SECURITY,
-                position=SETTINGS_POSITION,
             )
         )
 

@@ -16,7 +16,7 @@ class ReceptionConfig(AppConfig):
             signals,
             timeline,
         )
-        from parcours.www.navigation import RECEPTION, RECEPTION_POSITION, MenuEntry, add_entry
+        from parcours.www.navigation import RECEPTION, MenuEntry, add_entry
 
         add_entry(
             MenuEntry(
@@ -25,7 +25,6 @@ class ReceptionConfig(AppConfig):
                 action=Action.VIEW_PERSON,
                 url_prefix="/pfa/sessions",
                 group=RECEPTION,
-                position=RECEPTION_POSITION,
             )
         )
         add_entry(
@@ -35,7 +34,6 @@ class ReceptionConfig(AppConfig):
                 action=Action.VIEW_PERSON,
                 url_prefix="/pfa/a-traiter",
                 group=RECEPTION,
-                position=RECEPTION_POSITION,
             )
         )
         add_entry(
@@ -45,6 +43,5 @@ class ReceptionConfig(AppConfig):
                 action=Action.VIEW_AGGREGATES,
                 url_prefix="/pfa/recapitulatif",
                 group=RECEPTION,
-                position=RECEPTION_POSITION,
             )
         )

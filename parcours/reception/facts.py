@@ -1,7 +1,7 @@
 """Keeping the copies of session and person facts on convocations and CIP interviews right.
 
 The figures read the directorate, session date and sex copied on each event (ADR 0007). They
-are written when the row is created (`EventFacts.copy_facts`); this module moves them along
+are written when the row is created (`EventFacts.fill_facts`); this module moves them along
 when their source changes and finds any row where they no longer agree with it, so a data fix
 made outside the services (a shell, a bulk update) can be detected and repaired.
 """

@@ -233,10 +233,14 @@ class EventFacts(models.Model):
     class Meta:
         abstract = True
 
-    def copy_facts(self, session: "ReceptionSession", person: Person) -> None:
-        self.directorate_id = session.directorate_id
-        self.session_date = session.date
-        self.sex = person.sex
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.fill_facts()
+        super().save(*args, **kwargs)
+
+    def fill_facts(self) -> None:
+        """Set the copies from their source; bulk inserts call it since they skip save()."""
+        raise NotImplementedError
 
 
 class ConvocationQuerySet(models.QuerySet):
@@ -329,10 +333,10 @@ class Convocation(EventFacts):
     def __str__(self):
         return f"{self.person} – {self.session}"
 
-    def save(self, *args, **kwargs):
-        if self._state.adding:
-            self.copy_facts(self.session, self.person)
-        super().save(*args, **kwargs)
+    def fill_facts(self) -> None:
+        self.directorate_id = self.session.directorate_id
+        self.session_date = self.session.date
+        self.sex = self.person.sex
 
 
 class ConvocationTransition(models.Model):
@@ -816,12 +820,13 @@ class EmploymentCheck(EventFacts):
     def __str__(self):
         return f"{self.convocation.person} – {self.get_situation_display()}"
 
-    def save(self, *args, **kwargs):
-        if self._state.adding:
-            convocation = self.convocation
-            self.person_id = convocation.person_id
-            self.copy_facts(convocation.session, convocation.person)
-        super().save(*args, **kwargs)
+    def fill_facts(self) -> None:
+        # The convocation holds the same copies: no need to read its session and person.
+        convocation = self.convocation
+        self.person_id = convocation.person_id
+        self.directorate_id = convocation.directorate_id
+        self.session_date = convocation.session_date
+        self.sex = convocation.sex
 
 
 class ReceptionSettings(models.Model):

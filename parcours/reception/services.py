@@ -235,7 +235,7 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
             "pk", "code"
         )
     )
-    convocations = Convocation.objects.bulk_create(
+    convocations = [
         Convocation(
             session=locked,
             person=person,
@@ -244,13 +244,12 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
             ),
             age_at_event=rules.age_on(person.birth_date, locked.date),
             created_by=actor,
-            # bulk_create skips save(): the copies for the figures are set here (ADR 0007).
-            directorate_id=locked.directorate_id,
-            session_date=locked.date,
-            sex=person.sex,
         )
         for person in persons
-    )
+    ]
+    for convocation in convocations:
+        convocation.fill_facts()  # bulk_create skips save() (ADR 0007)
+    Convocation.objects.bulk_create(convocations)
     ConvocationTransition.objects.bulk_create(
         ConvocationTransition(
             convocation=c, from_status="", to_status=AttendanceStatus.PENDING, actor=actor

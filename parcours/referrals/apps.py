@@ -15,7 +15,7 @@ class ReferralsConfig(AppConfig):
             privacy,  # noqa: F401  (history, retention, erasure)
             timeline,  # noqa: F401  (registers the provider)
         )
-        from parcours.www.navigation import REFERRALS, REFERRALS_POSITION, MenuEntry, add_entry
+        from parcours.www.navigation import REFERRALS, MenuEntry, add_entry
 
         add_entry(
             MenuEntry(
@@ -24,7 +24,6 @@ class ReferralsConfig(AppConfig):
                 Action.REFER,
                 "/dispositifs/",
                 group=REFERRALS,
-                position=REFERRALS_POSITION,
             )
         )
         add_entry(
@@ -34,7 +33,6 @@ class ReferralsConfig(AppConfig):
                 Action.MANAGE_SCHEMES,
                 "/gestion-dispositifs/",
                 group=REFERRALS,
-                position=REFERRALS_POSITION,
             )
         )
         add_entry(
@@ -44,7 +42,6 @@ class ReferralsConfig(AppConfig):
                 Action.REFER,
                 "/orientations/",
                 group=REFERRALS,
-                position=REFERRALS_POSITION,
             )
         )
         add_entry(
@@ -54,7 +51,6 @@ class ReferralsConfig(AppConfig):
                 Action.ANSWER_REFERRAL,
                 "/orientations-recues/",
                 group=REFERRALS,
-                position=REFERRALS_POSITION,
             )
         )
         add_entry(
@@ -64,6 +60,5 @@ class ReferralsConfig(AppConfig):
                 Action.ANSWER_REFERRAL,
                 "/seances-information/",
                 group=REFERRALS,
-                position=REFERRALS_POSITION,
             )
         )

@@ -14,10 +14,20 @@ from parcours.core.admin_site import is_national_admin
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import PARTNER_ROLES
 
-# The header's groups, in the words of the people using them.
-RECEPTION = _("Journées d'accueil")
-REFERRALS = _("Orientations")
-DATA_AND_SECURITY = _("Données et sécurité")
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    # Place in the header, whatever the order apps register in.
+    position: int
+
+
+# The header's groups, in the words of the people using them: the day's work first, then
+# referrals, figures, and data and security settings last.
+RECEPTION = MenuGroup(_("Journées d'accueil"), 10)
+REFERRALS = MenuGroup(_("Orientations"), 20)
+FIGURES_POSITION = 30
+DATA_AND_SECURITY = MenuGroup(_("Données et sécurité"), 90)
 
 
 @dataclass(frozen=True)
@@ -26,13 +36,13 @@ class MenuEntry:
     url_name: str
     action: str
     url_prefix: str = ""
-    group: str = ""
-    # Place in the header, whatever the order apps register in: the day's work first, then
-    # referrals, figures, and data and security settings last.
+    group: MenuGroup | None = None
+    # Place of an entry outside any group (a grouped entry takes its group's).
     position: int = 50
 
-
-RECEPTION_POSITION, REFERRALS_POSITION, FIGURES_POSITION, SETTINGS_POSITION = 10, 20, 30, 90
+    @property
+    def place(self) -> int:
+        return self.group.position if self.group else self.position
 
 
 _entries: list[MenuEntry] = []
@@ -58,7 +68,7 @@ def navigation(request):
             "label": entry.label,
             "url": url,
             "current": request.path.startswith(entry.url_prefix or url),
-            "position": entry.position,
+            "position": entry.place,
         }
         items.append(item)
         if not entry.group:
@@ -67,9 +77,9 @@ def navigation(request):
             groups[entry.group]["children"].append(item)
         else:
             groups[entry.group] = {
-                "label": entry.group,
+                "label": entry.group.label,
                 "children": [item],
-                "position": entry.position,
+                "position": entry.place,
             }
             menu.append(groups[entry.group])
     items.sort(key=lambda item: item["position"])  # stable: registration order within a place

@@ -242,6 +242,7 @@ class ConvokeFileForm(DsfrForm):
             "required": _("Choisissez le fichier à importer."),
             "empty": _("Le fichier est vide."),
         },
+        widget=forms.FileInput(attrs={"accept": ".csv,.txt,.xlsx,.ods", "class": "fr-upload"}),
     )
 
     def __init__(self, *args, persons, **kwargs):
