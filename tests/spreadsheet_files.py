@@ -2,6 +2,8 @@
 
 import io
 
+from parcours.core.spreadsheets import ods_bytes
+
 
 def xlsx_file(rows) -> bytes:
     from openpyxl import Workbook
@@ -15,20 +17,4 @@ def xlsx_file(rows) -> bytes:
 
 
 def ods_file(rows) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="Feuille1")
-    for values in rows:
-        row = TableRow()
-        for value in values:
-            cell = TableCell()
-            cell.addElement(P(text=str(value)))
-            row.addElement(cell)
-        table.addElement(row)
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    return ods_bytes(rows, "Feuille1")

@@ -31,6 +31,30 @@ def csv_bytes(rows: Iterable[Iterable]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def ods_bytes(rows: Iterable[Iterable], sheet_name: str) -> bytes:
+    """Rows as an OpenDocument spreadsheet: whole numbers as numbers, the rest as text."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    spreadsheet = OpenDocumentSpreadsheet()
+    table = Table(name=sheet_name)
+    for row in rows:
+        table_row = TableRow()
+        for value in row:
+            if isinstance(value, int):
+                cell = TableCell(valuetype="float", value=value)
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(value)))
+            table_row.addElement(cell)
+        table.addElement(table_row)
+    spreadsheet.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    spreadsheet.write(buffer)
+    return buffer.getvalue()
+
+
 def _text(value) -> str:
     if value is None:
         return ""

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core.spreadsheets import csv_bytes, neutralise
+from parcours.core.spreadsheets import csv_bytes, neutralise, ods_bytes
 from parcours.indicators.documents import ReportDocument
 
 HIDDEN_MARK = "s"
@@ -113,26 +113,7 @@ def to_xlsx(document: ReportDocument) -> bytes:
 
 
 def to_ods(document: ReportDocument) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    spreadsheet = OpenDocumentSpreadsheet()
-    table = Table(name=_("Rapport")[:31])
-    for row in document_rows(document):
-        table_row = TableRow()
-        for value in row:
-            if isinstance(value, int):
-                cell = TableCell(valuetype="float", value=value)
-            else:
-                cell = TableCell(valuetype="string")
-            cell.addElement(P(text=str(value)))
-            table_row.addElement(cell)
-        table.addElement(table_row)
-    spreadsheet.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    spreadsheet.write(buffer)
-    return buffer.getvalue()
+    return ods_bytes(document_rows(document), _("Rapport")[:31])
 
 
 def to_pdf(document: ReportDocument) -> bytes:
