@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest workers: two cores on the reference machine.
 WORKERS ?= 2
 
-.PHONY: demo test install messages compilemessages lint format check-migrations run clean
+.PHONY: demo run test install system-packages messages compilemessages lint format check-migrations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Parcours needs Python >= 3.11"'
@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP) compilemessages
+install: system-packages $(STAMP) compilemessages
+
+# What pip cannot install (Chromium, Pango, gettext): apt-get when possible, else one
+# sentence naming the packages (scripts/system-packages.sh). Fast when all is there.
+system-packages:
+	@bash scripts/system-packages.sh
 
 # Catalogs are compiled by the build (Babel, pure Python: no system gettext needed).
 compilemessages: $(STAMP)
@@ -27,10 +32,18 @@ compilemessages: $(STAMP)
 messages: $(STAMP)
 	cd parcours && ../$(BIN)/python ../manage.py makemessages --locale en --no-obsolete --no-location
 
+# The demo is served as production serves it (parcours/core/serve.py): gunicorn, DEBUG off,
+# a secret generated for this clone, collectstatic with WhiteNoise's manifest storage.
 demo: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python -m parcours.core.serve --bind $(HOST):$(PORT) --workers 3
+
+# Django's development server (DEBUG on, code reloaded), for developers.
+run: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Two runs: the bulk in parallel inside rolled-back transactions, then the tests that need

@@ -176,7 +176,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "static")
 # Parcours' own assets (htmx, CSS, JS) live in the package, not in an app.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {

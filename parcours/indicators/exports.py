@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.core.pdf import write_pdf
 from parcours.core.spreadsheets import csv_bytes, neutralise, ods_bytes
 from parcours.indicators.documents import ReportDocument
 
@@ -118,13 +119,9 @@ def to_ods(document: ReportDocument) -> bytes:
 
 def to_pdf(document: ReportDocument) -> bytes:
     """The monthly report, ready to send: tables with captions, status, definitions."""
-    from weasyprint import CSS, HTML
-
     html = render_to_string("indicators/pdf/report.html", {"document": document})
     stylesheet = settings.BASE_DIR / "parcours" / "indicators" / "pdf.css"
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(filename=str(stylesheet))]
-    )
+    return write_pdf(html, stylesheets=[stylesheet], base_url=str(settings.BASE_DIR))
 
 
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "ods": to_ods, "pdf": to_pdf}

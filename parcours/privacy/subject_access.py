@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from parcours.core.pdf import write_pdf
 from parcours.people.timeline import timeline_for
 from parcours.privacy.history import history_for
 from parcours.privacy.models import AccessLog
@@ -186,8 +187,6 @@ def export_json(person, generated_at=None) -> bytes:
 
 def export_pdf(person, generated_at=None) -> bytes:
     """The same content as a PDF (WeasyPrint), with its own stylesheet (no inline style)."""
-    from weasyprint import CSS, HTML
-
     generated_at = generated_at or timezone.now()
     html = render_to_string(
         "privacy/subject_access_pdf.html",
@@ -199,4 +198,4 @@ def export_pdf(person, generated_at=None) -> bytes:
         },
     )
     stylesheet = finders.find("privacy/subject_access_pdf.css")
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=stylesheet)])
+    return write_pdf(html, stylesheets=[stylesheet])

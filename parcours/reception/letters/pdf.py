@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from parcours.core.pdf import write_pdf
 from parcours.reception.letters import FRENCH, TRANSLATIONS
 
 
@@ -53,8 +54,6 @@ def letter_blocks(convocation) -> list[LetterBlock]:
 
 def render_convocations_pdf(convocations, *, today) -> bytes:
     """One letter per page for the given convocations (session and person loaded)."""
-    from weasyprint import HTML
-
     letters = [
         {"convocation": convocation, "blocks": letter_blocks(convocation)}
         for convocation in convocations
@@ -63,4 +62,4 @@ def render_convocations_pdf(convocations, *, today) -> bytes:
         "reception/letter_pdf.html",
         {"letters": letters, "header": FRENCH.HEADER, "today_text": FRENCH.format_day(today)},
     )
-    return HTML(string=html).write_pdf()
+    return write_pdf(html)
