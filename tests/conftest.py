@@ -19,3 +19,14 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in French: a request made in English leaves its language active in the
+    thread (LocaleMiddleware does not reset it), which must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")

@@ -1,10 +1,12 @@
 """Figures pages: who sees what, exact inside the DT, protected outside, and bad input."""
 
 import datetime
+import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from parcours.indicators.models import Audience, MonthlyApproval, ReportRecipient, ReportRun
 from parcours.organisations.roles import Role
@@ -247,3 +249,22 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_one_dt_month_or_a_nat
     year = _dashboard_queries(national, "?start=2026-01&end=2026-12")
     assert small == year
     assert dt_month <= small
+
+
+def test_an_approved_month_reads_in_english_too(client_for):
+    # Approved in French; the snapshot holds codes, so English readers get English labels.
+    two_men_in_metz()
+    client = client_for(Role.DT_DIRECTOR)
+    client.post("/chiffres/valider/", {"month": "2026-01"})
+    assert MonthlyApproval.objects.count() == 1
+    client.cookies["django_language"] = "en"
+    page = client.get("/chiffres/?start=2026-01")
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "Figures validated on" in text
+    assert "Women" in text and "Femmes" not in text
+    export = client.get("/chiffres/export.xlsx?start=2026-01")
+    assert export.status_code == 200
+    workbook = load_workbook(io.BytesIO(export.content))
+    values = [c for row in workbook.active.iter_rows(values_only=True) for c in row if c]
+    assert "Men" in values and "Hommes" not in values

@@ -81,8 +81,9 @@ def changes_since_approval(
         after = live.get(indicator.code)
         if before is None or after is None:
             continue
-        row_labels = dict(before.rows) | {TOTAL: _("Total")}
-        column_labels = dict(before.columns) | {TOTAL: _("Total")}
+        # Labels in the reader's language, from the live table (the frozen one has codes).
+        row_labels = dict(after.rows) | {TOTAL: _("Total")}
+        column_labels = dict(after.columns) | {TOTAL: _("Total")}
         for row in before.row_codes + [TOTAL]:
             for column in before.column_codes + [TOTAL]:
                 old, new = before.value(row, column), after.value(row, column)
@@ -91,8 +92,8 @@ def changes_since_approval(
                         CellChange(
                             indicator.code,
                             str(indicator.label),
-                            str(row_labels[row]),
-                            str(column_labels[column]),
+                            str(row_labels.get(row, row)),
+                            str(column_labels.get(column, column)),
                             old,
                             new,
                         )
@@ -118,7 +119,7 @@ def live_tables_with_frozen_bands(
 
 
 def _cells(figures: dict) -> dict:
-    # Labels are stored for printing in the language of the day; only counts are compared.
+    # Only counts are compared (approvals stored before codes only also carry labels).
     return {code: data.get("cells", {}) for code, data in figures.items()}
 
 

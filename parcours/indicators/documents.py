@@ -202,11 +202,13 @@ def _monthly_tables(
             for indicator in computed.definition.indicators:
                 live = computed.monthly_table(indicator.code, directorate.id, month)
                 table = frozen.get(indicator.code, live)
-                if table.column_codes != live.column_codes:
+                if table.column_codes != live.column_codes or table.row_codes != live.row_codes:
                     # Approved with other age bands (the configuration changed since): tables
                     # of different bands cannot be added up, so live figures are shown and the
                     # month is flagged (MonthStatus.bands_differ).
                     table = live
+                else:  # frozen counts, printed with today's labels in the reader's language
+                    table = table.with_labels_of(live)
                 tables[(indicator.code, directorate.id, month)] = table
     return tables
 

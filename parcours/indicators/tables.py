@@ -88,7 +88,9 @@ class CrossTable:
         return [[self.get(r, c) for c in self.column_codes] for r in self.row_codes]
 
     def __add__(self, other: CrossTable) -> CrossTable:
-        if self.rows != other.rows or self.columns != other.columns:
+        # Codes decide, labels are only printed: a table frozen in one language adds up with
+        # one computed in another (issue 21: an approved month opened in English).
+        if self.row_codes != other.row_codes or self.column_codes != other.column_codes:
             raise ValueError("only tables with the same rows and columns add up")
         result = CrossTable(list(self.rows), list(self.columns), dict(self.cells))
         for (row, column), value in other.cells.items():
@@ -96,24 +98,42 @@ class CrossTable:
         return result
 
     def as_dict(self) -> dict:
-        """JSON-ready: inner cells only (totals are recomputed when read back)."""
+        """JSON-ready, by codes only: inner cells (totals are recomputed when read back).
+
+        Labels are never stored: they are translated, and a stored table is read in whatever
+        language its reader uses (`with_labels_of`).
+        """
         return {
-            "rows": [[code, str(label)] for code, label in self.rows],
-            "columns": [[code, str(label)] for code, label in self.columns],
+            "rows": self.row_codes,
+            "columns": self.column_codes,
             "cells": {f"{r}|{c}": v for (r, c), v in sorted(self.cells.items()) if v},
         }
 
     @classmethod
     def from_dict(cls, data: Mapping) -> CrossTable:
+        """A stored table, labelled by its codes until `with_labels_of` gives it labels.
+
+        Tables stored before codes only were [code, label] pairs: the label is dropped.
+        """
+
+        def code(item) -> str:
+            return item[0] if isinstance(item, list | tuple) else item
+
         cells = {}
         for key, value in data.get("cells", {}).items():
             row, column = key.split("|", 1)
             cells[(row, column)] = int(value)
         return cls(
-            [tuple(pair) for pair in data["rows"]],
-            [tuple(pair) for pair in data["columns"]],
+            [(code(item), code(item)) for item in data["rows"]],
+            [(code(item), code(item)) for item in data["columns"]],
             cells,
         )
+
+    def with_labels_of(self, other: CrossTable) -> CrossTable:
+        """The same counts under the labels of a table with the same codes."""
+        if self.row_codes != other.row_codes or self.column_codes != other.column_codes:
+            raise ValueError("only tables with the same rows and columns share labels")
+        return CrossTable(list(other.rows), list(other.columns), dict(self.cells))
 
     def published(self, hidden: Iterable[tuple[str, str]] = ()) -> PublishedTable:
         return PublishedTable(self, frozenset(hidden))

@@ -19,13 +19,14 @@ register = template.Library()
 
 
 def _served_file(path: str) -> str:
-    try:
-        name = staticfiles_storage.stored_name(path)
-        served = staticfiles_storage.path(name)
-    except (ValueError, NotImplementedError):  # no manifest entry, or no local storage
-        served = None
-    if served and staticfiles_storage.exists(name):
-        return served
+    stored_name = getattr(staticfiles_storage, "stored_name", None)  # manifest storages only
+    if stored_name is not None:
+        try:
+            name = stored_name(path)
+            if staticfiles_storage.exists(name):
+                return staticfiles_storage.path(name)
+        except (ValueError, NotImplementedError):  # no manifest entry, or no local storage
+            pass
     found = finders.find(path)
     if not found:
         raise FileNotFoundError(f"static file not found: {path}")
