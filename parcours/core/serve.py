@@ -9,6 +9,7 @@ collectstatic. Only what a loopback address forces differs, and each is said bel
 """
 
 import argparse
+import fcntl
 import hashlib
 import importlib.metadata
 import os
@@ -73,17 +74,22 @@ def collectstatic(env: dict) -> None:
     """collectstatic, skipped when nothing it is made from changed (it takes minutes: WhiteNoise
     compresses some 10,000 files)."""
     root = Path(env.get("STATIC_ROOT") or BASE_DIR / "var" / "static")
+    root.mkdir(parents=True, exist_ok=True)
     stamp = root / ".parcours-fingerprint"
     fingerprint = static_fingerprint()
-    if stamp.exists() and stamp.read_text() == fingerprint and (root / "staticfiles.json").exists():
-        return
-    subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
-        [sys.executable, str(BASE_DIR / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
-        env=env,
-        check=True,
-        cwd=BASE_DIR,
-    )
-    stamp.write_text(fingerprint)
+    # One collectstatic at a time per folder (make demo and a test run may start together).
+    with open(root / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        collected = (root / "staticfiles.json").exists() and stamp.exists()
+        if collected and stamp.read_text() == fingerprint:
+            return
+        subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+            [sys.executable, str(BASE_DIR / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+            env=env,
+            check=True,
+            cwd=BASE_DIR,
+        )
+        stamp.write_text(fingerprint)
 
 
 def gunicorn_command(bind: str, workers: int) -> list[str]:

@@ -89,7 +89,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def start(tmp_dir: Path, *, workers: int = 2):
+def start(tmp_dir: Path, *, workers: int = 3):
     """Start the production server; returns (server, stop)."""
     database_url, drop = _create_database(tmp_dir)
     env = serve.production_env(database_url=database_url)
