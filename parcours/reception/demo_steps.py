@@ -33,6 +33,7 @@ from parcours.reception.models import (
     AttendanceStatus,
     CipExperiment,
     HalfDay,
+    Pace,
     PersonAnswer,
     ReceptionSession,
     StaffRole,
@@ -205,6 +206,7 @@ def reception_day_27_january_2026():
             services.decide_prescription(
                 convocation,
                 answer=PersonAnswer.ACCEPTED if decision and decision.proposed else "",
+                pace=Pace.EXTENSIVE if decision and decision.paces else "",
                 actor=auditor,
             )
             services.record_employment_check(

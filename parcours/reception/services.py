@@ -33,6 +33,7 @@ from parcours.reception.models import (
     DiagnosticInterview,
     EmploymentCheck,
     LanguagePrescription,
+    Modality,
     Orientation,
     PersonAnswer,
     Positioning,
@@ -394,7 +395,13 @@ def _present(convocation: Convocation) -> Convocation:
 
 @transaction.atomic
 def record_positioning(
-    convocation: Convocation, *, written_level: str, oral_level: str, can_read: bool, actor
+    convocation: Convocation,
+    *,
+    written_level: str,
+    oral_level: str,
+    can_read: bool,
+    little_schooling: bool = False,
+    actor,
 ) -> Positioning:
     """Record the provider's written and oral results; the level is the lower of the two."""
     locked = _present(convocation)
@@ -414,6 +421,7 @@ def record_positioning(
             "oral_level": oral_level,
             "level": level,
             "can_read": can_read,
+            "little_schooling": little_schooling,
             "recorded_by": actor,
         },
     )
@@ -553,24 +561,42 @@ def proposed_prescription(convocation: Convocation) -> rules.Prescription | None
     if positioning is None:
         return None
     try:
-        return rules.prescribe(
-            positioning.written_level,
-            positioning.oral_level,
-            convocation.session.date,
-            can_read=positioning.can_read,
-        )
+        return _prescribe(positioning, convocation.session.date)
     except rules.NoRuleInForce:
         return None
 
 
+def _prescribe(positioning: Positioning, day: datetime.date) -> rules.Prescription:
+    return rules.prescribe(
+        positioning.written_level,
+        positioning.oral_level,
+        day,
+        can_read=positioning.can_read,
+        little_schooling=positioning.little_schooling,
+    )
+
+
+def _modality_label(value: str) -> str:
+    return str(Modality(value).label)
+
+
 @transaction.atomic
 def decide_prescription(
-    convocation: Convocation, *, answer: str = "", actor
+    convocation: Convocation,
+    *,
+    answer: str = "",
+    modality: str = "",
+    pace: str = "",
+    override_reason: str = "",
+    actor,
 ) -> LanguagePrescription:
-    """Store the language training decision computed by the rule in force on the interview day.
+    """Store the language training decision of the rule in force on the interview day.
 
-    The decision keeps the rule version's code, so a past decision can be explained after the
-    rules change (DESIGN.md, "Rules are dated data").
+    The rule gives the offer and its modality (rules.prescribe); the auditor may choose the
+    other modality the version offers, saying why, and chooses the pace of an in-person course
+    when the version has paces. The decision keeps the rule version's code, the modality
+    proposed and the one decided, so a past decision can be explained after the rules change
+    (DESIGN.md, "Rules are dated data").
     """
     locked = _present(convocation)
     positioning = Positioning.objects.filter(convocation=locked).first()
@@ -580,24 +606,46 @@ def decide_prescription(
             code="no_positioning",
         )
     try:
-        decision = rules.prescribe(
-            positioning.written_level,
-            positioning.oral_level,
-            locked.session.date,
-            can_read=positioning.can_read,
-        )
+        decision = _prescribe(positioning, locked.session.date)
     except rules.NoRuleInForce as error:
         raise ValidationError(
             _("Aucune règle de prescription n'était en vigueur le %(date)s.")
             % {"date": _day(locked.session.date)}
         ) from error
-    if decision.proposed:
-        if answer not in PersonAnswer.values:
-            raise ValidationError(
-                {"answer": _("Indiquez si la personne accepte ou refuse la formation proposée.")}
-            )
+    rule = rules.rule_version(decision.rule_version)
+    override_reason = override_reason.strip()
+    hours = decision.hours
+    errors = {}
+    if not decision.training:
+        answer, modality, pace, override_reason = "", "", "", ""
     else:
-        answer = ""
+        modality = modality or decision.modality
+        if modality not in rule.modalities:
+            errors["modality"] = _("La règle %(rule)s ne propose que : %(offered)s.") % {
+                "rule": rule.code,
+                "offered": ", ".join(_modality_label(m) for m in rule.modalities),
+            }
+        elif modality != decision.modality:
+            if not override_reason:
+                errors["override_reason"] = _(
+                    "La règle propose une formation %(proposed)s : indiquez pourquoi vous "
+                    "choisissez une autre modalité."
+                ) % {"proposed": _modality_label(decision.modality).lower()}
+        else:
+            override_reason = ""
+        if "modality" not in errors:
+            hours = rule.hours_for(modality, score=decision.score, can_read=decision.can_read)
+        if modality == rules.Modality.IN_PERSON and rule.paces:
+            if pace not in rule.paces:
+                errors["pace"] = _("Choisissez le rythme de la formation en présentiel.")
+        elif pace:
+            errors["pace"] = _("Le rythme ne se choisit que pour une formation en présentiel.")
+        if decision.proposed and answer not in PersonAnswer.values:
+            errors["answer"] = _("Indiquez si la personne accepte ou refuse la formation proposée.")
+        if not decision.proposed:
+            answer = ""
+    if errors:
+        raise ValidationError(errors)
     prescription, _created = LanguagePrescription.objects.update_or_create(
         convocation=locked,
         defaults={
@@ -606,8 +654,12 @@ def decide_prescription(
             "rule_version": decision.rule_version,
             "level": decision.level,
             "target_level": decision.target,
-            "hours": decision.hours,
+            "hours": hours,
             "kind": decision.kind,
+            "proposed_modality": decision.modality,
+            "modality": modality,
+            "modality_override_reason": override_reason[:200],
+            "pace": pace,
             "answer": answer,
             "decided_by": actor,
         },

@@ -22,7 +22,9 @@ from parcours.reception.models import (
     AttendanceStatus,
     DiagnosticInterview,
     HalfDay,
+    Modality,
     OrientationTarget,
+    Pace,
     PersonAnswer,
     ReceptionSession,
     StaffRole,
@@ -294,6 +296,14 @@ class PositioningForm(DsfrForm):
         initial=True,
         help_text=_("Décochez pour une personne non lectrice, non scriptrice."),
     )
+    little_schooling = forms.BooleanField(
+        label=_("Peu ou pas scolarisée"),
+        required=False,
+        help_text=_(
+            "Depuis juillet 2025, la formation en présentiel est réservée aux personnes qui ne "
+            "lisent ni n'écrivent ou sont peu scolarisées."
+        ),
+    )
 
 
 NEED_CHOICES = [
@@ -331,14 +341,35 @@ class ContractForm(DsfrForm):
     )
 
 
+DECIDED_MODALITIES = [(m.value, m.label) for m in (Modality.IN_PERSON, Modality.ASYNCHRONOUS)]
+
+
 class PrescriptionForm(DsfrForm):
+    modality = forms.ChoiceField(
+        label=_("Modalité"),
+        choices=[("", _("Celle que propose la règle")), *DECIDED_MODALITIES],
+        required=False,
+        help_text=_("Changez-la seulement pour une raison que vous indiquez ci-dessous."),
+    )
+    override_reason = forms.CharField(
+        label=_("Motif du changement de modalité"), required=False, max_length=200
+    )
+    pace = forms.ChoiceField(
+        label=_("Rythme de la formation en présentiel"),
+        choices=Pace.choices,
+        required=False,
+        widget=InlineRadioSelect,
+        help_text=_(
+            "Sur 12 mois ; seulement pour une formation en présentiel depuis juillet 2025."
+        ),
+    )
     answer = forms.ChoiceField(
         label=_("Réponse de la personne"),
         choices=PersonAnswer.choices,
         required=False,
         widget=InlineRadioSelect,
         help_text=_(
-            "Seulement pour une formation proposée (règle en vigueur depuis le 15 juillet 2025)."
+            "Seulement pour une formation proposée (règle en vigueur depuis le 18 juillet 2025)."
         ),
     )
 

@@ -28,6 +28,7 @@ from parcours.reception.models import (
     Convocation,
     EmploymentCheck,
     HalfDay,
+    Modality,
     ReceptionSession,
     ReceptionSettings,
     SessionStaff,
@@ -510,6 +511,7 @@ POSITIONING = Step(
             "written_level": c.positioning.written_level,
             "oral_level": c.positioning.oral_level,
             "can_read": c.positioning.can_read,
+            "little_schooling": c.positioning.little_schooling,
         }
         if hasattr(c, "positioning")
         else {"can_read": True}
@@ -580,19 +582,51 @@ def _prescription_note(c):
     decision = services.proposed_prescription(c)
     if decision is None:
         return _("Saisissez d'abord le positionnement linguistique : la décision en découle.")
-    if decision.hours == 0:
-        return _("Niveau %(level)s : pas de formation selon la règle %(rule)s.") % {
-            "level": LanguageLevel(decision.level).label,
-            "rule": decision.rule_version,
-        }
-    if decision.proposed:
-        text = _("Formation proposée de %(hours)s h vers %(target)s (règle %(rule)s).")
-    else:
-        text = _("Formation prescrite de %(hours)s h vers %(target)s (règle %(rule)s).")
-    return text % {
-        "hours": decision.hours,
+    return prescription_text(decision)
+
+
+def prescription_text(decision) -> str:
+    """The rule's offer in words: kind, modality, hours and pace, with the rule's code."""
+    values = {
+        "level": LanguageLevel(decision.level).label,
         "target": LanguageLevel(decision.target).label,
         "rule": decision.rule_version,
+        "hours": decision.hours,
+        "months": decision.duration_months,
+    }
+    if not decision.training:
+        return _("Niveau %(level)s : pas de formation selon la règle %(rule)s.") % values
+    if decision.modality == Modality.ASYNCHRONOUS:
+        text = _(
+            "Formation proposée vers %(target)s en asynchrone, sur la plateforme en ligne, "
+            "sans plafond d'heures fixé par les textes (règle %(rule)s)."
+        )
+    elif decision.paces:
+        text = _(
+            "Formation proposée de %(hours)s h vers %(target)s en présentiel, sur "
+            "%(months)s mois, au rythme extensif (6 à 10 h par semaine), semi-intensif "
+            "(11 à 19 h) ou intensif (20 à 30 h) (règle %(rule)s)."
+        )
+    elif decision.proposed:
+        text = _("Formation proposée de %(hours)s h vers %(target)s (règle %(rule)s).")
+    else:
+        text = _(
+            "Formation prescrite de %(hours)s h vers %(target)s en présentiel (règle %(rule)s)."
+        )
+    return text % values
+
+
+def _prescription_initial(c):
+    prescription = getattr(c, "prescription", None)
+    if prescription is None:
+        return {}
+    return {
+        "answer": prescription.answer,
+        "pace": prescription.pace,
+        "modality": prescription.modality
+        if prescription.modality != prescription.proposed_modality
+        else "",
+        "override_reason": prescription.modality_override_reason,
     }
 
 
@@ -601,7 +635,7 @@ PRESCRIPTION = Step(
     title=gettext_lazy("Formation linguistique"),
     form_class=forms.PrescriptionForm,
     save=lambda c, data, user: services.decide_prescription(c, actor=user, **data),
-    initial=lambda c: {"answer": c.prescription.answer} if hasattr(c, "prescription") else {},
+    initial=_prescription_initial,
     note=_prescription_note,
 )
 
