@@ -328,6 +328,17 @@ class Person(models.Model):
         errors = {}
         if self.interpreter_language_id and not self.interpreter_needed:
             self.interpreter_needed = True
+        if (
+            self.agir_followed
+            and self.residence_status
+            and not (self.is_international_protection_beneficiary)
+        ):
+            # DOMAIN.md: AGIR is for beneficiaries of international protection only.
+            errors["agir_followed"] = _(
+                "AGIR est réservé aux bénéficiaires de la protection internationale (réfugiés, "
+                "protection subsidiaire, apatrides) : la catégorie de séjour « %(status)s » ne "
+                "le permet pas."
+            ) % {"status": self.get_residence_status_display()}
         if (self.ft_identifier or self.ft_registration_date) and not self.ft_registered:
             errors["ft_registered"] = _(
                 "Cochez « inscrit à France Travail » pour saisir un identifiant ou une date."

@@ -780,6 +780,13 @@ CHECK_SITUATIONS = [
 ]
 
 
+class ReregistrationReason(models.TextChoices):
+    """Why the CIP registers a person already recorded as registered at France Travail."""
+
+    REMOVED = "removed", _("Radiée de la liste des demandeurs d'emploi")
+    OTHER = "other", _("Autre motif")
+
+
 class EmploymentCheckQuerySet(models.QuerySet):
     def first_appointment_without_outcome(self, today: datetime.date):
         """First France Travail appointment passed, and the accompaniment still unknown."""
@@ -815,6 +822,13 @@ class EmploymentCheck(EventFacts):
     rsa_recipient = models.BooleanField(_("allocataire du RSA"), default=False)
     agir_followed = models.BooleanField(_("suivi par AGIR"), default=False)
     registered_today = models.BooleanField(_("inscrit pendant l'entretien"), default=False)
+    reregistration_reason = models.CharField(
+        _("motif d'une nouvelle inscription"),
+        max_length=10,
+        choices=ReregistrationReason.choices,
+        blank=True,
+        help_text=_("Pour une personne déjà enregistrée comme inscrite à France Travail."),
+    )
     ft_identifier = models.CharField(
         _("identifiant France Travail"),
         max_length=11,
@@ -852,6 +866,10 @@ class EmploymentCheck(EventFacts):
             models.CheckConstraint(
                 condition=~Q(registered_today=True, already_ft=True),
                 name="reception_check_registered_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(reregistration_reason="") | Q(registered_today=True),
+                name="reception_check_reregistration_needs_registration",
             ),
             models.CheckConstraint(
                 condition=Q(accompaniment=Accompaniment.DONE, accompaniment_date__isnull=False)

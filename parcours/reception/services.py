@@ -7,7 +7,9 @@ about one field) and writes nothing.
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,10 +37,12 @@ from parcours.reception.models import (
     LanguagePrescription,
     Modality,
     Orientation,
+    OrientationTarget,
     PersonAnswer,
     Positioning,
     ReceptionSession,
     ReceptionSettings,
+    ReregistrationReason,
     SessionStaff,
 )
 
@@ -50,6 +54,75 @@ def _day(value: datetime.date) -> str:
 def _touch_person(person_id, **fields) -> None:
     # A direct update: no post_save (nothing about the birth date changed), one query.
     Person.objects.filter(pk=person_id).update(updated_at=timezone.now(), **fields)
+
+
+# --------------------------------------------------------------------------------------------
+# AGIR: who is to be followed by an AGIR operator
+# --------------------------------------------------------------------------------------------
+
+# A referral to an AGIR scheme in one of these states means the operator will follow the person
+# (sent and waiting for an answer, accepted, on the waiting list, or already entered).
+AGIR_REFERRAL_STATUSES = ("sent", "waitlisted", "accepted", "entered")
+
+
+@dataclass(frozen=True)
+class AgirSource:
+    """Why a person is to be followed by AGIR: an orientation or a referral, and its day."""
+
+    kind: str  # "orientation" or "referral"
+    day: datetime.date
+
+    def describe(self) -> str:
+        if self.kind == "orientation":
+            return _("orientée vers AGIR à l'entretien de diagnostic du %(date)s") % {
+                "date": _day(self.day)
+            }
+        return _("orientée vers un dispositif AGIR le %(date)s") % {"date": _day(self.day)}
+
+
+def agir_source(person_id) -> AgirSource | None:
+    """The first reason the person is to be followed by AGIR, if any (two queries at most).
+
+    Seed 001: the experiment leaves out people who « sera[ient] accompagné[s] par l'opérateur
+    AGIR »; an AGIR orientation at the diagnostic interview, or an AGIR referral sent or
+    accepted, is that decision.
+    """
+    oriented = (
+        Orientation.objects.filter(
+            target=OrientationTarget.AGIR, interview__convocation__person_id=person_id
+        )
+        .order_by("interview__convocation__session_date")
+        .values_list("interview__convocation__session_date", flat=True)
+        .first()
+    )
+    if oriented is not None:
+        return AgirSource("orientation", oriented)
+    # Referrals are a later app that reads the reception day: reached through the registry.
+    Referral = apps.get_model("referrals", "Referral")
+    referred = (
+        Referral.objects.filter(
+            person_id=person_id, scheme__kind="agir", status__in=AGIR_REFERRAL_STATUSES
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if referred is not None:
+        return AgirSource("referral", timezone.localtime(referred).date())
+    return None
+
+
+def agir_refusal(person: Person) -> str | None:
+    """Why the AGIR flag does not fit the person (not a BPI), else None."""
+    if rules.orientation_refusal(
+        "agir", age=None, is_bpi=person.is_international_protection_beneficiary
+    ):
+        return _(
+            "AGIR est réservé aux bénéficiaires de la protection internationale (réfugiés, "
+            "protection subsidiaire, apatrides) : la catégorie de séjour de %(name)s "
+            "(« %(status)s ») ne le permet pas."
+        ) % {"name": person.display_name, "status": person.get_residence_status_display()}
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -492,13 +565,20 @@ def record_interview(
             **{name: name in needs for name in DiagnosticInterview.NEED_FIELDS},
         },
     )
-    interview.orientations.exclude(target__in=orientations).delete()
     existing = set(interview.orientations.values_list("target", flat=True))
+    interview.orientations.exclude(target__in=orientations).delete()
     Orientation.objects.bulk_create(
         Orientation(interview=interview, target=target)
         for target in sorted(orientations - existing)
     )
-    _touch_person(person.pk, employment_status=employment_status)
+    person_fields = {"employment_status": employment_status}
+    if OrientationTarget.AGIR in orientations:
+        # The CIP interview of the same day then sees the person as to be followed by AGIR.
+        person_fields["agir_followed"] = True
+    elif OrientationTarget.AGIR in existing and agir_source(person.pk) is None:
+        # A corrected interview takes back the orientation, and nothing else sends them there.
+        person_fields["agir_followed"] = False
+    _touch_person(person.pk, **person_fields)
     return interview
 
 
@@ -744,6 +824,7 @@ def record_employment_check(
     rsa_recipient: bool = False,
     agir_followed: bool = False,
     registered_today: bool = False,
+    reregistration_reason: str = "",
     ft_identifier: str = "",
     ft_registration_date: datetime.date | None = None,
     first_appointment_date: datetime.date | None = None,
@@ -752,13 +833,29 @@ def record_employment_check(
     """Record the CIP interview of a person present and update their situation.
 
     Scope comes from rules.in_experiment_scope; a registration made during the interview needs
-    a well-formed France Travail identifier and is dated the session's day. The person record
-    gets the situation, RSA, AGIR and France Travail registration seen by the CIP.
+    a well-formed France Travail identifier and is dated the session's day. A person oriented
+    to AGIR (agir_source) stays "followed by AGIR" and is not registered on the spot; the AGIR
+    flag is refused outside the international-protection categories; registering a person
+    already recorded as registered asks for the reason. The person record gets the situation,
+    RSA, AGIR and France Travail registration seen by the CIP.
     """
     locked = _present(convocation)
     session = locked.session
+    person = locked.person
     check_experiment_open(session)
     errors = {}
+    source = agir_source(person.pk)
+    if agir_followed or source is not None:
+        refusal = agir_refusal(person)
+        if refusal:
+            errors["agir_followed"] = refusal
+    if source is not None and not agir_followed and "agir_followed" not in errors:
+        errors["agir_followed"] = _(
+            "%(name)s est %(source)s : la case « suivie par un opérateur AGIR » reste cochée "
+            "(l'auditeur corrige l'orientation s'il s'agit d'une erreur)."
+        ) % {"name": person.display_name, "source": source.describe()}
+    previous = EmploymentCheck.objects.filter(convocation=locked).first()
+    registered_before = person.ft_registered and not (previous and previous.registered_today)
     identifier = ""
     if ft_identifier:
         try:
@@ -766,7 +863,12 @@ def record_employment_check(
         except ValidationError as error:
             errors["ft_identifier"] = error.messages
     if registered_today:
-        if not rules.needs_ft_registration(
+        if source is not None:
+            errors["registered_today"] = _(
+                "%(name)s est %(source)s : l'opérateur AGIR l'accompagnera, le CIP ne "
+                "l'inscrit pas à France Travail pendant l'entretien."
+            ) % {"name": person.display_name, "source": source.describe()}
+        elif not rules.needs_ft_registration(
             situation,
             already_ft=already_ft,
             rsa_recipient=rsa_recipient,
@@ -781,6 +883,16 @@ def record_employment_check(
             errors["ft_identifier"] = _(
                 "Saisissez l'identifiant France Travail obtenu à l'inscription."
             )
+        if registered_before and reregistration_reason not in ReregistrationReason.values:
+            errors["reregistration_reason"] = _(
+                "%(name)s est déjà enregistré(e) comme inscrit(e) à France Travail%(since)s : "
+                "indiquez pourquoi vous l'inscrivez de nouveau (radiation, autre motif)."
+            ) % {
+                "name": person.display_name,
+                "since": _(" depuis le %(date)s") % {"date": _day(person.ft_registration_date)}
+                if person.ft_registration_date
+                else "",
+            }
         if ft_registration_date is None:
             ft_registration_date = session.date
         elif ft_registration_date != session.date:
@@ -788,6 +900,11 @@ def record_employment_check(
                 "Une inscription faite pendant l'entretien date du jour de la session (%(date)s)."
             ) % {"date": _day(session.date)}
     else:
+        if reregistration_reason:
+            errors["reregistration_reason"] = _(
+                "Le motif d'une nouvelle inscription ne se saisit que pour une inscription "
+                "faite pendant l'entretien."
+            )
         if ft_registration_date is not None:
             errors["ft_registration_date"] = _(
                 "La date d'inscription ne se saisit que pour une inscription faite pendant "
@@ -814,6 +931,7 @@ def record_employment_check(
             "rsa_recipient": rsa_recipient,
             "agir_followed": agir_followed,
             "registered_today": registered_today,
+            "reregistration_reason": reregistration_reason if registered_before else "",
             "ft_identifier": identifier,
             "ft_registration_date": ft_registration_date if registered_today else None,
             "first_appointment_date": first_appointment_date,

@@ -30,7 +30,6 @@ def unmark_past_decisions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_person_retention'),
         ('reception', '0005_event_facts_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

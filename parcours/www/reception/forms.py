@@ -27,6 +27,7 @@ from parcours.reception.models import (
     Pace,
     PersonAnswer,
     ReceptionSession,
+    ReregistrationReason,
     StaffRole,
 )
 from parcours.www.forms import DateInput, DsfrForm
@@ -391,6 +392,14 @@ class EmploymentCheckForm(DsfrForm):
     agir_followed = forms.BooleanField(label=_("Suivie par un opérateur AGIR"), required=False)
     registered_today = forms.BooleanField(
         label=_("Inscrite à France Travail pendant l'entretien"), required=False
+    )
+    reregistration_reason = forms.ChoiceField(
+        label=_("Motif d'une nouvelle inscription"),
+        choices=[("", "—"), *ReregistrationReason.choices],
+        required=False,
+        help_text=_(
+            "Seulement si la personne est déjà enregistrée comme inscrite à France Travail."
+        ),
     )
     ft_identifier = forms.CharField(
         label=_("Identifiant France Travail"),

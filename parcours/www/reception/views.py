@@ -655,7 +655,7 @@ def _check_initial(c):
             else None,
             "already_ft": person.ft_registered,
             "rsa_recipient": person.rsa_recipient,
-            "agir_followed": person.agir_followed,
+            "agir_followed": person.agir_followed or services.agir_source(person.pk) is not None,
         }
     return {
         "situation": check.situation,
@@ -663,10 +663,36 @@ def _check_initial(c):
         "rsa_recipient": check.rsa_recipient,
         "agir_followed": check.agir_followed,
         "registered_today": check.registered_today,
+        "reregistration_reason": check.reregistration_reason,
         "ft_identifier": check.ft_identifier,
         "ft_registration_date": check.ft_registration_date,
         "first_appointment_date": check.first_appointment_date,
     }
+
+
+def _check_note(c):
+    """What the CIP must know before the interview: AGIR, an earlier registration."""
+    person = c.person
+    notes = []
+    source = services.agir_source(person.pk)
+    if source is not None:
+        notes.append(
+            _(
+                "%(name)s est %(source)s : à suivre par l'opérateur AGIR, pas d'inscription à "
+                "France Travail pendant l'entretien ; comptée parmi les personnes « allocataires "
+                "du RSA ou orientées vers AGIR »."
+            )
+            % {"name": person.display_name, "source": source.describe()}
+        )
+    check = getattr(c, "employment_check", None)
+    if person.ft_registered and not (check and check.registered_today):
+        notes.append(
+            _(
+                "Déjà enregistrée comme inscrite à France Travail : une nouvelle inscription "
+                "demande son motif."
+            )
+        )
+    return " ".join(notes)
 
 
 EMPLOYMENT_CHECK = Step(
@@ -675,6 +701,7 @@ EMPLOYMENT_CHECK = Step(
     form_class=forms.EmploymentCheckForm,
     save=lambda c, data, user: services.record_employment_check(c, actor=user, **data),
     initial=_check_initial,
+    note=_check_note,
 )
 
 
