@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from parcours.people.models import Language, Person
 from parcours.people.validators import normalise_ft_identifier
 from parcours.reception import facts, rules
+from parcours.reception.holidays import public_holiday
 from parcours.reception.letters import letter_language_for
 from parcours.reception.models import (
     ATTENDANCE_TRANSITIONS,
@@ -147,6 +148,31 @@ def _check_slot_free(directorate_id, day, half_day, place, *, exclude_pk=None) -
         )
 
 
+def check_not_a_holiday(directorate, day: datetime.date, *, confirmed: bool) -> None:
+    """Ask for a confirmation before planning a session on a public holiday (issue 15)."""
+    if confirmed:
+        return
+    holiday = public_holiday(day, directorate.department_codes)
+    if holiday is None:
+        return
+    if holiday.departments:
+        where = _(" dans le(s) département(s) %(codes)s") % {
+            "codes": ", ".join(holiday.departments)
+        }
+    else:
+        where = ""
+    raise ValidationError(
+        {
+            "confirm_holiday": _(
+                "Le %(date)s est un jour férié%(where)s (%(name)s). Cochez « Planifier un "
+                "jour férié » pour confirmer."
+            )
+            % {"date": _day(day), "where": where, "name": holiday.name}
+        },
+        code="holiday",
+    )
+
+
 def set_staff(session: ReceptionSession, staff: Mapping[str, Iterable]) -> None:
     """Make the session's staff of each given role exactly the given users."""
     for role, users in staff.items():
@@ -171,14 +197,19 @@ def plan_session(
     start_time: datetime.time | None = None,
     staff: Mapping[str, Iterable] | None = None,
     actor=None,
+    holiday_confirmed: bool = False,
 ) -> ReceptionSession:
-    """Plan a PFA session; the address defaults to the directorate's, the time to the half-day's."""
+    """Plan a PFA session; the address defaults to the directorate's, the time to the half-day's.
+
+    A public holiday in one of the directorate's départements asks for `holiday_confirmed`.
+    """
     address = (address or directorate.address).strip()
     if not address:
         raise ValidationError(
             {"address": _("Indiquez l'adresse imprimée sur les convocations.")}, code="no_address"
         )
     _check_slot_free(directorate.pk, date, half_day, place)
+    check_not_a_holiday(directorate, date, confirmed=holiday_confirmed)
     session = ReceptionSession(
         directorate=directorate,
         date=date,
@@ -207,8 +238,12 @@ def update_session(
     capacity: int,
     start_time: datetime.time,
     staff: Mapping[str, Iterable] | None = None,
+    holiday_confirmed: bool = False,
 ) -> ReceptionSession:
-    """Change a session; never below the seats already taken, never once attendance is taken."""
+    """Change a session; never below the seats already taken, never once attendance is taken.
+
+    Moving it to a public holiday asks for `holiday_confirmed`, as planning does.
+    """
     locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
     taken = locked.convocations.holding_a_seat().count()
     if capacity < taken:
@@ -229,6 +264,8 @@ def update_session(
             code="date_locked",
         )
     _check_slot_free(locked.directorate_id, date, half_day, place, exclude_pk=locked.pk)
+    if date_changed:
+        check_not_a_holiday(locked.directorate, date, confirmed=holiday_confirmed)
     locked.date, locked.half_day, locked.place = date, half_day, place
     locked.address, locked.capacity, locked.start_time = address.strip(), capacity, start_time
     locked.full_clean(exclude=["directorate", "created_by"])

@@ -113,6 +113,14 @@ class SessionForm(DsfrForm):
         help_text=_("12 personnes convoquées par session, d'habitude."),
     )
 
+    confirm_holiday = forms.BooleanField(
+        label=_("Planifier un jour férié"),
+        required=False,
+        help_text=_(
+            "Seulement si la date est un jour férié : Parcours le signale et demande de cocher."
+        ),
+    )
+
     def __init__(self, *args, directorate, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
@@ -139,7 +147,8 @@ class SessionForm(DsfrForm):
 
     def main_fields(self):
         return [self[name] for name in ("date", "half_day", "start_time", "place", "address")] + [
-            self["capacity"]
+            self["capacity"],
+            self["confirm_holiday"],
         ]
 
 

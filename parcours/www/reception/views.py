@@ -224,6 +224,7 @@ def session_edit(request, pk=None):
                     start_time=data["start_time"],
                     staff=form.staff(),
                     actor=request.user,
+                    holiday_confirmed=data["confirm_holiday"],
                 )
                 messages.success(
                     request, _("Session planifiée : %(session)s.") % {"session": session}
@@ -238,6 +239,7 @@ def session_edit(request, pk=None):
                     capacity=data["capacity"],
                     start_time=data["start_time"] or session.start_time,
                     staff=form.staff(),
+                    holiday_confirmed=data["confirm_holiday"],
                 )
                 messages.success(request, _("Session modifiée."))
         except ValidationError as error:
