@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
+from parcours.people import ages, titles
 from parcours.people.models import LanguageLevel, Person
 from parcours.privacy.access_log import Operation, log_access
 from parcours.reception import services
@@ -541,12 +542,26 @@ def _interview_initial(c):
     }
 
 
+def _interview_note(c):
+    """The requirements of the title the person will apply for, as information (issue 15)."""
+    found = titles.standing(
+        c.person, c.session.date, age=ages.age_on(c.person.birth_date, c.session.date)
+    )
+    if found is None:
+        return ""
+    return _("Titre envisagé : %(title)s. %(lines)s") % {
+        "title": found.title_label,
+        "lines": " ".join(found.lines),
+    }
+
+
 INTERVIEW = Step(
     slug="interview",
     title=gettext_lazy("Entretien de diagnostic"),
     form_class=forms.InterviewForm,
     save=lambda c, data, user: services.record_interview(c, actor=user, **data),
     initial=_interview_initial,
+    note=_interview_note,
 )
 
 
