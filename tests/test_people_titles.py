@@ -67,3 +67,22 @@ def test_the_person_file_shows_where_the_person_stands_against_the_intended_titl
     other = Person.objects.exclude(pk=person.pk).get()
     text = page_text(client.get(f"/personnes/{other.pk}/", follow=True))
     assert "le niveau A2 est en dessous du niveau demandé (B2 ou plus)" in text
+
+
+@pytest.mark.django_db
+def test_the_auditor_sees_the_requirement_at_the_diagnostic_interview(client_for):
+    from tests.factories_reception import ConvocationFactory
+
+    convocation = ConvocationFactory(
+        present=True,
+        session__date=DAY,
+        person=PersonFactory(intended_title="resident_card", language_level="a1"),
+    )
+    response = client_for(Role.INTEGRATION_AUDITOR).get(
+        f"/pfa/convocations/{convocation.pk}/entretien/"
+    )
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Titre envisagé : Carte de résident." in text
+    assert "le niveau A1 est en dessous du niveau demandé (B1)" in text
+    assert "pas une décision" in text
