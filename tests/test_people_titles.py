@@ -86,3 +86,13 @@ def test_the_auditor_sees_the_requirement_at_the_diagnostic_interview(client_for
     assert "Titre envisagé : Carte de résident." in text
     assert "le niveau A1 est en dessous du niveau demandé (B1)" in text
     assert "pas une décision" in text
+
+
+@pytest.mark.django_db
+def test_anonymisation_removes_the_intended_title():
+    from parcours.privacy.retention import anonymise_person
+
+    person = PersonFactory(intended_title="naturalisation")
+    anonymise_person(person)
+    person.refresh_from_db()
+    assert person.intended_title == ""
