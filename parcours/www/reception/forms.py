@@ -338,6 +338,10 @@ class InterviewForm(DsfrForm):
         choices=OrientationTarget.choices,
         required=False,
         widget=InlineCheckboxSelectMultiple,
+        help_text=_(
+            "AGIR : la personne sera suivie par l'opérateur AGIR ; le CIP ne l'inscrira pas à "
+            "France Travail sur place."
+        ),
     )
 
 
