@@ -163,3 +163,26 @@ class TestEveryDecisionStoresItsVersionAndModality(TestCase):
             assert prescription.answer == (answer if offer.proposed else "")
         else:
             assert (prescription.modality, prescription.hours) == ("", 0)
+
+
+def test_the_auditor_decides_in_person_with_a_pace_from_the_day_sheet(client_for):
+    from parcours.organisations.roles import Role
+    from tests.helpers import page_text
+
+    convocation = positioned(AFTER_2025, "infra_a1", "a1", can_read=False)
+    client = client_for(Role.INTEGRATION_AUDITOR)
+    url = f"/pfa/convocations/{convocation.pk}/formation/"
+    page = page_text(client.get(url))
+    assert "Formation proposée de 600 h vers A2 en présentiel, sur 12 mois" in page
+    response = client.post(url, {"answer": "accepted"})
+    assert response.status_code == 200
+    assert "Choisissez le rythme de la formation en présentiel." in page_text(response)
+    assert not LanguagePrescription.objects.exists()
+    response = client.post(url, {"answer": "accepted", "pace": "semi_intensive"})
+    assert response.status_code == 302
+    decision = LanguagePrescription.objects.get()
+    assert (decision.modality, decision.pace, decision.hours) == (
+        "in_person",
+        "semi_intensive",
+        600,
+    )
