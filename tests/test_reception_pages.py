@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from parcours.organisations.roles import Role
 from parcours.reception import services
+from parcours.reception.holidays import public_holiday
 from parcours.reception.models import (
     Contract,
     Convocation,
@@ -73,6 +74,8 @@ def test_a_reception_agent_plans_a_session_with_its_staff(client_for):
     client = client_for(Role.RECEPTION_AGENT)
     colleague = client_for(Role.INTEGRATION_AUDITOR).membership.user
     day = today() + datetime.timedelta(days=3)
+    while public_holiday(day, ["57"]):  # a holiday asks for a confirmation (tested apart)
+        day += datetime.timedelta(days=1)
     response = client.post(
         "/pfa/sessions/nouvelle/",
         {
@@ -211,7 +214,7 @@ def test_the_day_sheet_shows_each_step_state(client_for):
     assert "écrit A1, oral Infra A1" in text
     assert "ADIE (création d'entreprise), France Travail" in text
     assert "Signé le 27/01/2026" in text
-    assert "400 h vers A2" in text
+    assert "Formation proposée · en asynchrone (plateforme en ligne)" in text
     assert "Les étapes se saisissent une fois la personne pointée présente." in text
 
 

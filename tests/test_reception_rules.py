@@ -12,7 +12,8 @@ from parcours.reception.rules import Bucket, PrescriptionKind, SeenPerson
 
 LEVELS = list(LanguageLevel.values)
 SITUATIONS = list(EmploymentStatus.values)
-DECREE_2025 = datetime.date(2025, 7, 15)
+# Décret n° 2025-647, published on 17 July 2025, in force the next day (ADR 0008).
+DECREE_2025 = datetime.date(2025, 7, 18)
 
 dates = st.dates(min_value=datetime.date(2019, 3, 1), max_value=datetime.date(2035, 12, 31))
 levels = st.sampled_from(LEVELS)
@@ -60,12 +61,18 @@ def test_age_is_the_number_of_whole_years_elapsed(born, years):
     assert rules.age_on(born, anniversary - datetime.timedelta(days=1)) == years - 1
 
 
-# --- Language training prescription --------------------------------------------------------
+# --- Language training offers ----------------------------------------------------------------
 
 
-def test_before_the_2025_decree_training_below_a1_is_mandatory():
+def test_before_the_2025_decree_training_below_a1_is_mandatory_and_in_person():
     decision = rules.prescribe("infra_a1", "infra_a1", datetime.date(2024, 5, 2))
-    assert decision == rules.Prescription("fle-2019", "infra_a1", "a1", 400, "mandatory")
+    assert (decision.rule_version, decision.level, decision.target) == (
+        "fle-2019",
+        "infra_a1",
+        "a1",
+    )
+    assert (decision.hours, decision.kind, decision.modality) == (400, "mandatory", "in_person")
+    assert decision.paces == ()
 
 
 def test_the_2019_rule_has_the_four_paths_100_200_400_and_600_hours():
@@ -77,27 +84,65 @@ def test_the_2019_rule_has_the_four_paths_100_200_400_and_600_hours():
 
 
 def test_under_the_2019_rule_a1_is_enough():
-    decision = rules.prescribe("a1", "a1", datetime.date(2025, 7, 14))
-    assert (decision.kind, decision.hours) == (PrescriptionKind.NONE, 0)
+    decision = rules.prescribe("a1", "a1", DECREE_2025 - datetime.timedelta(days=1))
+    assert (decision.kind, decision.hours, decision.modality) == (PrescriptionKind.NONE, 0, "")
 
 
-def test_since_15_july_2025_training_is_proposed_below_a2():
+def test_the_2019_rule_applies_until_17_july_2025_and_the_2025_rule_from_18_july():
+    assert rules.prescribe("a1", "a1", datetime.date(2025, 7, 15)).rule_version == "fle-2019"
+    assert rules.prescribe("a1", "a1", datetime.date(2025, 7, 17)).rule_version == "fle-2019"
+    assert rules.prescribe("a1", "a1", datetime.date(2025, 7, 18)).rule_version == "fle-2025-07"
+
+
+def test_since_18_july_2025_a_reader_below_a2_is_proposed_the_asynchronous_platform():
     decision = rules.prescribe("a1", "a1", DECREE_2025)
-    assert decision.rule_version == "fle-2025-07-15"
-    assert decision.kind == PrescriptionKind.PROPOSED
-    assert decision.proposed
-    assert decision.target == "a2"
-    assert 0 < decision.hours <= 600
+    assert (decision.rule_version, decision.kind, decision.target) == (
+        "fle-2025-07",
+        PrescriptionKind.PROPOSED,
+        "a2",
+    )
+    assert decision.modality == rules.Modality.ASYNCHRONOUS
+    assert decision.hours is None  # no text states an hour limit for the platform
+    assert decision.paces == ()
 
 
-def test_since_15_july_2025_a2_needs_no_training():
+def test_since_18_july_2025_a_non_reader_is_proposed_600_hours_in_person_with_a_pace():
+    decision = rules.prescribe("infra_a1", "a1", DECREE_2025, can_read=False)
+    assert (decision.modality, decision.hours, decision.duration_months) == ("in_person", 600, 12)
+    assert decision.paces == ("extensive", "semi_intensive", "intensive")
+    assert rules.PACE_WEEKLY_HOURS == {
+        "extensive": (6, 10),
+        "semi_intensive": (11, 19),
+        "intensive": (20, 30),
+    }
+
+
+def test_since_18_july_2025_little_schooling_also_opens_the_in_person_course():
+    decision = rules.prescribe("a1", "a1", DECREE_2025, little_schooling=True)
+    assert (decision.modality, decision.hours) == ("in_person", 600)
+
+
+def test_since_18_july_2025_a2_needs_no_training():
     decision = rules.prescribe("a2", "b1", datetime.date(2026, 1, 27))
-    assert (decision.kind, decision.hours) == (PrescriptionKind.NONE, 0)
+    assert (decision.kind, decision.hours, decision.modality) == (PrescriptionKind.NONE, 0, "")
 
 
 def test_no_rule_is_in_force_before_march_2019():
     with pytest.raises(rules.NoRuleInForce):
         rules.prescribe("a1", "a1", datetime.date(2019, 2, 28))
+
+
+def test_every_rule_version_names_its_texts_and_reads_its_first_day():
+    for rule in rules.FLE_RULES:
+        assert rule.texts and rule.first_day_reading
+    assert "n° 2025-647" in " ".join(rules.rule_in_force(DECREE_2025).texts)
+    assert "question écrite n° 7550" in " ".join(rules.rule_in_force(DECREE_2025).texts)
+
+
+def test_the_withdrawn_2025_grid_is_never_applied_but_still_explained():
+    assert rules.rule_version("fle-2025-07-15") is None
+    assert "fle-2025-07-15" in rules.WITHDRAWN_FLE_RULES
+    assert all(rule.code != "fle-2025-07-15" for rule in rules.FLE_RULES)
 
 
 def test_the_resulting_level_is_the_lower_of_written_and_oral():
@@ -111,48 +156,92 @@ def test_rule_versions_cover_every_day_from_2019_without_overlap():
     assert rules.FLE_RULES[-1].valid_to is None
 
 
-@given(written=levels, oral=levels, day=dates, can_read=st.booleans())
-def test_hours_never_exceed_600_and_match_the_kind(written, oral, day, can_read):
-    decision = rules.prescribe(written, oral, day, can_read=can_read)
-    assert 0 <= decision.hours <= 600
-    assert (decision.hours == 0) == (decision.kind == PrescriptionKind.NONE)
-    assert decision.proposed == (decision.kind == PrescriptionKind.PROPOSED)
+# Dates around each rule's first day (a week either side), and anywhere after 2019.
+FIRST_DAYS = [rule.valid_from for rule in rules.FLE_RULES]
+near_first_days = st.builds(
+    lambda first, offset: first + datetime.timedelta(days=offset),
+    st.sampled_from(FIRST_DAYS[1:]) | st.just(FIRST_DAYS[0] + datetime.timedelta(days=7)),
+    st.integers(-7, 7),
+)
+any_day = dates | near_first_days
 
 
-@given(written=levels, oral=levels, day=dates, can_read=st.booleans())
-def test_the_decision_names_the_rule_in_force_on_the_interview_day(written, oral, day, can_read):
-    decision = rules.prescribe(written, oral, day, can_read=can_read)
-    expected = "fle-2019" if day < DECREE_2025 else "fle-2025-07-15"
-    assert decision.rule_version == expected
-    if decision.kind != PrescriptionKind.NONE:
-        assert decision.kind == (
-            PrescriptionKind.MANDATORY if day < DECREE_2025 else PrescriptionKind.PROPOSED
-        )
+def _texts_offer(written, oral, day, can_read, little_schooling):
+    """The offer as the texts state it (DOMAIN.md, FLE), written independently of rules.py."""
+    level = min(LEVELS.index(written), LEVELS.index(oral))
+    if day < datetime.date(2025, 7, 18):
+        if level >= LEVELS.index("a1"):
+            return ("fle-2019", "none", "", 0)
+        if not can_read:
+            return ("fle-2019", "mandatory", "in_person", 600)
+        return ("fle-2019", "mandatory", "in_person", "path")
+    if level >= LEVELS.index("a2"):
+        return ("fle-2025-07", "none", "", 0)
+    if not can_read or little_schooling:
+        return ("fle-2025-07", "proposed", "in_person", 600)
+    return ("fle-2025-07", "proposed", "asynchronous", None)
 
 
-@given(written=levels, oral=levels, day=dates)
+@given(written=levels, oral=levels, day=any_day, can_read=st.booleans(), little=st.booleans())
+def test_the_offer_and_modality_are_those_the_texts_describe(written, oral, day, can_read, little):
+    decision = rules.prescribe(written, oral, day, can_read=can_read, little_schooling=little)
+    code, kind, modality, hours = _texts_offer(written, oral, day, can_read, little)
+    assert (decision.rule_version, decision.kind, decision.modality) == (code, kind, modality)
+    if hours == "path":
+        assert decision.hours in (100, 200, 400)
+    else:
+        assert decision.hours == hours
+    assert decision.proposed == (kind == "proposed")
+    # Paces exist for the in-person course of the 2025 rule only.
+    assert bool(decision.paces) == (code == "fle-2025-07" and modality == "in_person")
+
+
+@given(written=levels, oral=levels, day=any_day, can_read=st.booleans(), little=st.booleans())
+def test_hours_never_exceed_600_and_match_the_kind(written, oral, day, can_read, little):
+    decision = rules.prescribe(written, oral, day, can_read=can_read, little_schooling=little)
+    if decision.kind == PrescriptionKind.NONE:
+        assert decision.hours == 0
+    elif decision.modality == rules.Modality.ASYNCHRONOUS:
+        assert decision.hours is None
+    else:
+        assert 0 < decision.hours <= 600
+
+
+@given(written=levels, oral=levels, day=any_day)
 def test_no_training_exactly_when_the_target_is_reached(written, oral, day):
     decision = rules.prescribe(written, oral, day)
     reached = rules.level_rank(rules.resulting_level(written, oral)) >= rules.level_rank(
         decision.target
     )
-    assert (decision.hours == 0) == reached
+    assert (decision.kind == PrescriptionKind.NONE) == reached
 
 
 @given(written=levels, oral=levels, better=levels, day=dates, can_read=st.booleans())
-def test_a_better_result_never_gets_more_hours(written, oral, better, day, can_read):
+def test_a_better_result_never_gets_more_in_person_hours(written, oral, better, day, can_read):
     if rules.level_rank(better) < rules.level_rank(written):
         return
     worse = rules.prescribe(written, oral, day, can_read=can_read)
     improved = rules.prescribe(better, oral, day, can_read=can_read)
-    assert improved.hours <= worse.hours
+    assert (improved.hours or 0) <= (worse.hours or 600)
 
 
-@given(written=levels, oral=levels, day=dates)
-def test_a_person_who_cannot_read_never_gets_fewer_hours(written, oral, day):
+@given(written=levels, oral=levels, day=any_day)
+def test_a_person_who_cannot_read_is_always_offered_the_in_person_course(written, oral, day):
     reader = rules.prescribe(written, oral, day, can_read=True)
     non_reader = rules.prescribe(written, oral, day, can_read=False)
-    assert non_reader.hours >= reader.hours
+    if non_reader.training:
+        assert (non_reader.modality, non_reader.hours) == ("in_person", 600)
+        assert (reader.hours or 0) <= non_reader.hours
+
+
+@given(day=any_day, modality=st.sampled_from(["in_person", "asynchronous"]))
+def test_a_version_gives_hours_only_for_the_modalities_it_offers(day, modality):
+    rule = rules.rule_in_force(day)
+    if modality not in rule.modalities:
+        assert rule.in_person_for_all and modality == "asynchronous"
+        return
+    hours = rule.hours_for(modality, score=0, can_read=True)
+    assert hours is None if modality == "asynchronous" else hours in (400, 600)
 
 
 # --- Orientations --------------------------------------------------------------------------

@@ -401,9 +401,13 @@ def test_the_prescription_stores_the_rule_version_of_the_interview_day():
     )
     prescription = services.decide_prescription(convocation, answer="declined", actor=UserFactory())
     assert (prescription.rule_version, prescription.kind, prescription.hours) == (
-        "fle-2025-07-15",
+        "fle-2025-07",
         "proposed",
-        600,
+        None,
+    )
+    assert (prescription.proposed_modality, prescription.modality) == (
+        "asynchronous",
+        "asynchronous",
     )
     assert (prescription.target_level, prescription.answer) == ("a2", "declined")
 

@@ -59,7 +59,7 @@ def test_the_timeline_shows_the_pathway_across_sessions_and_directorates():
     assert events["Positionnement linguistique : A1"] == "Écrit A1, oral A2"
     assert events["Signature du CIR"] == "Formation civique à partir du 10/02/2026"
     assert events["Formation linguistique : Formation proposée"] == (
-        "200 h vers A2 (règle fle-2025-07-15) – Acceptée"
+        "Vers A2 (règle fle-2025-07) – en asynchrone (plateforme en ligne) – Acceptée"
     )
     assert events["Premier rendez-vous France Travail"] == "Accompagnement : pas encore connu"
     assert "Inscription à France Travail" in events

@@ -51,6 +51,8 @@ def test_courses_ending_come_from_the_reception_days_prescriptions():
             hours=hours,
             kind=kind,
             answer=answer,
+            proposed_modality="in_person",
+            modality="in_person",
             decided_by=MembershipFactory().user,
         )
 

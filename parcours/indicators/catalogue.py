@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.indicators.definitions import (
     Counted,
     Indicator,
+    Rate,
     ReportDefinition,
     Section,
     register_report,
@@ -46,8 +47,22 @@ EXPERIMENT_INDICATORS = (
             "Personnes reçues en entretien individuel par le conseiller en insertion "
             "professionnelle (CIP) lors d'une plateforme d'accueil du mois, qu'elles soient "
             "concernées par l'expérimentation ou non (personnes en emploi, en formation, "
-            "étudiants compris). Une personne reçue deux fois dans le mois compte une fois."
+            "étudiants compris). Une personne reçue deux fois dans le mois compte une fois. "
+            "Cet indicateur garde la définition du cadre de l'expérimentation : les personnes "
+            "concernées sont comptées à la ligne suivante."
         ),
+        **_CHECK,
+    ),
+    Indicator(
+        code="concerned",
+        label=_("Personnes concernées"),
+        help_text=_(
+            "Parmi les personnes accompagnées, celles que l'expérimentation concerne : ni en "
+            "emploi (CDI, CDD, intérim), ni en formation professionnelle, ni étudiantes, "
+            "situation relevée par le CIP à l'entretien (cadre de l'expérimentation, DREETS "
+            "Grand Est). Une personne reçue deux fois dans le mois compte une fois."
+        ),
+        filters=Q(in_scope=True),
         **_CHECK,
     ),
     Indicator(
@@ -76,6 +91,17 @@ EXPERIMENT_INDICATORS = (
             "seront suivies par un opérateur AGIR ; une personne dans les deux cas compte une fois."
         ),
         filters=Q(in_scope=True) & (Q(rsa_recipient=True) | Q(agir_followed=True)),
+        **_CHECK,
+    ),
+    Indicator(
+        code="to_register",
+        label=_("Personnes concernées à inscrire"),
+        help_text=_(
+            "Parmi les personnes concernées, celles qui n'étaient pas déjà inscrites à France "
+            "Travail à l'entretien et ne sont ni allocataires du RSA ni orientées vers AGIR : "
+            "celles que le CIP doit inscrire. C'est le dénominateur du taux d'inscription."
+        ),
+        filters=Q(in_scope=True, already_ft=False, rsa_recipient=False, agir_followed=False),
         **_CHECK,
     ),
     Indicator(
@@ -121,6 +147,57 @@ _CONVOCATION = {
     "age_field": "age_at_event",
     "counted": Counted.EVENTS,
 }
+
+# Language training decisions of the diagnostic interview, counted in the month of the PFA
+# where they were taken; directorate and sex are those copied on the convocation (ADR 0007).
+_PRESCRIPTION = {
+    "source": _model("reception.LanguagePrescription"),
+    "date_field": "decided_on",
+    "directorate_field": "convocation__directorate",
+    "person_field": "person",
+    "sex_field": "convocation__sex",
+    "age_field": "convocation__age_at_event",
+    "counted": Counted.EVENTS,
+}
+
+LANGUAGE_INDICATORS = (
+    Indicator(
+        code="fle_in_person",
+        label=_("Formations linguistiques en présentiel"),
+        help_text=_(
+            "Formations linguistiques prescrites ou proposées à la plateforme d'accueil du mois, "
+            "en présentiel (depuis le 18 juillet 2025 : 600 h pour les personnes qui ne lisent "
+            "ni n'écrivent ou sont peu scolarisées), qu'elles aient été acceptées ou refusées. "
+            "Les décisions enregistrées avant que Parcours n'en note la modalité ne sont "
+            "comptées dans aucune des deux lignes."
+        ),
+        filters=Q(modality="in_person"),
+        **_PRESCRIPTION,
+    ),
+    Indicator(
+        code="fle_asynchronous",
+        label=_("Formations linguistiques en asynchrone"),
+        help_text=_(
+            "Formations linguistiques proposées à la plateforme d'accueil du mois sur la "
+            "plateforme en ligne asynchrone (depuis le 18 juillet 2025, pour les personnes "
+            "sous le niveau A2 qui lisent et écrivent), qu'elles aient été acceptées ou refusées."
+        ),
+        filters=Q(modality="asynchronous"),
+        **_PRESCRIPTION,
+    ),
+)
+
+REGISTRATION_RATE = Rate(
+    code="registration_rate",
+    label=_("Taux d'inscription par le CIP"),
+    help_text=_(
+        "Personnes inscrites à France Travail par le CIP, divisées par les personnes "
+        "concernées à inscrire (concernées, pas déjà inscrites, ni au RSA ni orientées vers "
+        "AGIR). « Non défini » quand personne n'est à inscrire : le taux n'est alors pas 0 %."
+    ),
+    numerator="registered_by_cip",
+    denominator="to_register",
+)
 
 ATTENDANCE_INDICATORS = (
     Indicator(
@@ -182,7 +259,8 @@ def register_builtin_reports() -> None:
                 "d'accueil. Chaque chiffre est donné par sexe et par tranche d'âge à la date de "
                 "l'événement, avec les totaux."
             ),
-            indicators=EXPERIMENT_INDICATORS + ATTENDANCE_INDICATORS,
+            indicators=EXPERIMENT_INDICATORS + ATTENDANCE_INDICATORS + LANGUAGE_INDICATORS,
+            rates=(REGISTRATION_RATE,),
             sections=(
                 Section(
                     _("Expérimentation CIP – inscription à France Travail"),
@@ -197,6 +275,14 @@ def register_builtin_reports() -> None:
                 Section(
                     _("Présence aux plateformes d'accueil (PFA)"),
                     tuple(indicator.code for indicator in ATTENDANCE_INDICATORS),
+                ),
+                Section(
+                    _("Formation linguistique (FLE)"),
+                    tuple(indicator.code for indicator in LANGUAGE_INDICATORS),
+                    _(
+                        "Décisions de formation linguistique par modalité, selon la version de "
+                        "la règle en vigueur le jour de la plateforme d'accueil."
+                    ),
                 ),
             ),
         )

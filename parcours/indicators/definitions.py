@@ -67,6 +67,21 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A ratio of two indicators of the report, computed from their tables' totals.
+
+    It is undefined (shown « non défini », never 0 %) when the denominator is 0, and hidden
+    wherever one of the two totals is hidden by the small-cell protection.
+    """
+
+    code: str
+    label: str
+    help_text: str
+    numerator: str
+    denominator: str
+
+
+@dataclass(frozen=True)
 class ReportDefinition:
     """A report: indicators computed together, in sections, with what a reader must know."""
 
@@ -77,6 +92,7 @@ class ReportDefinition:
     sections: tuple[Section, ...] = ()
     # Whether the DT director approves this report month by month and it is e-mailed monthly.
     monthly: bool = True
+    rates: tuple[Rate, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         for indicator in self.indicators:
@@ -110,6 +126,9 @@ def register_report(report: ReportDefinition) -> ReportDefinition:
     bad = [code for code in [report.code, *codes] if not _CODE.match(code)]
     if bad:
         raise ValueError(f"codes must be lowercase identifiers: {bad!r}")
+    for rate in report.rates:
+        if {rate.numerator, rate.denominator} - set(codes):
+            raise ValueError(f"rate {rate.code!r} divides indicators the report does not have")
     _reports[report.code] = report
     return report
 

@@ -17,6 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from parcours.indicators import conf
@@ -27,12 +28,15 @@ from parcours.indicators.approvals import (
     frozen_tables,
 )
 from parcours.indicators.bands import AgeBandSet
-from parcours.indicators.definitions import Indicator, ReportDefinition, Section
+from parcours.indicators.definitions import Indicator, Rate, ReportDefinition, Section
 from parcours.indicators.models import MonthlyApproval
 from parcours.indicators.periods import Month
 from parcours.indicators.reports import ComputedReport, DirectorateRef
 from parcours.indicators.suppression import protect_table
 from parcours.indicators.tables import TOTAL, CrossTable, PublishedTable, sum_tables
+
+# How a value hidden by the small-cell protection is printed (« secret statistique »).
+HIDDEN_MARK = "s"
 
 
 @dataclass
@@ -91,6 +95,74 @@ class Overview:
 
 
 @dataclass
+class RateLine:
+    """A rate for one table pair: its parts as published (None: hidden) and its text."""
+
+    label: str
+    numerator: int | None
+    denominator: int | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.numerator is None or self.denominator is None
+
+    @property
+    def defined(self) -> bool:
+        return not self.hidden and self.denominator > 0
+
+    @property
+    def text(self) -> str:
+        if self.hidden:
+            return HIDDEN_MARK
+        if not self.defined:
+            return _("non défini")
+        percent = 100 * self.numerator / self.denominator
+        return _("%(percent)s %%") % {"percent": number_format(percent, 1)}
+
+
+@dataclass
+class RateBlock:
+    rate: Rate
+    lines: list[RateLine]
+
+
+def _rate_blocks(definition, computed, tables, exact, published) -> list[RateBlock]:
+    """Each rate of the report, from the totals of its two indicators' tables.
+
+    Exact mode: one line for the selection. Protected mode: one line per directorate and month,
+    from the totals as published (a rate is hidden where one of its totals is).
+    """
+    months = computed.period.months
+    blocks = []
+    for rate in definition.rates:
+        if exact:
+
+            def total(code):
+                return sum(
+                    tables[(code, d.id, m)].grand_total
+                    for d in computed.directorates
+                    for m in months
+                )
+
+            lines = [
+                RateLine(computed.period.label, total(rate.numerator), total(rate.denominator))
+            ]
+        else:
+            lines = [
+                RateLine(
+                    _("%(directorate)s, %(month)s")
+                    % {"directorate": directorate.name, "month": month.label},
+                    published(rate.numerator, directorate, month).value(TOTAL, TOTAL),
+                    published(rate.denominator, directorate, month).value(TOTAL, TOTAL),
+                )
+                for directorate in computed.directorates
+                for month in months
+            ]
+        blocks.append(RateBlock(rate, lines))
+    return blocks
+
+
+@dataclass
 class ReportDocument:
     definition: ReportDefinition
     computed: ComputedReport
@@ -101,6 +173,7 @@ class ReportDocument:
     overviews: list[Overview]
     statuses: list[MonthStatus]
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    rates: list[RateBlock] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -150,7 +223,9 @@ class ReportDocument:
 
     @property
     def definitions(self) -> list[tuple[str, str]]:
-        return [(str(i.label), str(i.help_text)) for i in self.definition.indicators]
+        return [(str(i.label), str(i.help_text)) for i in self.definition.indicators] + [
+            (str(rate.label), str(rate.help_text)) for rate in self.definition.rates
+        ]
 
     @property
     def method_notes(self) -> list[str]:
@@ -302,9 +377,13 @@ def build_document(
                 _overview(indicator, computed, tables, exact, published if not exact else None)
             )
         sections.append(SectionBlock(section, indicators, blocks))
-    return ReportDocument(
+    document = ReportDocument(
         definition, computed, exact, threshold, perimeter_label, sections, overviews, statuses
     )
+    document.rates = _rate_blocks(
+        definition, computed, tables, exact, published if not exact else None
+    )
+    return document
 
 
 def _overview(indicator, computed, tables, exact, published) -> Overview:

@@ -20,9 +20,7 @@ from django.utils.translation import gettext as _
 
 from parcours.core.pdf import write_pdf
 from parcours.core.spreadsheets import csv_bytes, neutralise, ods_bytes
-from parcours.indicators.documents import ReportDocument
-
-HIDDEN_MARK = "s"
+from parcours.indicators.documents import HIDDEN_MARK, ReportDocument
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -62,6 +60,11 @@ def document_rows(document: ReportDocument) -> list[list]:
                     + [_shown(v) for v in line["cells"]]
                     + [_shown(line["total"])]
                 )
+    for block in document.rates:
+        rows.append([])
+        rows.append([str(block.rate.label)])
+        for line in block.lines:
+            rows.append([line.label, line.text])
     if len(document.period.months) > 1 or len(document.directorates) > 1:
         rows.append([])
         rows.append([_("Vue d'ensemble : total de chaque tableau par DT et par mois")])

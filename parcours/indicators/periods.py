@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 from django.utils.formats import date_format
 
@@ -118,40 +118,20 @@ class Period:
         return str(self.first) if self.first == self.last else f"{self.first}..{self.last}"
 
 
-def easter_sunday(year: int) -> datetime.date:
-    """Gregorian Easter (anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
 def public_holidays(year: int, *, alsace_moselle: bool = False) -> set[datetime.date]:
-    """French public holidays of a year (Code du travail, art. L3133-1; L3134-13)."""
-    easter = easter_sunday(year)
-    days = {
-        datetime.date(year, 1, 1),
-        easter + datetime.timedelta(days=1),  # Easter Monday
-        datetime.date(year, 5, 1),
-        datetime.date(year, 5, 8),
-        easter + datetime.timedelta(days=39),  # Ascension
-        easter + datetime.timedelta(days=50),  # Whit Monday
-        datetime.date(year, 7, 14),
-        datetime.date(year, 8, 15),
-        datetime.date(year, 11, 1),
-        datetime.date(year, 11, 11),
-        datetime.date(year, 12, 25),
-    }
-    if alsace_moselle:
-        days |= {easter - datetime.timedelta(days=2), datetime.date(year, 12, 26)}
-    return days
+    """French public holidays of a year (Code du travail, art. L3133-1; L3134-13).
+
+    From the maintained `holidays` library (pinned), as the reception day's warnings use it
+    (reception/holidays.py): its Moselle calendar holds Alsace-Moselle's two local days.
+    """
+    return set(_holidays(year, alsace_moselle))
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int, alsace_moselle: bool) -> frozenset[datetime.date]:
+    import holidays
+
+    return frozenset(holidays.France(subdiv="57" if alsace_moselle else None, years=year))
 
 
 def is_working_day(day: datetime.date, *, alsace_moselle: bool = False) -> bool:

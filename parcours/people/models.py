@@ -55,6 +55,14 @@ INTERNATIONAL_PROTECTION_STATUSES = frozenset(
 )
 
 
+class ResidenceTitle(models.TextChoices):
+    """The title a person intends to apply for (requirements in people/titles.py)."""
+
+    MULTI_YEAR_CARD = "multi_year_card", _("Carte de séjour pluriannuelle")
+    RESIDENT_CARD = "resident_card", _("Carte de résident")
+    NATURALISATION = "naturalisation", _("Naturalisation")
+
+
 class LanguageLevel(models.TextChoices):
     """CEFR levels as placed by the language positioning (DOMAIN.md), in increasing order."""
 
@@ -268,6 +276,16 @@ class Person(models.Model):
     language_level_date = models.DateField(_("date du positionnement"), null=True, blank=True)
     rsa_recipient = models.BooleanField(_("allocataire du RSA"), default=False)
     agir_followed = models.BooleanField(_("suivi par un opérateur AGIR"), default=False)
+    intended_title = models.CharField(
+        _("titre envisagé"),
+        max_length=20,
+        choices=ResidenceTitle.choices,
+        blank=True,
+        help_text=_(
+            "Le titre que la personne compte demander : son dossier montre les exigences "
+            "datées de ce titre, à titre d'information."
+        ),
+    )
 
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -328,6 +346,17 @@ class Person(models.Model):
         errors = {}
         if self.interpreter_language_id and not self.interpreter_needed:
             self.interpreter_needed = True
+        if (
+            self.agir_followed
+            and self.residence_status
+            and not (self.is_international_protection_beneficiary)
+        ):
+            # DOMAIN.md: AGIR is for beneficiaries of international protection only.
+            errors["agir_followed"] = _(
+                "AGIR est réservé aux bénéficiaires de la protection internationale (réfugiés, "
+                "protection subsidiaire, apatrides) : la catégorie de séjour « %(status)s » ne "
+                "le permet pas."
+            ) % {"status": self.get_residence_status_display()}
         if (self.ft_identifier or self.ft_registration_date) and not self.ft_registered:
             errors["ft_registered"] = _(
                 "Cochez « inscrit à France Travail » pour saisir un identifiant ou une date."

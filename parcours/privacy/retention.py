@@ -185,6 +185,8 @@ def anonymise_persons(person_ids, reason: str = AnonymisationReason.RETENTION) -
             postcode="",
             city="",
             accommodation_name="",
+            # Issue 15: the title a person means to apply for is no figure's business.
+            intended_title="",
             ft_identifier="",
             birth_date=TruncMonth("birth_date"),
             ft_registration_date=TruncMonth("ft_registration_date"),

@@ -29,10 +29,12 @@ from parcours.people.models import (
     Sex,
 )
 from parcours.reception import services
+from parcours.reception.holidays import public_holiday
 from parcours.reception.models import (
     AttendanceStatus,
     CipExperiment,
     HalfDay,
+    Pace,
     PersonAnswer,
     ReceptionSession,
     StaffRole,
@@ -205,6 +207,7 @@ def reception_day_27_january_2026():
             services.decide_prescription(
                 convocation,
                 answer=PersonAnswer.ACCEPTED if decision and decision.proposed else "",
+                pace=Pace.EXTENSIVE if decision and decision.paces else "",
                 actor=auditor,
             )
             services.record_employment_check(
@@ -260,6 +263,7 @@ def reception_sessions_this_and_next_week():
     agent = _user("accueil@demo.parcours.test") or _user("auditeur@demo.parcours.test")
     for code, (slots, place, staff_pairs) in WEEKLY_SLOTS.items():
         directorate = Directorate.objects.get(code=code)
+        codes = directorate.department_codes
         staff = _staff(*staff_pairs)
         free = list(
             Person.objects.filter(
@@ -269,6 +273,8 @@ def reception_sessions_this_and_next_week():
         for week in (0, 1):
             for weekday, half_day in slots:
                 day = monday + datetime.timedelta(days=7 * week + weekday)
+                if public_holiday(day, codes):
+                    continue  # a DT does not plan its PFA on a public holiday
                 session = _session(directorate, day, half_day, place, staff)
                 if session.convocations.exists() or not free:
                     continue

@@ -398,6 +398,13 @@ class Positioning(models.Model):
         default=True,
         help_text=_("Décochez pour une personne non lectrice, non scriptrice."),
     )
+    # Since July 2025 the in-person course is for people who do not read or write or have
+    # little schooling (rules.FLE_RULES, "fle-2025-07").
+    little_schooling = models.BooleanField(
+        _("peu ou pas scolarisée"),
+        default=False,
+        help_text=_("Cochez pour une personne peu ou pas scolarisée dans son pays."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("saisi par"),
@@ -581,8 +588,30 @@ class PersonAnswer(models.TextChoices):
     DECLINED = "declined", _("Refusée")
 
 
+class Modality(models.TextChoices):
+    """How the training is given (rules.Modality; seed 001: « en présentiel ou en asynchrone »)."""
+
+    IN_PERSON = "in_person", _("En présentiel")
+    ASYNCHRONOUS = "asynchronous", _("En asynchrone (plateforme en ligne)")
+    # Decisions recorded before the modality was (issue 15): never written by the services.
+    NOT_RECORDED = "not_recorded", _("Non enregistrée (décision antérieure)")
+
+
+class Pace(models.TextChoices):
+    """Paces of the in-person course since July 2025 (rules.PACE_WEEKLY_HOURS)."""
+
+    EXTENSIVE = "extensive", _("Extensif (6 à 10 h par semaine)")
+    SEMI_INTENSIVE = "semi_intensive", _("Semi-intensif (11 à 19 h par semaine)")
+    INTENSIVE = "intensive", _("Intensif (20 à 30 h par semaine)")
+
+
 class LanguagePrescription(models.Model):
-    """A language training decision, with the rule version that made it (rules.FLE_RULES)."""
+    """A language training decision, with the rule version that made it (rules.FLE_RULES).
+
+    `proposed_modality` is the rule's offer, `modality` the one decided: they differ only when
+    the auditor overrides the offer, with a reason. `hours` is None for the asynchronous
+    platform, for which no text states an hour limit.
+    """
 
     person = models.ForeignKey(
         Person,
@@ -600,8 +629,16 @@ class LanguagePrescription(models.Model):
     rule_version = models.CharField(_("version de la règle"), max_length=40)
     level = models.CharField(_("niveau"), max_length=10, choices=LanguageLevel.choices)
     target_level = models.CharField(_("niveau visé"), max_length=10, choices=LanguageLevel.choices)
-    hours = models.PositiveSmallIntegerField(_("heures"))
+    hours = models.PositiveSmallIntegerField(_("heures"), null=True, blank=True)
     kind = models.CharField(_("décision"), max_length=20, choices=PrescriptionKind.choices)
+    proposed_modality = models.CharField(
+        _("modalité proposée par la règle"), max_length=20, choices=Modality.choices, blank=True
+    )
+    modality = models.CharField(_("modalité"), max_length=20, choices=Modality.choices, blank=True)
+    modality_override_reason = models.CharField(
+        _("motif du changement de modalité"), max_length=200, blank=True
+    )
+    pace = models.CharField(_("rythme"), max_length=20, choices=Pace.choices, blank=True)
     answer = models.CharField(
         _("réponse de la personne"), max_length=20, choices=PersonAnswer.choices, blank=True
     )
@@ -625,13 +662,33 @@ class LanguagePrescription(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(kind=PrescriptionKind.NONE) & Q(hours=0))
-                | (~Q(kind=PrescriptionKind.NONE) & Q(hours__gt=0) & Q(hours__lte=600)),
+                | (~Q(kind=PrescriptionKind.NONE) & Q(hours__gt=0) & Q(hours__lte=600))
+                | (
+                    ~Q(kind=PrescriptionKind.NONE)
+                    & Q(hours__isnull=True)
+                    & Q(modality=Modality.ASYNCHRONOUS)
+                ),
                 name="reception_prescription_hours_fit_kind",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=PrescriptionKind.NONE) & Q(modality="", proposed_modality=""))
+                | (~Q(kind=PrescriptionKind.NONE) & ~Q(modality="") & ~Q(proposed_modality="")),
+                name="reception_prescription_modality_iff_training",
+            ),
+            models.CheckConstraint(
+                condition=Q(modality=models.F("proposed_modality"))
+                | ~Q(modality_override_reason=""),
+                name="reception_prescription_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(pace="") | Q(modality=Modality.IN_PERSON),
+                name="reception_prescription_pace_in_person",
             ),
         ]
 
     def __str__(self):
-        return f"{self.person} – {self.get_kind_display()} ({self.hours} h)"
+        hours = f"{self.hours} h" if self.hours else self.get_modality_display()
+        return f"{self.person} – {self.get_kind_display()} ({hours})"
 
 
 class CipExperiment(models.Model):
@@ -723,6 +780,13 @@ CHECK_SITUATIONS = [
 ]
 
 
+class ReregistrationReason(models.TextChoices):
+    """Why the CIP registers a person already recorded as registered at France Travail."""
+
+    REMOVED = "removed", _("Radiée de la liste des demandeurs d'emploi")
+    OTHER = "other", _("Autre motif")
+
+
 class EmploymentCheckQuerySet(models.QuerySet):
     def first_appointment_without_outcome(self, today: datetime.date):
         """First France Travail appointment passed, and the accompaniment still unknown."""
@@ -758,6 +822,13 @@ class EmploymentCheck(EventFacts):
     rsa_recipient = models.BooleanField(_("allocataire du RSA"), default=False)
     agir_followed = models.BooleanField(_("suivi par AGIR"), default=False)
     registered_today = models.BooleanField(_("inscrit pendant l'entretien"), default=False)
+    reregistration_reason = models.CharField(
+        _("motif d'une nouvelle inscription"),
+        max_length=10,
+        choices=ReregistrationReason.choices,
+        blank=True,
+        help_text=_("Pour une personne déjà enregistrée comme inscrite à France Travail."),
+    )
     ft_identifier = models.CharField(
         _("identifiant France Travail"),
         max_length=11,
@@ -795,6 +866,10 @@ class EmploymentCheck(EventFacts):
             models.CheckConstraint(
                 condition=~Q(registered_today=True, already_ft=True),
                 name="reception_check_registered_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(reregistration_reason="") | Q(registered_today=True),
+                name="reception_check_reregistration_needs_registration",
             ),
             models.CheckConstraint(
                 condition=Q(accompaniment=Accompaniment.DONE, accompaniment_date__isnull=False)

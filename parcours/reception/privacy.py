@@ -42,6 +42,7 @@ track_changes(
         "rsa_recipient",
         "agir_followed",
         "registered_today",
+        "reregistration_reason",
         "ft_identifier",
         "ft_registration_date",
         "first_appointment_date",
@@ -51,7 +52,10 @@ track_changes(
     person_attr="convocation.person",
 )
 track_changes(Contract, ["signed_on", "civic_training_date", "civic_training_place"])
-track_changes(LanguagePrescription, ["hours", "kind", "answer"])
+track_changes(
+    LanguagePrescription,
+    ["hours", "kind", "answer", "modality", "pace", "modality_override_reason"],
+)
 
 
 @register_activity

@@ -34,7 +34,7 @@ def age_on(birth_date: datetime.date | None, on: datetime.date) -> int | None:
 
 
 # --------------------------------------------------------------------------------------------
-# Language positioning and training prescription (FLE)
+# Language positioning and training offers (FLE)
 # --------------------------------------------------------------------------------------------
 
 
@@ -56,16 +56,48 @@ class NoRuleInForce(ValueError):
     """No prescription rule applies on the requested date (before 1 March 2019)."""
 
 
+class Modality:
+    """How the training is given (seed 001: « en présentiel ou en asynchrone (FL/FLA) »)."""
+
+    IN_PERSON = "in_person"
+    ASYNCHRONOUS = "asynchronous"
+
+
+class Pace:
+    """Paces of the in-person course since July 2025 (answer to written question n° 7550)."""
+
+    EXTENSIVE = "extensive"
+    SEMI_INTENSIVE = "semi_intensive"
+    INTENSIVE = "intensive"
+
+
+# Hours a week of each pace, bounds included: extensive 6–10 h, semi-intensive 11–19 h,
+# intensive 20–30 h (answer to Assemblée nationale written question n° 7550, 17th legislature;
+# OFII 2025 tenders).
+PACE_WEEKLY_HOURS: dict[str, tuple[int, int]] = {
+    Pace.EXTENSIVE: (6, 10),
+    Pace.SEMI_INTENSIVE: (11, 19),
+    Pace.INTENSIVE: (20, 30),
+}
+
+
 @dataclass(frozen=True)
 class RuleVersion:
-    """One version of the language training prescription rule, valid on [valid_from, valid_to].
+    """One version of the language training rule, valid on [valid_from, valid_to].
 
-    `paths` maps the positioning score (rank of the written level + rank of the oral level:
-    0 for infra-A1 in both, 8 for B2 or above in both) to training hours: the first pair whose
-    bound is >= the score gives the hours. The official grid of the positioning provider is not
-    public: the bounds are Parcours' reading of the public texts, kept here as data so that a
-    correction is one new version and every past decision still names the version that made
-    it. To be confirmed with OFII before production.
+    Below `target`, the version makes an offer:
+    - `in_person_for_all`: everyone gets the in-person course (2019), in `paths` of hours
+      chosen by the positioning score (rank of the written level + rank of the oral level: 0
+      for infra-A1 in both, 8 for B2 or above in both; the first pair whose bound is >= the
+      score gives the hours), `non_reader_hours` for people who neither read nor write;
+    - otherwise (2025) the in-person course of `non_reader_hours` is for people who do not
+      read or write or have little schooling, at one of `paces` over `duration_months`, and
+      everyone else gets the asynchronous platform, with no stated hour limit (hours None).
+
+    `texts` are the public texts the version rests on; `first_day_reading` says why
+    `valid_from` is that day. A correction is a new version: every decision keeps the code of
+    the version that made it. The provider's official path grid is not public: the 2019
+    bounds are Parcours' reading, to be confirmed with OFII.
     """
 
     code: str
@@ -73,46 +105,93 @@ class RuleVersion:
     valid_to: datetime.date | None
     target: str
     mandatory: bool
-    cap_hours: int
+    in_person_for_all: bool
     non_reader_hours: int
     paths: tuple[tuple[int, int], ...]
-    source: str
+    paces: tuple[str, ...]
+    duration_months: int | None
+    texts: tuple[str, ...]
+    first_day_reading: str
 
     def applies_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
+    @property
+    def modalities(self) -> tuple[str, ...]:
+        """The modalities this version offers (an agent may only choose among them)."""
+        if self.in_person_for_all:
+            return (Modality.IN_PERSON,)
+        return (Modality.IN_PERSON, Modality.ASYNCHRONOUS)
+
+    def hours_for(self, modality: str, *, score: int, can_read: bool) -> int | None:
+        """Hours of the training in this modality; None where no text states a limit."""
+        if modality == Modality.ASYNCHRONOUS:
+            return None
+        if not self.in_person_for_all or not can_read:
+            return self.non_reader_hours
+        return next(hours for bound, hours in self.paths if score <= bound)
+
+
+# Décret n° 2025-647 du 15 juillet 2025, published in the Journal officiel of 17 July 2025: its
+# provisions on the CIR's language training apply from the day after publication (ADR 0008).
+FLE_2025_FIRST_DAY = datetime.date(2025, 7, 18)
 
 FLE_RULES: tuple[RuleVersion, ...] = (
     RuleVersion(
         code="fle-2019",
         valid_from=datetime.date(2019, 3, 1),
-        valid_to=datetime.date(2025, 7, 14),
+        valid_to=FLE_2025_FIRST_DAY - datetime.timedelta(days=1),
         target=LanguageLevel.A1,
         mandatory=True,
-        cap_hours=600,
+        in_person_for_all=True,
         non_reader_hours=600,
         paths=((0, 400), (1, 200), (8, 100)),
-        source=(
-            "Réforme du CIR du 1er mars 2019 : parcours obligatoires de 100, 200 ou 400 h vers "
-            "le niveau A1, 600 h pour les non-lecteurs non-scripteurs (DOMAIN.md, FLE ; "
-            "immigration.interieur.gouv.fr)."
+        paces=(),
+        duration_months=None,
+        texts=(
+            "Articles L. 311-9 et R. 311-24 du CESEDA (rédaction alors en vigueur)",
+            "Arrêté du 27 février 2019 modifiant l'arrêté du 1er juillet 2016 relatif au "
+            "contrat d'intégration républicaine (réforme appliquée au 1er mars 2019)",
+            "Ministère de l'intérieur, « Le contrat d'intégration républicaine » : parcours "
+            "de 100, 200 ou 400 h vers A1, 600 h pour les non-lecteurs non-scripteurs",
         ),
+        first_day_reading="1er mars 2019 : date d'entrée en vigueur de la réforme du CIR.",
     ),
     RuleVersion(
-        code="fle-2025-07-15",
-        valid_from=datetime.date(2025, 7, 15),
+        code="fle-2025-07",
+        valid_from=FLE_2025_FIRST_DAY,
         valid_to=None,
         target=LanguageLevel.A2,
         mandatory=False,
-        cap_hours=600,
+        in_person_for_all=False,
         non_reader_hours=600,
-        paths=((0, 600), (1, 400), (2, 300), (8, 200)),
-        source=(
-            "Décret n° 2025-647 du 15 juillet 2025 : formation proposée sous le niveau A2, "
-            "600 h au plus, que la personne accepte ou refuse (DOMAIN.md, FLE)."
+        paths=(),
+        paces=(Pace.EXTENSIVE, Pace.SEMI_INTENSIVE, Pace.INTENSIVE),
+        duration_months=12,
+        texts=(
+            "Décret n° 2025-647 du 15 juillet 2025 (JO du 17 juillet 2025), dispositions en "
+            "vigueur le 18 juillet 2025",
+            "Arrêté du 22 juillet 2025 relatif à la formation linguistique du CIR",
+            "Marchés de formation linguistique de l'OFII 2025 (exécution à partir du "
+            "1er juillet 2025)",
+            "Réponse à la question écrite n° 7550 (Assemblée nationale, XVIIe législature)",
+        ),
+        first_day_reading=(
+            "18 juillet 2025 : lendemain de la publication du décret n° 2025-647 au Journal "
+            "officiel du 17 juillet ; le 15 juillet est la date de signature, le 1er juillet "
+            "celle des marchés de l'OFII, qui organisent l'offre sans fixer le droit de la "
+            "personne."
         ),
     ),
 )
+
+# Versions no longer applied, kept so that the decisions they made can still be explained.
+WITHDRAWN_FLE_RULES: dict[str, str] = {
+    "fle-2025-07-15": (
+        "Version retirée : grille de 600/400/300/200 h sous A2 qu'aucun texte ne donne "
+        "(remplacée par fle-2025-07, issue 15). Les décisions prises gardent leurs heures."
+    ),
+}
 
 
 def rule_in_force(day: datetime.date, rules: Iterable[RuleVersion] = FLE_RULES) -> RuleVersion:
@@ -123,6 +202,11 @@ def rule_in_force(day: datetime.date, rules: Iterable[RuleVersion] = FLE_RULES) 
     raise NoRuleInForce(day)
 
 
+def rule_version(code: str) -> RuleVersion | None:
+    """The version with this code, None for a withdrawn one (see WITHDRAWN_FLE_RULES)."""
+    return next((rule for rule in FLE_RULES if rule.code == code), None)
+
+
 class PrescriptionKind:
     NONE = "none"
     MANDATORY = "mandatory"
@@ -131,38 +215,66 @@ class PrescriptionKind:
 
 @dataclass(frozen=True)
 class Prescription:
+    """The offer of the rule in force: kind, modality, hours (None: no stated limit)."""
+
     rule_version: str
     level: str
     target: str
-    hours: int
+    hours: int | None
     kind: str
+    modality: str = ""
+    paces: tuple[str, ...] = ()
+    duration_months: int | None = None
+    score: int = 0
+    can_read: bool = True
 
     @property
     def proposed(self) -> bool:
         return self.kind == PrescriptionKind.PROPOSED
 
+    @property
+    def training(self) -> bool:
+        return self.kind != PrescriptionKind.NONE
+
 
 def prescribe(
-    written: str, oral: str, interview_date: datetime.date, can_read: bool = True
+    written: str,
+    oral: str,
+    interview_date: datetime.date,
+    can_read: bool = True,
+    little_schooling: bool = False,
 ) -> Prescription:
-    """The language training decision for a positioning, by the rule in force on the interview.
+    """The language training offer for a positioning, by the rule in force on the interview.
 
-    Before 15 July 2025 (rule "fle-2019") training below A1 is prescribed and mandatory, in
-    paths of 100/200/400 h, 600 h for people who neither read nor write; since the decree of
-    15 July 2025 (rule "fle-2025-07-15") training is proposed below A2, capped at 600 h, and
-    the person accepts or declines it (DOMAIN.md, FLE; sources in FLE_RULES).
+    From 1 March 2019 to 17 July 2025 ("fle-2019"): below A1, a mandatory in-person course of
+    100/200/400 h, 600 h for people who neither read nor write. From 18 July 2025
+    ("fle-2025-07"): below A2, a proposed course the person accepts or declines: in person,
+    600 h over 12 months at an extensive, semi-intensive or intensive pace, for people who do
+    not read or write or have little schooling; the asynchronous online platform, with no
+    stated hour limit, for everyone else (DOMAIN.md, FLE; texts in FLE_RULES).
     """
     rule = rule_in_force(interview_date)
     level = resulting_level(written, oral)
     if level_rank(level) >= level_rank(rule.target):
         return Prescription(rule.code, level, rule.target, 0, PrescriptionKind.NONE)
-    if can_read:
-        score = level_rank(written) + level_rank(oral)
-        hours = next(hours for bound, hours in rule.paths if score <= bound)
+    score = level_rank(written) + level_rank(oral)
+    if rule.in_person_for_all or not can_read or little_schooling:
+        modality = Modality.IN_PERSON
     else:
-        hours = rule.non_reader_hours
-    kind = PrescriptionKind.MANDATORY if rule.mandatory else PrescriptionKind.PROPOSED
-    return Prescription(rule.code, level, rule.target, min(hours, rule.cap_hours), kind)
+        modality = Modality.ASYNCHRONOUS
+    hours = rule.hours_for(modality, score=score, can_read=can_read)
+    return Prescription(
+        rule.code,
+        level,
+        rule.target,
+        hours,
+        PrescriptionKind.MANDATORY if rule.mandatory else PrescriptionKind.PROPOSED,
+        modality,
+        rule.paces if modality == Modality.IN_PERSON else (),
+        rule.duration_months,
+        score,
+        can_read,
+    )
 
 
 # --------------------------------------------------------------------------------------------

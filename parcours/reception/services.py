@@ -7,7 +7,9 @@ about one field) and writes nothing.
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from parcours.people.models import Language, Person
 from parcours.people.validators import normalise_ft_identifier
 from parcours.reception import facts, rules
+from parcours.reception.holidays import public_holiday
 from parcours.reception.letters import letter_language_for
 from parcours.reception.models import (
     ATTENDANCE_TRANSITIONS,
@@ -33,11 +36,14 @@ from parcours.reception.models import (
     DiagnosticInterview,
     EmploymentCheck,
     LanguagePrescription,
+    Modality,
     Orientation,
+    OrientationTarget,
     PersonAnswer,
     Positioning,
     ReceptionSession,
     ReceptionSettings,
+    ReregistrationReason,
     SessionStaff,
 )
 
@@ -49,6 +55,75 @@ def _day(value: datetime.date) -> str:
 def _touch_person(person_id, **fields) -> None:
     # A direct update: no post_save (nothing about the birth date changed), one query.
     Person.objects.filter(pk=person_id).update(updated_at=timezone.now(), **fields)
+
+
+# --------------------------------------------------------------------------------------------
+# AGIR: who is to be followed by an AGIR operator
+# --------------------------------------------------------------------------------------------
+
+# A referral to an AGIR scheme in one of these states means the operator will follow the person
+# (sent and waiting for an answer, accepted, on the waiting list, or already entered).
+AGIR_REFERRAL_STATUSES = ("sent", "waitlisted", "accepted", "entered")
+
+
+@dataclass(frozen=True)
+class AgirSource:
+    """Why a person is to be followed by AGIR: an orientation or a referral, and its day."""
+
+    kind: str  # "orientation" or "referral"
+    day: datetime.date
+
+    def describe(self) -> str:
+        if self.kind == "orientation":
+            return _("orientée vers AGIR à l'entretien de diagnostic du %(date)s") % {
+                "date": _day(self.day)
+            }
+        return _("orientée vers un dispositif AGIR le %(date)s") % {"date": _day(self.day)}
+
+
+def agir_source(person_id) -> AgirSource | None:
+    """The first reason the person is to be followed by AGIR, if any (two queries at most).
+
+    Seed 001: the experiment leaves out people who « sera[ient] accompagné[s] par l'opérateur
+    AGIR »; an AGIR orientation at the diagnostic interview, or an AGIR referral sent or
+    accepted, is that decision.
+    """
+    oriented = (
+        Orientation.objects.filter(
+            target=OrientationTarget.AGIR, interview__convocation__person_id=person_id
+        )
+        .order_by("interview__convocation__session_date")
+        .values_list("interview__convocation__session_date", flat=True)
+        .first()
+    )
+    if oriented is not None:
+        return AgirSource("orientation", oriented)
+    # Referrals are a later app that reads the reception day: reached through the registry.
+    Referral = apps.get_model("referrals", "Referral")
+    referred = (
+        Referral.objects.filter(
+            person_id=person_id, scheme__kind="agir", status__in=AGIR_REFERRAL_STATUSES
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if referred is not None:
+        return AgirSource("referral", timezone.localtime(referred).date())
+    return None
+
+
+def agir_refusal(person: Person) -> str | None:
+    """Why the AGIR flag does not fit the person (not a BPI), else None."""
+    if rules.orientation_refusal(
+        "agir", age=None, is_bpi=person.is_international_protection_beneficiary
+    ):
+        return _(
+            "AGIR est réservé aux bénéficiaires de la protection internationale (réfugiés, "
+            "protection subsidiaire, apatrides) : la catégorie de séjour de %(name)s "
+            "(« %(status)s ») ne le permet pas."
+        ) % {"name": person.display_name, "status": person.get_residence_status_display()}
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,6 +146,31 @@ def _check_slot_free(directorate_id, day, half_day, place, *, exclude_pk=None) -
             % {"date": _day(day), "place": place},
             code="slot_taken",
         )
+
+
+def check_not_a_holiday(directorate, day: datetime.date, *, confirmed: bool) -> None:
+    """Ask for a confirmation before planning a session on a public holiday (issue 15)."""
+    if confirmed:
+        return
+    holiday = public_holiday(day, directorate.department_codes)
+    if holiday is None:
+        return
+    if holiday.departments:
+        where = _(" dans le(s) département(s) %(codes)s") % {
+            "codes": ", ".join(holiday.departments)
+        }
+    else:
+        where = ""
+    raise ValidationError(
+        {
+            "confirm_holiday": _(
+                "Le %(date)s est un jour férié%(where)s (%(name)s). Cochez « Planifier un "
+                "jour férié » pour confirmer."
+            )
+            % {"date": _day(day), "where": where, "name": holiday.name}
+        },
+        code="holiday",
+    )
 
 
 def set_staff(session: ReceptionSession, staff: Mapping[str, Iterable]) -> None:
@@ -97,14 +197,19 @@ def plan_session(
     start_time: datetime.time | None = None,
     staff: Mapping[str, Iterable] | None = None,
     actor=None,
+    holiday_confirmed: bool = False,
 ) -> ReceptionSession:
-    """Plan a PFA session; the address defaults to the directorate's, the time to the half-day's."""
+    """Plan a PFA session; the address defaults to the directorate's, the time to the half-day's.
+
+    A public holiday in one of the directorate's départements asks for `holiday_confirmed`.
+    """
     address = (address or directorate.address).strip()
     if not address:
         raise ValidationError(
             {"address": _("Indiquez l'adresse imprimée sur les convocations.")}, code="no_address"
         )
     _check_slot_free(directorate.pk, date, half_day, place)
+    check_not_a_holiday(directorate, date, confirmed=holiday_confirmed)
     session = ReceptionSession(
         directorate=directorate,
         date=date,
@@ -133,8 +238,12 @@ def update_session(
     capacity: int,
     start_time: datetime.time,
     staff: Mapping[str, Iterable] | None = None,
+    holiday_confirmed: bool = False,
 ) -> ReceptionSession:
-    """Change a session; never below the seats already taken, never once attendance is taken."""
+    """Change a session; never below the seats already taken, never once attendance is taken.
+
+    Moving it to a public holiday asks for `holiday_confirmed`, as planning does.
+    """
     locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
     taken = locked.convocations.holding_a_seat().count()
     if capacity < taken:
@@ -155,6 +264,8 @@ def update_session(
             code="date_locked",
         )
     _check_slot_free(locked.directorate_id, date, half_day, place, exclude_pk=locked.pk)
+    if date_changed:
+        check_not_a_holiday(locked.directorate, date, confirmed=holiday_confirmed)
     locked.date, locked.half_day, locked.place = date, half_day, place
     locked.address, locked.capacity, locked.start_time = address.strip(), capacity, start_time
     locked.full_clean(exclude=["directorate", "created_by"])
@@ -394,7 +505,13 @@ def _present(convocation: Convocation) -> Convocation:
 
 @transaction.atomic
 def record_positioning(
-    convocation: Convocation, *, written_level: str, oral_level: str, can_read: bool, actor
+    convocation: Convocation,
+    *,
+    written_level: str,
+    oral_level: str,
+    can_read: bool,
+    little_schooling: bool = False,
+    actor,
 ) -> Positioning:
     """Record the provider's written and oral results; the level is the lower of the two."""
     locked = _present(convocation)
@@ -414,6 +531,7 @@ def record_positioning(
             "oral_level": oral_level,
             "level": level,
             "can_read": can_read,
+            "little_schooling": little_schooling,
             "recorded_by": actor,
         },
     )
@@ -484,13 +602,20 @@ def record_interview(
             **{name: name in needs for name in DiagnosticInterview.NEED_FIELDS},
         },
     )
-    interview.orientations.exclude(target__in=orientations).delete()
     existing = set(interview.orientations.values_list("target", flat=True))
+    interview.orientations.exclude(target__in=orientations).delete()
     Orientation.objects.bulk_create(
         Orientation(interview=interview, target=target)
         for target in sorted(orientations - existing)
     )
-    _touch_person(person.pk, employment_status=employment_status)
+    person_fields = {"employment_status": employment_status}
+    if OrientationTarget.AGIR in orientations:
+        # The CIP interview of the same day then sees the person as to be followed by AGIR.
+        person_fields["agir_followed"] = True
+    elif OrientationTarget.AGIR in existing and agir_source(person.pk) is None:
+        # A corrected interview takes back the orientation, and nothing else sends them there.
+        person_fields["agir_followed"] = False
+    _touch_person(person.pk, **person_fields)
     return interview
 
 
@@ -553,24 +678,42 @@ def proposed_prescription(convocation: Convocation) -> rules.Prescription | None
     if positioning is None:
         return None
     try:
-        return rules.prescribe(
-            positioning.written_level,
-            positioning.oral_level,
-            convocation.session.date,
-            can_read=positioning.can_read,
-        )
+        return _prescribe(positioning, convocation.session.date)
     except rules.NoRuleInForce:
         return None
 
 
+def _prescribe(positioning: Positioning, day: datetime.date) -> rules.Prescription:
+    return rules.prescribe(
+        positioning.written_level,
+        positioning.oral_level,
+        day,
+        can_read=positioning.can_read,
+        little_schooling=positioning.little_schooling,
+    )
+
+
+def _modality_label(value: str) -> str:
+    return str(Modality(value).label)
+
+
 @transaction.atomic
 def decide_prescription(
-    convocation: Convocation, *, answer: str = "", actor
+    convocation: Convocation,
+    *,
+    answer: str = "",
+    modality: str = "",
+    pace: str = "",
+    override_reason: str = "",
+    actor,
 ) -> LanguagePrescription:
-    """Store the language training decision computed by the rule in force on the interview day.
+    """Store the language training decision of the rule in force on the interview day.
 
-    The decision keeps the rule version's code, so a past decision can be explained after the
-    rules change (DESIGN.md, "Rules are dated data").
+    The rule gives the offer and its modality (rules.prescribe); the auditor may choose the
+    other modality the version offers, saying why, and chooses the pace of an in-person course
+    when the version has paces. The decision keeps the rule version's code, the modality
+    proposed and the one decided, so a past decision can be explained after the rules change
+    (DESIGN.md, "Rules are dated data").
     """
     locked = _present(convocation)
     positioning = Positioning.objects.filter(convocation=locked).first()
@@ -580,24 +723,46 @@ def decide_prescription(
             code="no_positioning",
         )
     try:
-        decision = rules.prescribe(
-            positioning.written_level,
-            positioning.oral_level,
-            locked.session.date,
-            can_read=positioning.can_read,
-        )
+        decision = _prescribe(positioning, locked.session.date)
     except rules.NoRuleInForce as error:
         raise ValidationError(
             _("Aucune règle de prescription n'était en vigueur le %(date)s.")
             % {"date": _day(locked.session.date)}
         ) from error
-    if decision.proposed:
-        if answer not in PersonAnswer.values:
-            raise ValidationError(
-                {"answer": _("Indiquez si la personne accepte ou refuse la formation proposée.")}
-            )
+    rule = rules.rule_version(decision.rule_version)
+    override_reason = override_reason.strip()
+    hours = decision.hours
+    errors = {}
+    if not decision.training:
+        answer, modality, pace, override_reason = "", "", "", ""
     else:
-        answer = ""
+        modality = modality or decision.modality
+        if modality not in rule.modalities:
+            errors["modality"] = _("La règle %(rule)s ne propose que : %(offered)s.") % {
+                "rule": rule.code,
+                "offered": ", ".join(_modality_label(m) for m in rule.modalities),
+            }
+        elif modality != decision.modality:
+            if not override_reason:
+                errors["override_reason"] = _(
+                    "La règle propose une formation %(proposed)s : indiquez pourquoi vous "
+                    "choisissez une autre modalité."
+                ) % {"proposed": _modality_label(decision.modality).lower()}
+        else:
+            override_reason = ""
+        if "modality" not in errors:
+            hours = rule.hours_for(modality, score=decision.score, can_read=decision.can_read)
+        if modality == rules.Modality.IN_PERSON and rule.paces:
+            if pace not in rule.paces:
+                errors["pace"] = _("Choisissez le rythme de la formation en présentiel.")
+        elif pace:
+            errors["pace"] = _("Le rythme ne se choisit que pour une formation en présentiel.")
+        if decision.proposed and answer not in PersonAnswer.values:
+            errors["answer"] = _("Indiquez si la personne accepte ou refuse la formation proposée.")
+        if not decision.proposed:
+            answer = ""
+    if errors:
+        raise ValidationError(errors)
     prescription, _created = LanguagePrescription.objects.update_or_create(
         convocation=locked,
         defaults={
@@ -606,8 +771,12 @@ def decide_prescription(
             "rule_version": decision.rule_version,
             "level": decision.level,
             "target_level": decision.target,
-            "hours": decision.hours,
+            "hours": hours,
             "kind": decision.kind,
+            "proposed_modality": decision.modality,
+            "modality": modality,
+            "modality_override_reason": override_reason[:200],
+            "pace": pace,
             "answer": answer,
             "decided_by": actor,
         },
@@ -692,6 +861,7 @@ def record_employment_check(
     rsa_recipient: bool = False,
     agir_followed: bool = False,
     registered_today: bool = False,
+    reregistration_reason: str = "",
     ft_identifier: str = "",
     ft_registration_date: datetime.date | None = None,
     first_appointment_date: datetime.date | None = None,
@@ -700,13 +870,29 @@ def record_employment_check(
     """Record the CIP interview of a person present and update their situation.
 
     Scope comes from rules.in_experiment_scope; a registration made during the interview needs
-    a well-formed France Travail identifier and is dated the session's day. The person record
-    gets the situation, RSA, AGIR and France Travail registration seen by the CIP.
+    a well-formed France Travail identifier and is dated the session's day. A person oriented
+    to AGIR (agir_source) stays "followed by AGIR" and is not registered on the spot; the AGIR
+    flag is refused outside the international-protection categories; registering a person
+    already recorded as registered asks for the reason. The person record gets the situation,
+    RSA, AGIR and France Travail registration seen by the CIP.
     """
     locked = _present(convocation)
     session = locked.session
+    person = locked.person
     check_experiment_open(session)
     errors = {}
+    source = agir_source(person.pk)
+    if agir_followed or source is not None:
+        refusal = agir_refusal(person)
+        if refusal:
+            errors["agir_followed"] = refusal
+    if source is not None and not agir_followed and "agir_followed" not in errors:
+        errors["agir_followed"] = _(
+            "%(name)s est %(source)s : la case « suivie par un opérateur AGIR » reste cochée "
+            "(l'auditeur corrige l'orientation s'il s'agit d'une erreur)."
+        ) % {"name": person.display_name, "source": source.describe()}
+    previous = EmploymentCheck.objects.filter(convocation=locked).first()
+    registered_before = person.ft_registered and not (previous and previous.registered_today)
     identifier = ""
     if ft_identifier:
         try:
@@ -714,7 +900,12 @@ def record_employment_check(
         except ValidationError as error:
             errors["ft_identifier"] = error.messages
     if registered_today:
-        if not rules.needs_ft_registration(
+        if source is not None:
+            errors["registered_today"] = _(
+                "%(name)s est %(source)s : l'opérateur AGIR l'accompagnera, le CIP ne "
+                "l'inscrit pas à France Travail pendant l'entretien."
+            ) % {"name": person.display_name, "source": source.describe()}
+        elif not rules.needs_ft_registration(
             situation,
             already_ft=already_ft,
             rsa_recipient=rsa_recipient,
@@ -729,6 +920,16 @@ def record_employment_check(
             errors["ft_identifier"] = _(
                 "Saisissez l'identifiant France Travail obtenu à l'inscription."
             )
+        if registered_before and reregistration_reason not in ReregistrationReason.values:
+            errors["reregistration_reason"] = _(
+                "%(name)s est déjà enregistré(e) comme inscrit(e) à France Travail%(since)s : "
+                "indiquez pourquoi vous l'inscrivez de nouveau (radiation, autre motif)."
+            ) % {
+                "name": person.display_name,
+                "since": _(" depuis le %(date)s") % {"date": _day(person.ft_registration_date)}
+                if person.ft_registration_date
+                else "",
+            }
         if ft_registration_date is None:
             ft_registration_date = session.date
         elif ft_registration_date != session.date:
@@ -736,6 +937,11 @@ def record_employment_check(
                 "Une inscription faite pendant l'entretien date du jour de la session (%(date)s)."
             ) % {"date": _day(session.date)}
     else:
+        if reregistration_reason:
+            errors["reregistration_reason"] = _(
+                "Le motif d'une nouvelle inscription ne se saisit que pour une inscription "
+                "faite pendant l'entretien."
+            )
         if ft_registration_date is not None:
             errors["ft_registration_date"] = _(
                 "La date d'inscription ne se saisit que pour une inscription faite pendant "
@@ -762,6 +968,7 @@ def record_employment_check(
             "rsa_recipient": rsa_recipient,
             "agir_followed": agir_followed,
             "registered_today": registered_today,
+            "reregistration_reason": reregistration_reason if registered_before else "",
             "ft_identifier": identifier,
             "ft_registration_date": ft_registration_date if registered_today else None,
             "first_appointment_date": first_appointment_date,

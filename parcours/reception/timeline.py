@@ -76,11 +76,20 @@ def _step_events(convocation):
         yield TimelineEvent(contract.signed_on, _("Signature du CIR"), detail, kind="cir")
     prescription = getattr(convocation, "prescription", None)
     if prescription is not None:
-        detail = _("%(hours)s h vers %(target)s (règle %(rule)s)") % {
+        values = {
             "hours": prescription.hours,
             "target": prescription.get_target_level_display(),
             "rule": prescription.rule_version,
+            "modality": prescription.get_modality_display().lower(),
         }
+        if prescription.hours:
+            detail = _("%(hours)s h vers %(target)s (règle %(rule)s)") % values
+        else:
+            detail = _("Vers %(target)s (règle %(rule)s)") % values
+        if prescription.modality and prescription.modality != "not_recorded":
+            detail += " – " + values["modality"]
+        if prescription.pace:
+            detail += " – " + prescription.get_pace_display()
         if prescription.answer:
             detail += " – " + prescription.get_answer_display()
         yield TimelineEvent(

@@ -106,6 +106,7 @@ class PersonForm(DsfrModelForm):
             "ft_registration_date",
             "rsa_recipient",
             "agir_followed",
+            "intended_title",
         ]
         widgets = {
             "birth_date": DateInput(),

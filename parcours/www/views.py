@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +17,7 @@ from parcours.accounts.two_factor import second_factor_exempt
 from parcours.organisations.middleware import SESSION_KEY
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
+from parcours.people import ages, titles
 from parcours.people.models import Person
 from parcours.people.timeline import timeline_for
 from parcours.privacy.access_log import Operation, log_access
@@ -170,6 +172,11 @@ def person_detail(request, pk):
             "person": person,
             "languages": person.languages.all(),
             "timeline": timeline_for(person),
+            "title_standing": titles.standing(
+                person,
+                timezone.localdate(),
+                age=ages.age_on(person.birth_date, timezone.localdate()),
+            ),
             "can_edit": can(request.membership, Action.EDIT_PERSON),
             "can_refer": can(request.membership, Action.REFER),
             **person_file_context(request, person),

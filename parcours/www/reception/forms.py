@@ -22,9 +22,12 @@ from parcours.reception.models import (
     AttendanceStatus,
     DiagnosticInterview,
     HalfDay,
+    Modality,
     OrientationTarget,
+    Pace,
     PersonAnswer,
     ReceptionSession,
+    ReregistrationReason,
     StaffRole,
 )
 from parcours.www.forms import DateInput, DsfrForm
@@ -110,6 +113,14 @@ class SessionForm(DsfrForm):
         help_text=_("12 personnes convoquées par session, d'habitude."),
     )
 
+    confirm_holiday = forms.BooleanField(
+        label=_("Planifier un jour férié"),
+        required=False,
+        help_text=_(
+            "Seulement si la date est un jour férié : Parcours le signale et demande de cocher."
+        ),
+    )
+
     def __init__(self, *args, directorate, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
@@ -136,7 +147,8 @@ class SessionForm(DsfrForm):
 
     def main_fields(self):
         return [self[name] for name in ("date", "half_day", "start_time", "place", "address")] + [
-            self["capacity"]
+            self["capacity"],
+            self["confirm_holiday"],
         ]
 
 
@@ -294,6 +306,14 @@ class PositioningForm(DsfrForm):
         initial=True,
         help_text=_("Décochez pour une personne non lectrice, non scriptrice."),
     )
+    little_schooling = forms.BooleanField(
+        label=_("Peu ou pas scolarisée"),
+        required=False,
+        help_text=_(
+            "Depuis juillet 2025, la formation en présentiel est réservée aux personnes qui ne "
+            "lisent ni n'écrivent ou sont peu scolarisées."
+        ),
+    )
 
 
 NEED_CHOICES = [
@@ -318,6 +338,10 @@ class InterviewForm(DsfrForm):
         choices=OrientationTarget.choices,
         required=False,
         widget=InlineCheckboxSelectMultiple,
+        help_text=_(
+            "AGIR : la personne sera suivie par l'opérateur AGIR ; le CIP ne l'inscrira pas à "
+            "France Travail sur place."
+        ),
     )
 
 
@@ -331,14 +355,35 @@ class ContractForm(DsfrForm):
     )
 
 
+DECIDED_MODALITIES = [(m.value, m.label) for m in (Modality.IN_PERSON, Modality.ASYNCHRONOUS)]
+
+
 class PrescriptionForm(DsfrForm):
+    modality = forms.ChoiceField(
+        label=_("Modalité"),
+        choices=[("", _("Celle que propose la règle")), *DECIDED_MODALITIES],
+        required=False,
+        help_text=_("Changez-la seulement pour une raison que vous indiquez ci-dessous."),
+    )
+    override_reason = forms.CharField(
+        label=_("Motif du changement de modalité"), required=False, max_length=200
+    )
+    pace = forms.ChoiceField(
+        label=_("Rythme de la formation en présentiel"),
+        choices=Pace.choices,
+        required=False,
+        widget=InlineRadioSelect,
+        help_text=_(
+            "Sur 12 mois ; seulement pour une formation en présentiel depuis juillet 2025."
+        ),
+    )
     answer = forms.ChoiceField(
         label=_("Réponse de la personne"),
         choices=PersonAnswer.choices,
         required=False,
         widget=InlineRadioSelect,
         help_text=_(
-            "Seulement pour une formation proposée (règle en vigueur depuis le 15 juillet 2025)."
+            "Seulement pour une formation proposée (règle en vigueur depuis le 18 juillet 2025)."
         ),
     )
 
@@ -360,6 +405,14 @@ class EmploymentCheckForm(DsfrForm):
     agir_followed = forms.BooleanField(label=_("Suivie par un opérateur AGIR"), required=False)
     registered_today = forms.BooleanField(
         label=_("Inscrite à France Travail pendant l'entretien"), required=False
+    )
+    reregistration_reason = forms.ChoiceField(
+        label=_("Motif d'une nouvelle inscription"),
+        choices=[("", "—"), *ReregistrationReason.choices],
+        required=False,
+        help_text=_(
+            "Seulement si la personne est déjà enregistrée comme inscrite à France Travail."
+        ),
     )
     ft_identifier = forms.CharField(
         label=_("Identifiant France Travail"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
+from parcours.people import ages, titles
 from parcours.people.models import LanguageLevel, Person
 from parcours.privacy.access_log import Operation, log_access
 from parcours.reception import services
@@ -28,6 +29,7 @@ from parcours.reception.models import (
     Convocation,
     EmploymentCheck,
     HalfDay,
+    Modality,
     ReceptionSession,
     ReceptionSettings,
     SessionStaff,
@@ -223,6 +225,7 @@ def session_edit(request, pk=None):
                     start_time=data["start_time"],
                     staff=form.staff(),
                     actor=request.user,
+                    holiday_confirmed=data["confirm_holiday"],
                 )
                 messages.success(
                     request, _("Session planifiée : %(session)s.") % {"session": session}
@@ -237,6 +240,7 @@ def session_edit(request, pk=None):
                     capacity=data["capacity"],
                     start_time=data["start_time"] or session.start_time,
                     staff=form.staff(),
+                    holiday_confirmed=data["confirm_holiday"],
                 )
                 messages.success(request, _("Session modifiée."))
         except ValidationError as error:
@@ -510,6 +514,7 @@ POSITIONING = Step(
             "written_level": c.positioning.written_level,
             "oral_level": c.positioning.oral_level,
             "can_read": c.positioning.can_read,
+            "little_schooling": c.positioning.little_schooling,
         }
         if hasattr(c, "positioning")
         else {"can_read": True}
@@ -537,12 +542,26 @@ def _interview_initial(c):
     }
 
 
+def _interview_note(c):
+    """The requirements of the title the person will apply for, as information (issue 15)."""
+    found = titles.standing(
+        c.person, c.session.date, age=ages.age_on(c.person.birth_date, c.session.date)
+    )
+    if found is None:
+        return ""
+    return _("Titre envisagé : %(title)s. %(lines)s") % {
+        "title": found.title_label,
+        "lines": " ".join(found.lines),
+    }
+
+
 INTERVIEW = Step(
     slug="interview",
     title=gettext_lazy("Entretien de diagnostic"),
     form_class=forms.InterviewForm,
     save=lambda c, data, user: services.record_interview(c, actor=user, **data),
     initial=_interview_initial,
+    note=_interview_note,
 )
 
 
@@ -580,19 +599,51 @@ def _prescription_note(c):
     decision = services.proposed_prescription(c)
     if decision is None:
         return _("Saisissez d'abord le positionnement linguistique : la décision en découle.")
-    if decision.hours == 0:
-        return _("Niveau %(level)s : pas de formation selon la règle %(rule)s.") % {
-            "level": LanguageLevel(decision.level).label,
-            "rule": decision.rule_version,
-        }
-    if decision.proposed:
-        text = _("Formation proposée de %(hours)s h vers %(target)s (règle %(rule)s).")
-    else:
-        text = _("Formation prescrite de %(hours)s h vers %(target)s (règle %(rule)s).")
-    return text % {
-        "hours": decision.hours,
+    return prescription_text(decision)
+
+
+def prescription_text(decision) -> str:
+    """The rule's offer in words: kind, modality, hours and pace, with the rule's code."""
+    values = {
+        "level": LanguageLevel(decision.level).label,
         "target": LanguageLevel(decision.target).label,
         "rule": decision.rule_version,
+        "hours": decision.hours,
+        "months": decision.duration_months,
+    }
+    if not decision.training:
+        return _("Niveau %(level)s : pas de formation selon la règle %(rule)s.") % values
+    if decision.modality == Modality.ASYNCHRONOUS:
+        text = _(
+            "Formation proposée vers %(target)s en asynchrone, sur la plateforme en ligne, "
+            "sans plafond d'heures fixé par les textes (règle %(rule)s)."
+        )
+    elif decision.paces:
+        text = _(
+            "Formation proposée de %(hours)s h vers %(target)s en présentiel, sur "
+            "%(months)s mois, au rythme extensif (6 à 10 h par semaine), semi-intensif "
+            "(11 à 19 h) ou intensif (20 à 30 h) (règle %(rule)s)."
+        )
+    elif decision.proposed:
+        text = _("Formation proposée de %(hours)s h vers %(target)s (règle %(rule)s).")
+    else:
+        text = _(
+            "Formation prescrite de %(hours)s h vers %(target)s en présentiel (règle %(rule)s)."
+        )
+    return text % values
+
+
+def _prescription_initial(c):
+    prescription = getattr(c, "prescription", None)
+    if prescription is None:
+        return {}
+    return {
+        "answer": prescription.answer,
+        "pace": prescription.pace,
+        "modality": prescription.modality
+        if prescription.modality != prescription.proposed_modality
+        else "",
+        "override_reason": prescription.modality_override_reason,
     }
 
 
@@ -601,7 +652,7 @@ PRESCRIPTION = Step(
     title=gettext_lazy("Formation linguistique"),
     form_class=forms.PrescriptionForm,
     save=lambda c, data, user: services.decide_prescription(c, actor=user, **data),
-    initial=lambda c: {"answer": c.prescription.answer} if hasattr(c, "prescription") else {},
+    initial=_prescription_initial,
     note=_prescription_note,
 )
 
@@ -621,7 +672,7 @@ def _check_initial(c):
             else None,
             "already_ft": person.ft_registered,
             "rsa_recipient": person.rsa_recipient,
-            "agir_followed": person.agir_followed,
+            "agir_followed": person.agir_followed or services.agir_source(person.pk) is not None,
         }
     return {
         "situation": check.situation,
@@ -629,10 +680,36 @@ def _check_initial(c):
         "rsa_recipient": check.rsa_recipient,
         "agir_followed": check.agir_followed,
         "registered_today": check.registered_today,
+        "reregistration_reason": check.reregistration_reason,
         "ft_identifier": check.ft_identifier,
         "ft_registration_date": check.ft_registration_date,
         "first_appointment_date": check.first_appointment_date,
     }
+
+
+def _check_note(c):
+    """What the CIP must know before the interview: AGIR, an earlier registration."""
+    person = c.person
+    notes = []
+    source = services.agir_source(person.pk)
+    if source is not None:
+        notes.append(
+            _(
+                "%(name)s est %(source)s : à suivre par l'opérateur AGIR, pas d'inscription à "
+                "France Travail pendant l'entretien ; comptée parmi les personnes « allocataires "
+                "du RSA ou orientées vers AGIR »."
+            )
+            % {"name": person.display_name, "source": source.describe()}
+        )
+    check = getattr(c, "employment_check", None)
+    if person.ft_registered and not (check and check.registered_today):
+        notes.append(
+            _(
+                "Déjà enregistrée comme inscrite à France Travail : une nouvelle inscription "
+                "demande son motif."
+            )
+        )
+    return " ".join(notes)
 
 
 EMPLOYMENT_CHECK = Step(
@@ -641,6 +718,7 @@ EMPLOYMENT_CHECK = Step(
     form_class=forms.EmploymentCheckForm,
     save=lambda c, data, user: services.record_employment_check(c, actor=user, **data),
     initial=_check_initial,
+    note=_check_note,
 )
 
 
