@@ -12,7 +12,7 @@ from parcours.reception.rules import Bucket, PrescriptionKind, SeenPerson
 
 LEVELS = list(LanguageLevel.values)
 SITUATIONS = list(EmploymentStatus.values)
-# Décret n° 2025-647, published on 17 July 2025, in force the next day (ADR 0008).
+# Décret n° 2025-647, published on 17 July 2025, in force the next day (ADR 0009).
 DECREE_2025 = datetime.date(2025, 7, 18)
 
 dates = st.dates(min_value=datetime.date(2019, 3, 1), max_value=datetime.date(2035, 12, 31))

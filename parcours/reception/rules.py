@@ -133,7 +133,7 @@ class RuleVersion:
 
 
 # Décret n° 2025-647 du 15 juillet 2025, published in the Journal officiel of 17 July 2025: its
-# provisions on the CIR's language training apply from the day after publication (ADR 0008).
+# provisions on the CIR's language training apply from the day after publication (ADR 0009).
 FLE_2025_FIRST_DAY = datetime.date(2025, 7, 18)
 
 FLE_RULES: tuple[RuleVersion, ...] = (
