@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store, private on every answer past the static files (any may carry
+    # a person); outermost, so that redirects and refusals of later middleware get it too.
+    "parcours.core.middleware.NoStoreMiddleware",
     # Content-Security-Policy on every response (see CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
