@@ -122,6 +122,9 @@ class SchemeForm(DsfrModelForm):
                 departments__in=departments,
             ).distinct()
             if self.instance.pk:
+                self.fields["organisation"].queryset = Organisation.objects.filter(
+                    pk=self.instance.organisation_id
+                )
                 self.fields["organisation"].disabled = True
                 self.fields["organisation"].help_text = _(
                     "Un dispositif reste à la structure qui le porte : pour un autre "
