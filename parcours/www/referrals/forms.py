@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import Organisation
-from parcours.organisations.roles import PARTNER_KINDS, Role
+from parcours.organisations.roles import PARTNER_KINDS, PARTNER_ROLES, Role
 from parcours.people.models import LEVEL_ORDER, EmploymentStatus, ResidenceStatus
 from parcours.referrals.models import InformationSession, Scheme, SchemeEntryDate, SchemeKind
 from parcours.referrals.perimeters import session_venues
@@ -27,9 +27,12 @@ class TimeInput(forms.TimeInput):
 
 
 def _perimeter_departments(membership):
+    """The départements of a DT's perimeter, those a partner serves; all for headquarters."""
     departments = Department.objects.filter(directorate__isnull=False)
     if membership is not None and membership.organisation.directorate_id:
         return departments.filter(directorate_id=membership.organisation.directorate_id)
+    if membership is not None and membership.role in PARTNER_ROLES:
+        return departments.filter(partner_organisations=membership.organisation)
     return departments
 
 
