@@ -20,6 +20,7 @@ from tests.factories import PASSWORD, UserFactory, membership_for
 pytestmark = pytest.mark.django_db
 
 VERIFY = "/compte/double-authentification/"
+SECOND_FACTOR = VERIFY  # the verification page, or the enrolment page below it
 PAIRS = list(itertools.combinations(list(Role), 2))
 
 
@@ -102,13 +103,27 @@ def test_every_pair_of_memberships_gives_the_second_factor_before_any_page_and_t
 
 
 def test_attack_3_a_national_admin_acting_as_a_partner_cannot_skip_the_code_into_the_admin():
-    client, (partner, national), _device = signed_in_with(
+    # As found: a national admin who never paired a phone, signed in with the password only,
+    # acting for its partner membership.
+    client, (partner, national), device = signed_in_with(
         Role.PARTNER_COUNSELLOR, Role.NATIONAL_ADMIN
     )
+    device.delete()
     use(client, partner)
     for url in ("/", "/admin/", "/admin/accounts/user/", "/admin/organisations/membership/"):
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(VERIFY), url
+        assert response["Location"].startswith(SECOND_FACTOR), url
     use(client, national)
-    assert client.get("/admin/accounts/user/")["Location"].startswith(VERIFY)
+    assert client.get("/admin/accounts/user/")["Location"].startswith(SECOND_FACTOR)
+
+
+def test_attack_3_the_admin_refuses_a_partner_membership_in_use_even_after_the_code():
+    client, (partner, national), device = signed_in_with(
+        Role.PARTNER_COUNSELLOR, Role.NATIONAL_ADMIN
+    )
+    assert client.post(VERIFY, {"token": code(device), "next": "/"}).status_code == 302
+    use(client, partner)
+    assert refused(client, "/admin/accounts/user/")
+    use(client, national)
+    assert client.get("/admin/accounts/user/").status_code == 200
