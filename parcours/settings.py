@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store, private on every answer past the static files (any may carry
+    # a person); outermost, so that redirects and refusals of later middleware get it too.
+    "parcours.core.middleware.NoStoreMiddleware",
     # Content-Security-Policy on every response (see CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,14 +256,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "parcours.accounts.throttling.username_from_request"
 AXES_LOCKOUT_CALLABLE = "parcours.accounts.throttling.lockout_response"
 # The client address counts only when it cannot be forged: REMOTE_ADDR, or, behind
-# PARCOURS_TRUSTED_PROXIES reverse proxies, the address the outermost proxy appended.
-_trusted_proxies = env_int("PARCOURS_TRUSTED_PROXIES", 0)
-if _trusted_proxies:
-    AXES_IPWARE_PROXY_COUNT = _trusted_proxies
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# PARCOURS_TRUSTED_PROXIES reverse proxies, the address the outermost proxy appended to
+# X-Forwarded-For (accounts.throttling.client_ip). Production must say how many proxies there
+# are, even 0: `check --deploy` refuses it unset (parcours.E004, issue 10).
+_trusted_proxies = os.environ.get("PARCOURS_TRUSTED_PROXIES", "").strip()
+PARCOURS_TRUSTED_PROXIES = int(_trusted_proxies) if _trusted_proxies else (0 if DEBUG else None)
+AXES_CLIENT_IP_CALLABLE = "parcours.accounts.throttling.client_ip"
 
 # Two-factor authentication (TOTP, django-otp). Required for OFII and DREETS roles; for
 # partners, each DT decides (accounts.TwoFactorPolicy). Only the test settings turn it off.

@@ -105,8 +105,16 @@ def scheme_payload(organisation, **overrides):
     return data
 
 
-def test_a_dt_director_creates_a_scheme_for_a_partner():
+def epide_metz():
+    from parcours.territories.models import Department
+
     organisation = OrganisationFactory(name="Epide Metz", kind=OrganisationKind.EPIDE)
+    organisation.departments.set(Department.objects.filter(code="57"))
+    return organisation
+
+
+def test_a_dt_director_creates_a_scheme_for_a_partner():
+    organisation = epide_metz()
     client = client_of(membership_for(Role.DT_DIRECTOR))
     response = client.post(
         "/gestion-dispositifs/nouveau/", scheme_payload(organisation), follow=True
@@ -129,7 +137,7 @@ def test_a_dt_director_creates_a_scheme_for_a_partner():
     ],
 )
 def test_bad_scheme_input_gets_a_french_message_and_saves_nothing(overrides, message):
-    organisation = OrganisationFactory(name="Epide Metz", kind=OrganisationKind.EPIDE)
+    organisation = epide_metz()
     client = client_of(membership_for(Role.DT_ADMIN))
     response = client.post(
         "/gestion-dispositifs/nouveau/", scheme_payload(organisation, **overrides)
@@ -144,10 +152,10 @@ def test_bad_scheme_input_gets_a_french_message_and_saves_nothing(overrides, mes
 def test_a_dt_manager_must_serve_its_own_perimeter():
     from parcours.territories.models import Department
 
-    organisation = OrganisationFactory(name="Epide Strasbourg", kind=OrganisationKind.EPIDE)
+    organisation = epide_metz()
     client = client_of(membership_for(Role.DT_DIRECTOR))
     payload = scheme_payload(organisation, departments=[Department.objects.get(code="67").pk])
-    assert "Choisissez au moins un département de votre direction" in page_text(
+    assert "Sélectionnez un choix valide" in page_text(
         client.post("/gestion-dispositifs/nouveau/", payload)
     )
     assert not Scheme.objects.exists()

@@ -12,6 +12,8 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-" + "x7Q!" * 12,
     "ALLOWED_HOSTS": "parcours.example.org",
+    # Required in production (parcours.E004): one nginx in front of gunicorn.
+    "PARCOURS_TRUSTED_PROXIES": "1",
 }
 
 

@@ -95,6 +95,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-" + "x7Q!" * 12,
         ALLOWED_HOSTS="parcours.example.org",
+        PARCOURS_TRUSTED_PROXIES="1",  # required in production (parcours.E004)
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -26,3 +26,11 @@ class AccountsConfig(AppConfig):
                 group=DATA_AND_SECURITY,
             )
         )
+        add_entry(
+            MenuEntry(
+                label=_("Comptes bloqués"),
+                url_name="accounts:lockouts",
+                action=Action.MANAGE_USERS,
+                group=DATA_AND_SECURITY,
+            )
+        )

@@ -45,3 +45,20 @@ def oidc_is_served_over_https(app_configs, **kwargs):
             id="parcours.E003",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies_are_declared(app_configs, **kwargs):
+    """Issue 10, door 8: behind proxies, the socket's address is shared by every user."""
+    value = getattr(settings, "PARCOURS_TRUSTED_PROXIES", None)
+    if isinstance(value, int) and 0 <= value <= 5:
+        return []
+    return [
+        Error(
+            "PARCOURS_TRUSTED_PROXIES is not set: failed sign-ins are counted per address, and "
+            "behind a reverse proxy every user would share the proxy's address.",
+            hint="Set PARCOURS_TRUSTED_PROXIES to the number of reverse proxies in front of "
+            "the application (0 when gunicorn faces the clients, 1 behind one nginx).",
+            id="parcours.E004",
+        )
+    ]

@@ -2,7 +2,8 @@
 
 Issue 6 ("Login"): TOTP two-factor authentication is required for OFII and DREETS roles,
 optional for partners (a DT setting); the demo's accounts may be exempted by a setting that
-`check --deploy` refuses. Whoever has enrolled a device uses it, whatever their role.
+`check --deploy` refuses. Whoever has enrolled a device uses it, whatever their role. Issue 10:
+the requirement follows the person, i.e. the most demanding of their memberships.
 """
 
 from django.conf import settings
@@ -34,19 +35,30 @@ def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def second_factor_required(user, membership) -> bool:
-    """Whether this signed-in user, acting through `membership`, must give a TOTP code."""
+def membership_requires_totp(membership) -> bool:
+    """Whether the role of `membership` (or, for a partner, a DT it works with) asks for TOTP."""
+    if role_requires_totp(membership.role):
+        return True
+    return membership.role in PARTNER_ROLES and partners_required_by_a_directorate(
+        membership.organisation
+    )
+
+
+def second_factor_required(user, membership=None) -> bool:
+    """Whether this signed-in user must give a TOTP code, whatever membership is in use.
+
+    Issue 10 (door 3): by person, not by membership. A user who holds any active membership
+    that requires the second factor gives it before any page, so that switching to a
+    membership without the requirement (a partner one) never skips it. `membership` is the
+    one in use; it is among the user's active memberships and adds nothing to the check.
+    """
     if not settings.PARCOURS_TOTP_ENFORCED:
         return False
     if settings.PARCOURS_DEMO_SKIP_2FA and getattr(user, "is_demo", False):
         return False
-    if membership is not None:
-        if role_requires_totp(membership.role):
-            return True
-        if membership.role in PARTNER_ROLES and partners_required_by_a_directorate(
-            membership.organisation
-        ):
-            return True
+    memberships = user.memberships.active().select_related("organisation")
+    if any(membership_requires_totp(m) for m in memberships):
+        return True
     return has_confirmed_device(user)
 
 

@@ -1,8 +1,9 @@
-"""API representations: only the fields the reader needs."""
+"""API representations: one per audience, each within its projection (referrals.projection)."""
 
 from rest_framework import serializers
 
 from parcours.people.models import Person
+from parcours.referrals.projection import PARTNER_FIELDS, Audience, audience_of
 from parcours.territories.models import Directorate
 
 
@@ -17,7 +18,9 @@ class DirectorateSerializer(serializers.ModelSerializer):
         return sorted(d.code for d in directorate.departments.all())
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class DtPersonSerializer(serializers.ModelSerializer):
+    """The person file as DT staff of its directorate read it."""
+
     nationality = serializers.CharField(source="nationality.name", default=None)
     department = serializers.CharField(source="department.code")
     directorate = serializers.CharField(source="directorate.code")
@@ -43,3 +46,30 @@ class PersonSerializer(serializers.ModelSerializer):
             "agir_followed",
         ]
         read_only_fields = fields
+
+
+class PartnerPersonSerializer(serializers.ModelSerializer):
+    """A referred person as a partner reads it: the partner projection, nothing more.
+
+    Issue 10 (door 1): nationality, employment, RSA, France Travail identifier and AGIR follow-up
+    are never sent to a partner, whatever the channel.
+    """
+
+    department = serializers.CharField(source="department.code")
+
+    class Meta:
+        model = Person
+        fields = ["id", *PARTNER_FIELDS]
+        read_only_fields = fields
+
+
+PERSON_SERIALIZERS = {
+    Audience.DT_STAFF: DtPersonSerializer,
+    Audience.PARTNER: PartnerPersonSerializer,
+}
+
+
+def person_serializer_for(membership):
+    """The serializer of the membership's audience; aggregate-only roles never get here (403),
+    and fall back to the narrowest one if they ever did."""
+    return PERSON_SERIALIZERS.get(audience_of(membership), PartnerPersonSerializer)

@@ -5,7 +5,11 @@ from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 
-from parcours.api.serializers import DirectorateSerializer, PersonSerializer
+from parcours.api.serializers import (
+    DirectorateSerializer,
+    DtPersonSerializer,
+    person_serializer_for,
+)
 from parcours.organisations.permissions import Action
 from parcours.people.models import Person
 from parcours.privacy.access_log import Operation, record_access
@@ -17,7 +21,13 @@ api_view = method_decorator(login_not_required, name="dispatch")
 
 
 class AccessLoggedMixin:
-    """Every person the API returns is written to the access log, like a page read."""
+    """Every person the API returns is written to the access log, like a page read; each
+    audience reads its own projection (issue 10: the partner's, never the DT's file)."""
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI document: the widest shape
+            return DtPersonSerializer
+        return person_serializer_for(getattr(self.request._request, "membership", None))
 
     def log_persons(self, persons):
         request = self.request
@@ -46,7 +56,6 @@ class PersonList(AccessLoggedMixin, generics.ListAPIView):
     """Persons of the perimeter of the token's membership (need-to-know), searchable."""
 
     required_action = Action.VIEW_PERSON
-    serializer_class = PersonSerializer
 
     def get_queryset(self):
         persons = Person.objects.visible_to(self.request._request.membership).select_related(
@@ -65,7 +74,6 @@ class PersonDetail(AccessLoggedMixin, generics.RetrieveAPIView):
     """One person of the perimeter; 404 outside it."""
 
     required_action = Action.VIEW_PERSON
-    serializer_class = PersonSerializer
 
     def get_queryset(self):
         return Person.objects.visible_to(self.request._request.membership).select_related(

@@ -41,6 +41,8 @@ def production_env(*, database_url: str | None = None, static_root: str | None =
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Plain HTTP on the loopback: production's TLS proxy redirects to HTTPS instead.
             "SECURE_SSL_REDIRECT": "0",
+            # gunicorn faces the browser directly: no proxy's address to skip.
+            "PARCOURS_TRUSTED_PROXIES": "0",
             # The demo accounts (and only they, flagged is_demo) sign in without a TOTP code;
             # `check --deploy` refuses this setting, so it cannot reach a real deployment.
             "PARCOURS_DEMO": "1",

@@ -89,14 +89,20 @@ class SchemeQuerySet(models.QuerySet):
         return self.none()
 
     def manageable_by(self, membership):
-        """DT managers keep the schemes serving their DT; a partner admin its own schemes."""
+        """A partner admin keeps its own schemes; DT managers the schemes whose départements all
+        lie in their perimeter (issue 10, door 4: a scheme shared with another DT is no single
+        DT's to change, since its referred people belong to both)."""
         if membership is None:
             return self.none()
         organisation = membership.organisation
         if membership.role in (Role.DT_DIRECTOR, Role.DT_ADMIN) and organisation.directorate_id:
+            through = Scheme.departments.through
+            elsewhere = through.objects.filter(scheme_id=OuterRef("pk")).exclude(
+                department__directorate_id=organisation.directorate_id
+            )
             return self.serving(
                 Department.objects.filter(directorate_id=organisation.directorate_id)
-            )
+            ).exclude(Exists(elsewhere))
         if membership.role == Role.PARTNER_ADMIN:
             return self.filter(organisation_id=organisation.pk)
         return self.none()
@@ -391,6 +397,9 @@ class Referral(models.Model):
         _("éligibilité à l'envoi"), max_length=30, choices=EligibilityStatus.choices, blank=True
     )
     eligibility_reasons = models.JSONField(_("motifs d'éligibilité"), default=list, blank=True)
+    # The rule and outcome behind each reason ([rule, outcome] pairs, same order): a partner
+    # reads the reasons phrased from its projection (referrals.projection, issue 10).
+    eligibility_checks = models.JSONField(_("conditions d'éligibilité"), default=list, blank=True)
     waiver_justification = models.TextField(_("justification de la dérogation"), blank=True)
     consent_given_at = models.DateTimeField(
         _("accord de la personne recueilli le"), null=True, blank=True

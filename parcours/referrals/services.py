@@ -192,6 +192,7 @@ def _check_verdict(verdict: Verdict, waiver_justification: str | None) -> None:
 def _snapshot(referral: Referral, verdict: Verdict) -> None:
     referral.eligibility_status = verdict.status
     referral.eligibility_reasons = verdict.reasons
+    referral.eligibility_checks = [[check.rule, check.outcome] for check in verdict.checks]
 
 
 # Referrer side -------------------------------------------------------------------------------
@@ -287,7 +288,7 @@ def _send(referral, *, by, organisation, at, verdict: Verdict) -> None:
         by=by,
         organisation=organisation,
         at=at,
-        fields=("sent_at", "eligibility_status", "eligibility_reasons"),
+        fields=("sent_at", "eligibility_status", "eligibility_reasons", "eligibility_checks"),
     )
     notify(referral, NotificationEvent.NEW_REFERRAL)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.admin_site import is_national_admin
 from parcours.organisations.permissions import Action, can
-from parcours.organisations.roles import PARTNER_ROLES
+from parcours.organisations.roles import PARTNER_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -97,5 +97,8 @@ def navigation(request):
         # Partners reach people through their inbox of referrals, never the OFII list.
         "nav_can_view_person": can(membership, Action.VIEW_PERSON)
         and membership.role not in PARTNER_ROLES,
-        "nav_is_national_admin": is_national_admin(user),
+        # The admin opens to the national admin membership in use only (core.admin_site).
+        "nav_is_national_admin": membership is not None
+        and membership.role == Role.NATIONAL_ADMIN
+        and is_national_admin(user),
     }

@@ -14,6 +14,7 @@ urlpatterns = [
         views.two_factor_policy,
         name="two_factor_policy",
     ),
+    path("comptes-bloques/", views.lockouts, name="lockouts"),
     path("proconnect/", views.oidc_start, name="oidc_start"),
     path("proconnect/retour/", views.oidc_callback, name="oidc_callback"),
 ]

@@ -1,6 +1,7 @@
 """Sign-in security pages: TOTP enrolment and verification, ProConnect (OIDC), DT setting."""
 
 import base64
+import logging
 
 import segno
 from django.conf import settings
@@ -20,11 +21,19 @@ from mozilla_django_oidc.views import (
 )
 
 from parcours.accounts.models import TwoFactorPolicy
+from parcours.accounts.throttling import (
+    accounts_unlockable_by,
+    cooloff_minutes,
+    recent_failures,
+    unlock,
+)
 from parcours.accounts.two_factor import is_verified, second_factor_exempt
 from parcours.organisations.permissions import Action
 from parcours.territories.models import Directorate
 from parcours.www.accounts.forms import TokenForm, TwoFactorPolicyForm
 from parcours.www.decorators import action_required
+
+logger = logging.getLogger(__name__)
 
 
 def _next_url(request) -> str:
@@ -183,3 +192,35 @@ def oidc_callback(request):
     """Back from the identity federation: check the code and sign the account in."""
     _oidc_enabled_or_404()
     return ParcoursOIDCCallbackView.as_view()(request)
+
+
+@action_required(Action.MANAGE_USERS)
+@never_cache
+def lockouts(request):
+    """Accounts with recent failed sign-ins, and their unlocking by the structure's admin.
+
+    Issue 10 (door 8): the documented unlock path for DT admins (docs/security.md); the same
+    as `manage.py axes_reset_username`, scoped to the accounts the admin manages.
+    """
+    accounts = accounts_unlockable_by(request.membership)
+    if request.method == "POST":
+        try:
+            user_id = int(request.POST.get("user", ""))
+        except ValueError:
+            user_id = None
+        user = accounts.filter(pk=user_id).first()
+        if user is None:
+            raise Http404
+        unlock(user)
+        logger.warning("Sign-in lock lifted for user %s by user %s", user.pk, request.user.pk)
+        messages.success(request, _("Le compte %(email)s est débloqué.") % {"email": user.email})
+        return redirect("accounts:lockouts")
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "rows": recent_failures(accounts),
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": cooloff_minutes(),
+        },
+    )

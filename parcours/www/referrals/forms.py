@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.models import Organisation
-from parcours.organisations.roles import PARTNER_KINDS, OrganisationKind, Role
+from parcours.organisations.roles import PARTNER_KINDS, PARTNER_ROLES, Role
 from parcours.people.models import LEVEL_ORDER, EmploymentStatus, ResidenceStatus
 from parcours.referrals.models import InformationSession, Scheme, SchemeEntryDate, SchemeKind
+from parcours.referrals.perimeters import session_venues
 from parcours.referrals.states import DropOutReason, RefusalReason
 from parcours.territories.models import Department
 from parcours.www.forms import DateInput, DsfrForm, DsfrModelForm
@@ -26,9 +27,12 @@ class TimeInput(forms.TimeInput):
 
 
 def _perimeter_departments(membership):
+    """The départements of a DT's perimeter, those a partner serves; all for headquarters."""
     departments = Department.objects.filter(directorate__isnull=False)
     if membership is not None and membership.organisation.directorate_id:
         return departments.filter(directorate_id=membership.organisation.directorate_id)
+    if membership is not None and membership.role in PARTNER_ROLES:
+        return departments.filter(partner_organisations=membership.organisation)
     return departments
 
 
@@ -109,13 +113,26 @@ class SchemeForm(DsfrModelForm):
             # A partner admin keeps its own organisation's schemes only.
             self.fields["organisation"].queryset = Organisation.objects.filter(pk=organisation.pk)
             self.fields["organisation"].initial = organisation.pk
-            served = organisation.departments.all()
-            departments = served if served.exists() else Department.objects.all()
+            # The départements it declares it serves (none declared: none to choose).
+            departments = Department.objects.filter(partner_organisations=organisation)
         else:
+            # DT managers (issue 10, door 4): partners serving the DT's perimeter, the DT's
+            # départements only, and never another partner for an existing scheme.
+            departments = _perimeter_departments(membership)
             self.fields["organisation"].queryset = Organisation.objects.filter(
-                kind__in=sorted(PARTNER_KINDS), is_active=True
-            )
-            departments = Department.objects.filter(directorate__isnull=False)
+                kind__in=sorted(PARTNER_KINDS),
+                is_active=True,
+                departments__in=departments,
+            ).distinct()
+            if self.instance.pk:
+                self.fields["organisation"].queryset = Organisation.objects.filter(
+                    pk=self.instance.organisation_id
+                )
+                self.fields["organisation"].disabled = True
+                self.fields["organisation"].help_text = _(
+                    "Un dispositif reste à la structure qui le porte : pour un autre "
+                    "partenaire, créez un nouveau dispositif."
+                )
         self.fields["departments"].queryset = departments.order_by("code")
         self.fields["organisation"].empty_label = None
         for name in ("description", "target_public"):
@@ -333,9 +350,8 @@ class InformationSessionForm(DsfrModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.TRAINING, is_active=True
-        ).exclude(pk=organisation.pk)
+        # Issue 10: only venues serving one of the partner's départements.
+        self.fields["venue"].queryset = session_venues(organisation).order_by("name")
         self.fields["venue"].empty_label = None
         self.fields["schemes"].queryset = Scheme.objects.active().filter(
             organisation_id=organisation.pk

@@ -25,7 +25,12 @@ from parcours.referrals.eligibility import (
     evaluate,
 )
 from parcours.referrals.models import Referral, Scheme
-from parcours.referrals.projection import partner_fields, sees_full_file
+from parcours.referrals.projection import (
+    partner_fields,
+    reasons_for,
+    sees_full_file,
+    sent_reasons_for,
+)
 from parcours.referrals.states import (
     CLOSED_STATES,
     Origin,
@@ -68,6 +73,7 @@ class PanelRow:
     verdict: Verdict
     entry_date: datetime.date
     open_referral: Referral | None
+    reasons: list[str]
 
 
 PANEL_GROUPS = [
@@ -95,7 +101,14 @@ def person_eligibility(request, person_pk):
         entry_date = chosen or scheme.planned_entry_date(today)
         verdict = evaluate(SchemeRules.from_scheme(scheme), facts, entry_date)
         groups[verdict.status].append(
-            PanelRow(scheme, verdict, entry_date, open_referrals.get(scheme.pk))
+            PanelRow(
+                scheme,
+                verdict,
+                entry_date,
+                open_referrals.get(scheme.pk),
+                # Issue 10: a partner reads the reasons phrased from its projection only.
+                reasons_for(request.membership, verdict, scheme),
+            )
         )
     referrals = (
         Referral.objects.visible_to(request.membership)
@@ -164,6 +177,7 @@ def referral_create(request, person_pk, scheme_pk):
             "scheme": scheme,
             "form": form,
             "verdict": verdict,
+            "reasons": reasons_for(request.membership, verdict, scheme),
             "entry_date": entry_date,
         },
         status=400 if form.errors else 200,
@@ -302,6 +316,7 @@ def render_detail(request, referral, forms=None, status=200):
             .select_related("scheme")
             .first(),
             "full_file": full_file,
+            "eligibility_reasons": sent_reasons_for(membership, referral),
             "person_fields": None
             if full_file
             else partner_fields(referral.person, referral.scheme),

@@ -23,6 +23,8 @@ from parcours.referrals import services
 from parcours.referrals.courses import courses_ending
 from parcours.referrals.eligibility import PersonFacts, SchemeRules, evaluate
 from parcours.referrals.models import InformationSession, InformationSessionAttendee, Scheme
+from parcours.referrals.perimeters import session_departments
+from parcours.referrals.projection import reasons_for
 from parcours.referrals.states import Origin
 from parcours.www.decorators import action_required
 from parcours.www.referrals.forms import (
@@ -91,12 +93,16 @@ def _session(request, pk):
 
 
 def _candidates(session):
-    """Persons whose course ends in the session's window, in the venue's départements."""
-    departments = list(session.venue.departments.values_list("pk", flat=True)) or list(
-        session.organisation.departments.values_list("pk", flat=True)
-    )
+    """Persons whose course ends in the session's window, in the départements both the venue
+    and the organising partner serve (issue 10: never another region's people)."""
+    departments = session_departments(session)
+    if not departments:
+        return []
     courses = courses_ending(departments, session.courses_ending_from, session.courses_ending_until)
-    persons = Person.objects.in_bulk([c.person_id for c in courses])
+    # The sources are asked for these départements; the filter holds even if one is not careful.
+    persons = Person.objects.filter(department_id__in=departments).in_bulk(
+        [c.person_id for c in courses]
+    )
     return [(persons[c.person_id], c) for c in courses if c.person_id in persons]
 
 
@@ -227,10 +233,13 @@ def attendee_refer(request, pk, attendee_pk):
     facts = PersonFacts.from_person(attendee.person)
     today = timezone.localdate()
     verdicts = [
-        (scheme, evaluate(SchemeRules.from_scheme(scheme), facts, scheme.planned_entry_date(today)))
+        (scheme, verdict, reasons_for(request.membership, verdict, scheme))
         for scheme in schemes.select_related("organisation").prefetch_related(
             "departments", "entry_dates"
         )
+        for verdict in [
+            evaluate(SchemeRules.from_scheme(scheme), facts, scheme.planned_entry_date(today))
+        ]
     ]
     return render(
         request,

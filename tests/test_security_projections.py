@@ -1,0 +1,200 @@
+"""The exact fields each audience receives, per role and channel (issue 10, deliverable 1).
+
+One list per role and endpoint: the API's person list and detail and every other API resource,
+the partner's pages of a person, the exports. A field added to any of them fails here until
+someone decides it belongs to that audience (and writes it below). Aggregate-only roles
+receive no person anywhere.
+"""
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from parcours.api.models import ApiToken
+from parcours.organisations.permissions import MATRIX, Action
+from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
+from parcours.referrals.projection import PARTNER_FIELDS, partner_field_names
+from tests.factories import PersonFactory, membership_for
+from tests.factories_referrals import SchemeFactory, make_referral, partner_membership
+from tests.permissions_walk import signed_in_client
+from tests.urlwalk import walk
+
+pytestmark = pytest.mark.django_db
+
+DT_PERSON_API = {
+    "id",
+    "last_name",
+    "usual_name",
+    "first_names",
+    "sex",
+    "birth_date",
+    "nationality",
+    "language_level",
+    "department",
+    "directorate",
+    "employment_status",
+    "ft_registered",
+    "ft_identifier",
+    "ft_registration_date",
+    "rsa_recipient",
+    "agir_followed",
+}
+PARTNER_PERSON_API = {
+    "id",
+    "last_name",
+    "usual_name",
+    "first_names",
+    "birth_date",
+    "phone",
+    "email",
+    "postcode",
+    "city",
+    "department",
+    "language_level",
+}
+# What a partner must never receive, whatever the channel (issue 10, door 1 and DESIGN.md).
+NEVER_TO_PARTNERS = {
+    "nationality",
+    "employment_status",
+    "rsa_recipient",
+    "ft_identifier",
+    "ft_registered",
+    "ft_registration_date",
+    "agir_followed",
+    "agdref_number",
+    "accommodation",
+    "notes",
+}
+DIRECTORATE_API = {"code", "name", "departments"}
+
+# Role -> API resource -> fields of one item (None: refused with 403).
+API_FIELDS = {
+    role: {
+        "api:person-list": DT_PERSON_API
+        if role in OFII_DT_ROLES
+        else PARTNER_PERSON_API
+        if role in PARTNER_ROLES
+        else None,
+        "api:person-detail": DT_PERSON_API
+        if role in OFII_DT_ROLES
+        else PARTNER_PERSON_API
+        if role in PARTNER_ROLES
+        else None,
+        "api:directorate-list": DIRECTORATE_API if role in MATRIX[Action.VIEW_PERSON] else None,
+    }
+    for role in Role
+}
+# Routes of the API that carry no data (the published description).
+API_WITHOUT_DATA = {"api:schema", "api:docs"}
+
+# The partner's page of a person (inbox) and of a referral: labels, in order.
+PARTNER_PAGE_LABELS = [
+    "Nom",
+    "Prénoms",
+    "Date de naissance",
+    "Téléphone",
+    "Adresse électronique",
+    "Commune",
+    "Département",
+    "Niveau de français",
+]
+PARTNER_PAGE_LABELS_AGIR = [*PARTNER_PAGE_LABELS, "Catégorie de séjour"]
+
+# Exports that name persons, by role allowed to run them: their columns.
+ACCESS_LOG_COLUMNS = (
+    "Date;Agent;Adresse électronique;Organisation;Rôle;Opération;Page ou opération;Motif;"
+    "Nombre de personnes;Dossiers"
+)
+
+
+def _api_item(role, name):
+    membership = membership_for(role)
+    person = PersonFactory(phone="0612345678", email="amina@example.org", city="Metz")
+    if role in PARTNER_ROLES:
+        scheme = SchemeFactory(organisation=membership.organisation)
+        make_referral(scheme, person)
+    _token, key = ApiToken.issue(membership, "SI")
+    url = {
+        "api:person-list": "/api/v1/persons/",
+        "api:person-detail": f"/api/v1/persons/{person.pk}/",
+        "api:directorate-list": "/api/v1/directorates/",
+    }[name]
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+    if response.status_code == 403:
+        return None
+    assert response.status_code == 200, (role, name, response.status_code)
+    body = response.json()
+    item = body["results"][0] if "results" in body else body
+    return set(item)
+
+
+def test_every_api_resource_has_its_fields_decided_for_every_role():
+    routed = {r.name for r in walk() if r.name and r.name.startswith("api:")}
+    decided = set(API_FIELDS[Role.DT_DIRECTOR]) | API_WITHOUT_DATA
+    assert routed == decided, "an API resource without a decision on its fields per role"
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", sorted(API_FIELDS[Role.DT_DIRECTOR]))
+def test_each_role_receives_exactly_its_fields_from_each_api_resource(role, name):
+    assert _api_item(role, name) == API_FIELDS[role][name]
+
+
+def test_the_partner_api_fields_are_the_partner_projection():
+    assert {"id", *PARTNER_FIELDS} == PARTNER_PERSON_API
+    assert not NEVER_TO_PARTNERS & set(partner_field_names(residence_status=True))
+
+
+@pytest.mark.parametrize("agir", [False, True], ids=["scheme", "agir-scheme"])
+@pytest.mark.parametrize("role", sorted(PARTNER_ROLES))
+def test_the_partner_pages_of_a_person_show_exactly_the_projection(role, agir):
+    scheme = SchemeFactory(agir=True) if agir else SchemeFactory()
+    person = PersonFactory(nationality=None, phone="0612345678")
+    referral = make_referral(scheme, person)
+    client = Client()
+    client.force_login(partner_membership(scheme, role=role).user)
+    expected = PARTNER_PAGE_LABELS_AGIR if agir else PARTNER_PAGE_LABELS
+    for url in (f"/orientations-recues/personnes/{person.pk}/", f"/orientations/{referral.pk}/"):
+        html = client.get(url).content.decode()
+        section = re.search(r'<dl [^>]*data-projection="partner">(.*?)</dl>', html, re.S)
+        assert section, url
+        labels = [t.strip() for t in re.findall(r"<dt>(.*?)</dt>", section[1], re.S)]
+        assert labels == expected, url
+
+
+def test_the_access_log_export_has_exactly_its_columns():
+    client = signed_in_client(Role.DT_DIRECTOR)
+    response = client.get("/confidentialite/journal/export/")
+    first_line = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert first_line == ACCESS_LOG_COLUMNS
+
+
+def test_the_subject_access_export_goes_to_dt_managers_only_with_the_whole_file():
+    person = PersonFactory()
+    for role in Role:
+        client = signed_in_client(role)
+        client.post(f"/personnes/{person.pk}/motif/", {"reason": "request"})
+        response = client.post(
+            f"/personnes/{person.pk}/droit-d-acces/",
+            {"reason": "rights", "export_format": "json"},
+        )
+        if role in (Role.DT_DIRECTOR, Role.DT_ADMIN):
+            document = json.loads(response.content)
+            assert {s["key"] for s in document["sections"]} >= {"person", "access_log"}
+        else:
+            assert response.status_code in (403, 404), role
+
+
+def test_referral_e_mails_carry_no_field_of_the_person(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    scheme = SchemeFactory(contact_email="partenaire@example.org")
+    person = PersonFactory(last_name="HADDAD", first_names="Rania", phone="0612345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_referral(scheme, person)
+    assert mailoutbox
+    for message in mailoutbox:
+        text = message.subject + message.body
+        assert "HADDAD" not in text and "Rania" not in text and "0612345678" not in text
