@@ -348,14 +348,17 @@ def convoke(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    _("%(count)s personne(s) convoquée(s) : %(names)s.")
-                    % {
-                        "count": len(chosen_persons),
-                        "names": ", ".join(p.display_name for p in chosen_persons),
-                    },
-                )
+                done = _("%(count)s personne(s) convoquée(s) : %(names)s.") % {
+                    "count": len(chosen_persons),
+                    "names": ", ".join(p.display_name for p in chosen_persons),
+                }
+                if chosen == "agdref_file":
+                    # The whole file or nothing: the page says how many rows it read.
+                    done = (
+                        _("Fichier lu en entier : %(rows)s ligne(s). ") % {"rows": form.rows_read}
+                        + done
+                    )
+                messages.success(request, done)
                 return redirect(request.get_full_path())
     query = search.cleaned_data["q"] if search.is_valid() else ""
     found = []
