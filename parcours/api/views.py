@@ -5,6 +5,8 @@ from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 
+from parcours.api.filters import MAX_SEARCH_LENGTH, search_text
+from parcours.api.problems import PROBLEM_RESPONSES
 from parcours.api.serializers import DirectorateSerializer, PersonSerializer
 from parcours.organisations.permissions import Action
 from parcours.people.models import Person
@@ -32,6 +34,7 @@ class AccessLoggedMixin:
 
 
 @api_view
+@extend_schema(responses={200: DirectorateSerializer(many=True), **PROBLEM_RESPONSES})
 class DirectorateList(generics.ListAPIView):
     """OFII territorial directorates and their perimeters (reference data)."""
 
@@ -41,7 +44,16 @@ class DirectorateList(generics.ListAPIView):
 
 
 @api_view
-@extend_schema(parameters=[OpenApiParameter("q", str, description="Nom, prénom ou AGDREF")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "q",
+            {"type": "string", "maxLength": MAX_SEARCH_LENGTH},
+            description="Nom, prénom ou AGDREF (10 mots au plus)",
+        )
+    ],
+    responses={200: PersonSerializer(many=True), **PROBLEM_RESPONSES},
+)
 class PersonList(AccessLoggedMixin, generics.ListAPIView):
     """Persons of the perimeter of the token's membership (need-to-know), searchable."""
 
@@ -52,7 +64,7 @@ class PersonList(AccessLoggedMixin, generics.ListAPIView):
         persons = Person.objects.visible_to(self.request._request.membership).select_related(
             "nationality", "department", "directorate"
         )
-        return persons.search(self.request.query_params.get("q", ""))
+        return persons.search(search_text(self.request))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -61,6 +73,7 @@ class PersonList(AccessLoggedMixin, generics.ListAPIView):
 
 
 @api_view
+@extend_schema(responses={200: PersonSerializer, **PROBLEM_RESPONSES})
 class PersonDetail(AccessLoggedMixin, generics.RetrieveAPIView):
     """One person of the perimeter; 404 outside it."""
 

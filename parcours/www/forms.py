@@ -8,19 +8,41 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from parcours.core import bounds
 from parcours.people.models import Person
 from parcours.people.validators import normalise_agdref, normalise_ft_identifier, normalise_phone
 from parcours.territories.models import Country, Department
 
 
 class DsfrForm(DsfrBaseForm):
-    """A DSFR form that marks optional fields, as the design system now recommends."""
+    """A DSFR form that marks optional fields, as the design system now recommends.
+
+    Every text field refuses control characters and every date field a date outside
+    `core.bounds` (issue 14): checked as field validators, before any `clean_<field>` method
+    does arithmetic on the value.
+    """
+
+    def full_clean(self):
+        for field in self.fields.values():
+            _bound_field(field)
+        super().full_clean()
 
     def get_context(self):
         # Skip DsfrBaseForm.get_context: it only adds a transitional warning around this flag.
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+def _bound_field(field) -> None:
+    wanted = []
+    if isinstance(field, forms.CharField | forms.ChoiceField):
+        wanted.append(bounds.NoControlCharacters())
+    if isinstance(field, forms.DateField | forms.DateTimeField):
+        wanted.append(bounds.DateInRange())
+    for validator in wanted:
+        if validator not in field.validators:
+            field.validators.append(validator)
 
 
 class DsfrModelForm(DsfrForm, forms.ModelForm):

@@ -16,6 +16,7 @@ from parcours.people.validators import normalise_agdref
 from parcours.privacy.uploads import check_upload
 from parcours.reception import imports
 from parcours.reception.models import (
+    ADDRESS_MAX_LENGTH,
     CHECK_SITUATIONS,
     DEFAULT_CAPACITY,
     MAX_CAPACITY,
@@ -100,6 +101,7 @@ class SessionForm(DsfrForm):
     address = forms.CharField(
         label=_("Adresse imprimée sur les convocations"),
         required=False,
+        max_length=ADDRESS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Laissez vide pour l'adresse de la DT."),
     )
