@@ -64,6 +64,7 @@ def bearer(role=Role.INTEGRATION_AUDITOR):
 @pytest.mark.parametrize(
     "query",
     [
+        "limit=501",
         "limit=99999999999999999999",
         "limit=-1",
         "limit=0",
@@ -215,3 +216,18 @@ def test_clearing_the_interview_of_a_referred_participant_gets_a_message(cfp02, 
     attendee.refresh_from_db()
     assert attendee.interviewed_on == interviewed
 
+
+def test_an_unrouted_api_address_is_a_problem_document_and_a_page_stays_a_page(client_for):
+    response = Client().get("/api/v1/persons/null,null/", **bearer())
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Cette adresse n'existe pas dans l'API."
+    page = client_for(Role.RECEPTION_AGENT).get("/pas-une-page/")
+    assert page.status_code == 404
+    assert "Page introuvable" in page_text(page)
+
+
+def test_a_person_never_positioned_has_a_null_level_in_the_api():
+    PersonFactory(language_level="", nationality=None)
+    person = Client().get("/api/v1/persons/", **bearer()).json()["results"][0]
+    assert person["language_level"] is None and person["nationality"] is None

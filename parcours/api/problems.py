@@ -1,12 +1,16 @@
-"""API errors as problem documents (RFC 9457, `application/problem+json`), in French.
+"""API errors as problem documents (RFC 9457, `application/problem+json`).
 
-Every error the API answers (400, 401, 403, 404, 405, 429) has `type`, `title`, `status` and
-`detail`; a 400 also lists the faulty parameters under `errors`. The OpenAPI document
-describes this shape (`PROBLEM_RESPONSES`) so clients can rely on it.
+Every error the API answers (400, 401, 403, 404, 405, 429) has `type`, `title` (the HTTP
+reason phrase, as RFC 9457 suggests for `about:blank`), `status` and `detail` (in French);
+a 400 also lists the faulty parameters under `errors`. The OpenAPI document describes this
+shape (`PROBLEM_RESPONSES`) so clients can rely on it.
 """
 
 from http import HTTPStatus
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.views import exception_handler
@@ -62,8 +66,25 @@ def problem(description: str) -> OpenApiResponse:
 
 
 PROBLEM_RESPONSES = {
-    400: problem("Paramètre invalide"),
-    401: problem("Jeton absent, invalide, expiré ou révoqué"),
-    403: problem("Rôle sans accès à cette ressource"),
-    404: problem("Ressource inexistante ou hors du périmètre"),
+    (400, PROBLEM_TYPE): problem("Paramètre invalide"),
+    (401, PROBLEM_TYPE): problem("Jeton absent, invalide, expiré ou révoqué"),
+    (403, PROBLEM_TYPE): problem("Rôle sans accès à cette ressource"),
+    (404, PROBLEM_TYPE): problem("Ressource inexistante ou hors du périmètre"),
 }
+
+
+def not_found(request, exception=None):
+    """The 404 of the whole site: a problem document under /api/, the French page elsewhere
+    (an address the API does not route, such as `/api/v1/persons/x/`, is still the API's)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "type": "about:blank",
+                "title": HTTPStatus.NOT_FOUND.phrase,
+                "status": 404,
+                "detail": _("Cette adresse n'existe pas dans l'API."),
+            },
+            status=404,
+            content_type=PROBLEM_TYPE,
+        )
+    return page_not_found(request, exception)

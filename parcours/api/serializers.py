@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from parcours.people.models import Person
+from parcours.api.fields import BlankAsNullChoiceField
+from parcours.people.models import LanguageLevel, Person
 from parcours.territories.models import Directorate
 
 
@@ -18,7 +19,8 @@ class DirectorateSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    nationality = serializers.CharField(source="nationality.name", default=None)
+    nationality = serializers.CharField(source="nationality.name", default=None, allow_null=True)
+    language_level = BlankAsNullChoiceField(choices=LanguageLevel.choices)
     department = serializers.CharField(source="department.code")
     directorate = serializers.CharField(source="directorate.code")
 

@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 
-from parcours.api.filters import MAX_SEARCH_LENGTH, search_text
+from parcours.api.filters import ID_SCHEMA, MAX_ID, SEARCH_SCHEMA, search_text
 from parcours.api.problems import PROBLEM_RESPONSES
 from parcours.api.serializers import DirectorateSerializer, PersonSerializer
 from parcours.organisations.permissions import Action
@@ -45,13 +46,7 @@ class DirectorateList(generics.ListAPIView):
 
 @api_view
 @extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "q",
-            {"type": "string", "maxLength": MAX_SEARCH_LENGTH},
-            description="Nom, prénom ou AGDREF (10 mots au plus)",
-        )
-    ],
+    parameters=[OpenApiParameter("q", SEARCH_SCHEMA, description="Nom, prénom ou AGDREF")],
     responses={200: PersonSerializer(many=True), **PROBLEM_RESPONSES},
 )
 class PersonList(AccessLoggedMixin, generics.ListAPIView):
@@ -73,7 +68,10 @@ class PersonList(AccessLoggedMixin, generics.ListAPIView):
 
 
 @api_view
-@extend_schema(responses={200: PersonSerializer, **PROBLEM_RESPONSES})
+@extend_schema(
+    parameters=[OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)],
+    responses={200: PersonSerializer, **PROBLEM_RESPONSES},
+)
 class PersonDetail(AccessLoggedMixin, generics.RetrieveAPIView):
     """One person of the perimeter; 404 outside it."""
 
@@ -86,6 +84,8 @@ class PersonDetail(AccessLoggedMixin, generics.RetrieveAPIView):
         )
 
     def get_object(self):
+        if int(self.kwargs["pk"]) > MAX_ID:  # no such row, and SQLite cannot even compare it
+            raise NotFound
         person = super().get_object()
         self.log_persons([person])
         return person
