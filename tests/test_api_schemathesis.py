@@ -9,7 +9,9 @@ refused invalid input, accepted valid input, and authentication enforced.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -20,7 +22,18 @@ from tests.factories import PersonFactory, membership_for
 
 
 @pytest.fixture
-def token(db):
+def keep_connection():
+    """The WSGI handler closes the database connection after each request, which would end the
+    test's transaction on PostgreSQL; Django's test client unhooks the same signal."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_connection):
     PersonFactory(language_level="", nationality=None)
     PersonFactory(language_level="a2")
     _, key = ApiToken.issue(membership_for(Role.INTEGRATION_AUDITOR), "SI de test")
