@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # Who changes a tracked record (field-level change history).
     "parcours.privacy.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Query strings with NUL or other control characters get a 400, never a server error.
+    "parcours.core.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: turns a lockout into the login page with its message.
@@ -321,7 +323,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parcours.api.permissions.MatrixPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "parcours.api.pagination.BoundedLimitOffsetPagination",
+    # Errors are RFC 9457 problem documents (issue 14).
+    "EXCEPTION_HANDLER": "parcours.api.problems.problem_exception_handler",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }

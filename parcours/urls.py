@@ -16,3 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("parcours.api.urls")),
 ]
+
+# Unrouted addresses under /api/ answer a problem document, as the API's own errors do.
+handler404 = "parcours.api.problems.not_found"

@@ -68,7 +68,7 @@ def test_one_unknown_number_convokes_nobody_and_names_it(convoke, two_people):
     content = b"AGDREF\n1000000001\n1000000009\n"
     text = page_text(convoke("liste.csv", content))
     assert "Rien n'a été enregistré" in text
-    assert "Aucun dossier de votre périmètre pour : 1000000009." in text
+    assert "Ligne 3, colonne A : aucun dossier de votre périmètre pour 1000000009." in text
     assert not Convocation.objects.exists()
 
 
@@ -78,7 +78,7 @@ def test_one_unknown_number_convokes_nobody_and_names_it(convoke, two_people):
         ("liste.pdf", b"%PDF-1.4 ...", "Format de fichier non accepté"),
         ("liste.csv", b"%PDF-1.4 \x00\x01", "ne correspond pas à son extension"),
         ("liste.csv", b"", "Le fichier est vide"),
-        ("liste.csv", b"Nom;Ville\nHADDAD;Metz\n", "Numéros AGDREF mal formés"),
+        ("liste.csv", b"Nom;Ville\nHADDAD;Metz\n", "Aucun numéro AGDREF trouvé"),
     ],
 )
 def test_a_wrong_file_gets_a_clear_message_and_nothing_is_saved(
@@ -104,8 +104,10 @@ def test_a_damaged_workbook_is_refused_without_an_error_page(convoke, two_people
 def test_a_long_list_of_wrong_numbers_is_summed_up_readably(convoke, two_people):
     content = "\n".join(["AGDREF"] + [f"99{n:08d}" for n in range(40)]).encode()
     text = page_text(convoke("liste.csv", content))
-    assert "Aucun dossier de votre périmètre pour : 9900000000, 9900000001," in text
-    assert "9900000009 …" in text and "9900000010" not in text
+    assert "Rien n'a été convoqué : 40 lignes du fichier posent problème." in text
+    assert "Ligne 2, colonne A : aucun dossier de votre périmètre pour 9900000000." in text
+    assert "Ligne 11, colonne A : aucun dossier de votre périmètre pour 9900000009." in text
+    assert "9900000010" not in text and "… et 30 autres lignes." in text
 
 
 def test_a_file_longer_than_any_session_is_refused(convoke, two_people):

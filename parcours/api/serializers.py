@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from parcours.people.models import Person
+from parcours.api.fields import BlankAsNullChoiceField
+from parcours.people.models import LanguageLevel, Person
 from parcours.referrals.projection import PARTNER_FIELDS, Audience, audience_of
 from parcours.territories.models import Directorate
 
@@ -21,7 +22,8 @@ class DirectorateSerializer(serializers.ModelSerializer):
 class DtPersonSerializer(serializers.ModelSerializer):
     """The person file as DT staff of its directorate read it."""
 
-    nationality = serializers.CharField(source="nationality.name", default=None)
+    nationality = serializers.CharField(source="nationality.name", default=None, allow_null=True)
+    language_level = BlankAsNullChoiceField(choices=LanguageLevel.choices)
     department = serializers.CharField(source="department.code")
     directorate = serializers.CharField(source="directorate.code")
 
@@ -55,6 +57,7 @@ class PartnerPersonSerializer(serializers.ModelSerializer):
     are never sent to a partner, whatever the channel.
     """
 
+    language_level = BlankAsNullChoiceField(choices=LanguageLevel.choices)
     department = serializers.CharField(source="department.code")
 
     class Meta:

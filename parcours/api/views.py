@@ -2,12 +2,16 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 
+from parcours.api.filters import ID_SCHEMA, MAX_ID, SEARCH_SCHEMA, search_text
+from parcours.api.problems import PROBLEM_RESPONSES
 from parcours.api.serializers import (
     DirectorateSerializer,
     DtPersonSerializer,
+    PartnerPersonSerializer,
     person_serializer_for,
 )
 from parcours.organisations.permissions import Action
@@ -18,6 +22,17 @@ from parcours.territories.models import Directorate
 # The API authenticates by itself (token or session) and answers 401/403, never a redirect
 # to the login page: LoginRequiredMiddleware is lifted here, MatrixPermission applies.
 api_view = method_decorator(login_not_required, name="dispatch")
+
+
+def person_shape(many=False):
+    """What a person reads as in the OpenAPI document: the DT staff's file, or the partner
+    projection (issue 10), depending on the audience of the token's membership."""
+    return PolymorphicProxySerializer(
+        component_name="Person",
+        serializers=[DtPersonSerializer, PartnerPersonSerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
 
 
 class AccessLoggedMixin:
@@ -42,6 +57,7 @@ class AccessLoggedMixin:
 
 
 @api_view
+@extend_schema(responses={200: DirectorateSerializer(many=True), **PROBLEM_RESPONSES})
 class DirectorateList(generics.ListAPIView):
     """OFII territorial directorates and their perimeters (reference data)."""
 
@@ -51,7 +67,10 @@ class DirectorateList(generics.ListAPIView):
 
 
 @api_view
-@extend_schema(parameters=[OpenApiParameter("q", str, description="Nom, prénom ou AGDREF")])
+@extend_schema(
+    parameters=[OpenApiParameter("q", SEARCH_SCHEMA, description="Nom, prénom ou AGDREF")],
+    responses={200: person_shape(many=True), **PROBLEM_RESPONSES},
+)
 class PersonList(AccessLoggedMixin, generics.ListAPIView):
     """Persons of the perimeter of the token's membership (need-to-know), searchable."""
 
@@ -61,7 +80,7 @@ class PersonList(AccessLoggedMixin, generics.ListAPIView):
         persons = Person.objects.visible_to(self.request._request.membership).select_related(
             "nationality", "department", "directorate"
         )
-        return persons.search(self.request.query_params.get("q", ""))
+        return persons.search(search_text(self.request))
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -70,6 +89,10 @@ class PersonList(AccessLoggedMixin, generics.ListAPIView):
 
 
 @api_view
+@extend_schema(
+    parameters=[OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH)],
+    responses={200: person_shape(), **PROBLEM_RESPONSES},
+)
 class PersonDetail(AccessLoggedMixin, generics.RetrieveAPIView):
     """One person of the perimeter; 404 outside it."""
 
@@ -81,6 +104,8 @@ class PersonDetail(AccessLoggedMixin, generics.RetrieveAPIView):
         )
 
     def get_object(self):
+        if int(self.kwargs["pk"]) > MAX_ID:  # no such row, and SQLite cannot even compare it
+            raise NotFound
         person = super().get_object()
         self.log_persons([person])
         return person

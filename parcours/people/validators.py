@@ -66,3 +66,7 @@ def normalise_phone(value: str) -> str:
             code="invalid_phone",
         )
     return cleaned
+
+
+def validate_phone(value: str) -> None:
+    normalise_phone(value)

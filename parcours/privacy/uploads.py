@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.spreadsheet_reader import decode_text
+
 # An office document larger than this once unzipped is refused (zip bomb).
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -101,15 +103,11 @@ def _is_ods(data: bytes) -> bool:
 
 def _is_csv(data: bytes) -> bool:
     head = data[:_SNIFF_BYTES]
-    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"%PDF", b"MZ", b"\x7fELF")):
+    if head.startswith((b"PK\x03\x04", b"%PDF", b"MZ", b"\x7fELF")):
         return False
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
+    # UTF-16 text (Excel's « Texte Unicode ») holds zeros; any other zero means a binary file.
+    text = decode_text(head[: len(head) - len(head) % 2] if b"\x00" in head else head)
+    return text is not None and "\x00" not in text
 
 
 def _is_pdf(data: bytes) -> bool:

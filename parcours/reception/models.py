@@ -31,6 +31,8 @@ from parcours.territories.models import Directorate
 # Seed 001: 12 persons convoked per session; Paris convokes about 40 per half-day (DOMAIN.md).
 DEFAULT_CAPACITY = 12
 MAX_CAPACITY = 60
+# Five lines of a postal address (AFNOR NF Z10-011 allows 6 lines of 38 characters).
+ADDRESS_MAX_LENGTH = 300
 # Seed 001: the CIP's collective presentation lasts 15 minutes at most.
 MAX_PRESENTATION_MINUTES = 15
 DEFAULT_FT_REGISTRATION_DELAY_DAYS = 30
@@ -88,8 +90,11 @@ class ReceptionSession(models.Model):
     place = models.CharField(
         _("salle"), max_length=120, help_text=_("Par exemple : salle Lafayette, 2e étage.")
     )
+    # Printed on the letters: a 100,000-character address took 13 s to lay out (issue 14).
     address = models.TextField(
-        _("adresse"), help_text=_("Imprimée sur les convocations, telle que la lira la personne.")
+        _("adresse"),
+        max_length=ADDRESS_MAX_LENGTH,
+        help_text=_("Imprimée sur les convocations, telle que la lira la personne."),
     )
     capacity = models.PositiveSmallIntegerField(
         _("nombre de places"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.organisations.models import Organisation
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
 from parcours.people.models import LanguageLevel, Person
+from parcours.people.validators import validate_phone
 from parcours.referrals.eligibility import EligibilityStatus, RsaRule, SchemeRules
 from parcours.referrals.states import (
     ACTIVE_SEAT_STATES,
@@ -32,6 +33,9 @@ from parcours.referrals.states import (
     RefusalReason,
 )
 from parcours.territories.models import Department
+
+# The longest free text of a scheme (description, public): a page of text, read by auditors.
+TEXT_LIMIT = 2000
 
 
 def _sorted(states) -> list[str]:
@@ -119,14 +123,18 @@ class Scheme(models.Model):
     )
     name = models.CharField(_("nom du dispositif"), max_length=200)
     kind = models.CharField(_("type"), max_length=30, choices=SchemeKind.choices)
-    description = models.TextField(_("description"))
+    # Limits checked by every form built on the model (issue 14); the database keeps TEXT.
+    description = models.TextField(_("description"), max_length=TEXT_LIMIT)
     departments = models.ManyToManyField(
         Department,
         verbose_name=_("départements desservis"),
         related_name="schemes",
     )
     target_public = models.TextField(
-        _("public visé"), blank=True, help_text=_("En quelques mots, pour l'auditeur.")
+        _("public visé"),
+        max_length=TEXT_LIMIT,
+        blank=True,
+        help_text=_("En quelques mots, pour l'auditeur."),
     )
     contact_name = models.CharField(_("contact"), max_length=150, blank=True)
     contact_email = models.EmailField(
@@ -134,7 +142,9 @@ class Scheme(models.Model):
         blank=True,
         help_text=_("Reçoit les nouvelles orientations et les relances."),
     )
-    contact_phone = models.CharField(_("téléphone du contact"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("téléphone du contact"), max_length=30, blank=True, validators=[validate_phone]
+    )
     capacity = models.PositiveIntegerField(
         _("nombre de places"),
         null=True,

@@ -5,22 +5,74 @@ import datetime
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from parcours.core import bounds
 from parcours.people.models import Person
 from parcours.people.validators import normalise_agdref, normalise_ft_identifier, normalise_phone
 from parcours.territories.models import Country, Department
 
 
 class DsfrForm(DsfrBaseForm):
-    """A DSFR form that marks optional fields, as the design system now recommends."""
+    """A DSFR form that marks optional fields, as the design system now recommends.
+
+    Every text field refuses control characters and every date field a date outside
+    `core.bounds` (issue 14): checked as field validators, before any `clean_<field>` method
+    does arithmetic on the value.
+    """
+
+    def full_clean(self):
+        for field in self.fields.values():
+            _bound_field(field)
+        super().full_clean()
 
     def get_context(self):
         # Skip DsfrBaseForm.get_context: it only adds a transitional warning around this flag.
         context = forms.Form.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+# A 32-bit integer: what every integer column holds on PostgreSQL (issue 14).
+INTEGER_LIMIT = 2**31 - 1
+
+
+def _bound_field(field) -> None:
+    wanted = []
+    if isinstance(field, forms.CharField | forms.ChoiceField):
+        wanted.append(bounds.NoControlCharacters())
+    if isinstance(field, forms.DateField | forms.DateTimeField):
+        wanted.append(bounds.DateInRange())
+    if isinstance(field, forms.IntegerField):
+        if field.max_value is None:
+            wanted.append(MaxValueValidator(INTEGER_LIMIT))
+        if field.min_value is None:
+            wanted.append(MinValueValidator(-INTEGER_LIMIT))
+    for validator in wanted:
+        if validator not in field.validators:
+            field.validators.append(validator)
+    if isinstance(field, forms.ModelChoiceField) and not hasattr(field, "_bounded_clean"):
+        field._bounded_clean = field.clean
+        field.clean = _overflow_as_invalid_choice(field)
+
+
+def _overflow_as_invalid_choice(field):
+    """An id beyond any integer column (`99999999999999999999`) is an invalid choice: SQLite
+    raises OverflowError on it, which ModelChoiceField does not catch."""
+
+    def clean(value):
+        try:
+            return field._bounded_clean(value)
+        except OverflowError as error:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(value)[:20]},
+            ) from error
+
+    return clean
 
 
 class DsfrModelForm(DsfrForm, forms.ModelForm):

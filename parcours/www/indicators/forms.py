@@ -1,5 +1,7 @@
 """Forms of the figures pages: the period and perimeter filter, approval, recipients."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,9 @@ from parcours.www.forms import DsfrForm, DsfrModelForm
 
 # Two years of months is still one query; longer spans make pages nobody reads.
 MAX_MONTHS = 24
+# Figures exist from the first pathways on; a month past 2099 overflowed the date arithmetic
+# of the periods into a server error (issue 14).
+FIRST_MONTH, LAST_MONTH = Month(2000, 1), Month(2099, 12)
 ALL = ""
 
 
@@ -35,12 +40,21 @@ class MonthField(forms.Field):
         if isinstance(value, Month):
             return value
         try:
-            return Month.parse(value)
+            month = Month.parse(value)
         except ValueError as error:
+            if not re.fullmatch(r"\d{4,}-(0[1-9]|1[0-2])", value):
+                raise ValidationError(
+                    _("Saisissez un mois sous la forme AAAA-MM, par exemple 2026-01."),
+                    code="invalid_month",
+                ) from error
+            month = None  # a real month, of a year Month refuses (0001-01)
+        if month is None or not FIRST_MONTH <= month <= LAST_MONTH:
             raise ValidationError(
-                _("Saisissez un mois sous la forme AAAA-MM, par exemple 2026-01."),
-                code="invalid_month",
-            ) from error
+                _("Choisissez un mois entre %(first)s et %(last)s."),
+                code="month_out_of_range",
+                params={"first": FIRST_MONTH, "last": LAST_MONTH},
+            )
+        return month
 
     def prepare_value(self, value):
         return str(value) if isinstance(value, Month) else value

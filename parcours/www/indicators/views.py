@@ -23,11 +23,11 @@ from parcours.indicators.definitions import get_report
 from parcours.indicators.documents import build_document
 from parcours.indicators.models import ReportRecipient, ReportRun
 from parcours.indicators.perimeters import perimeter_for
-from parcours.indicators.periods import Month, Period
+from parcours.indicators.periods import Period
 from parcours.indicators.reports import DirectorateRef, compute_report
 from parcours.organisations.permissions import Action, can
 from parcours.www.decorators import action_required
-from parcours.www.indicators.forms import ApprovalForm, FiguresFilterForm, RecipientForm
+from parcours.www.indicators.forms import ApprovalForm, FiguresFilterForm, MonthField, RecipientForm
 
 EXACT, PROTECTED = "dt", "dreets"
 EXPORT_FORMATS = [
@@ -101,6 +101,9 @@ def export(request, file_format):
     perimeter, period, _form = _selection(request)
     if not perimeter.directorates or period is None:
         messages.error(request, _("Choisissez une période valide avant d'exporter."))
+        for errors in _form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("indicators:dashboard")
     # The DT may download exact figures or the protected version it sends to the DREETS;
     # anyone else only ever gets protected figures.
@@ -137,8 +140,9 @@ def approve(request):
         month = form.cleaned_data["month"] if form.is_valid() else None
     else:
         try:
-            month = Month.parse(request.GET.get("mois", ""))
-        except ValueError:
+            month = MonthField().clean(request.GET.get("mois", "")) or default_period().first
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
             month = default_period().first
         form = ApprovalForm(initial={"month": month})
     if month is None:

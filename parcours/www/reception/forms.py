@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from parcours.accounts.models import User
-from parcours.core.spreadsheets import read_rows
+from parcours.core.spreadsheet_reader import read_sheets
 from parcours.organisations.roles import OFII_DT_ROLES, Role
 from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person
 from parcours.people.validators import normalise_agdref
 from parcours.privacy.uploads import check_upload
+from parcours.reception import imports
 from parcours.reception.models import (
+    ADDRESS_MAX_LENGTH,
     CHECK_SITUATIONS,
     DEFAULT_CAPACITY,
     MAX_CAPACITY,
@@ -102,6 +104,7 @@ class SessionForm(DsfrForm):
     address = forms.CharField(
         label=_("Adresse imprimée sur les convocations"),
         required=False,
+        max_length=ADDRESS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Laissez vide pour l'adresse de la DT."),
     )
@@ -226,22 +229,6 @@ MAX_IMPORTED_ROWS = 500
 IMPORT_KINDS = ("csv", "xlsx", "ods")
 
 
-def agdref_column(rows: list[list[str]]) -> list[str]:
-    """The AGDREF numbers of imported rows: the column headed "AGDREF", else the first one.
-
-    A first row that names the column (any header text, no number) is skipped.
-    """
-    header = [cell.casefold() for cell in rows[0]] if rows else []
-    column = next((i for i, cell in enumerate(header) if "agdref" in cell), None)
-    if column is not None:
-        body = rows[1:]
-    else:
-        column = 0
-        first = rows[0][0] if rows and rows[0] else ""
-        body = rows[1:] if first and not any(c.isdigit() for c in first) else rows
-    return [row[column] if column < len(row) else "" for row in body]
-
-
 class ConvokeFileForm(DsfrForm):
     agdref_file = forms.FileField(
         label=_("Fichier de numéros AGDREF"),
@@ -257,15 +244,34 @@ class ConvokeFileForm(DsfrForm):
         widget=forms.FileInput(attrs={"accept": ".csv,.txt,.xlsx,.ods", "class": "fr-upload"}),
     )
 
+    sheet = forms.CharField(
+        label=_("Feuille"),
+        required=False,
+        max_length=100,
+        help_text=_("Seulement si le classeur compte plusieurs feuilles remplies : son nom."),
+    )
+
     def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
         self.persons = persons
+        self.rows_read = 0
 
-    def clean_agdref_file(self):
-        uploaded = self.cleaned_data["agdref_file"]
-        kind = check_upload(uploaded, IMPORT_KINDS)
-        rows = read_rows(uploaded, kind, max_rows=MAX_IMPORTED_ROWS)
-        return persons_for_agdref_numbers(self.persons, agdref_column(rows))
+    def clean(self):
+        cleaned = super().clean()
+        uploaded = cleaned.get("agdref_file")
+        if uploaded is None or self.errors:
+            return cleaned
+        try:
+            kind = check_upload(uploaded, IMPORT_KINDS)
+            sheets = read_sheets(uploaded, kind, max_rows=MAX_IMPORTED_ROWS)
+            sheet = imports.choose_sheet(sheets, cleaned.get("sheet", ""))
+            listed = imports.listed_numbers(sheet)
+            cleaned["agdref_file"] = imports.persons_for_listed_numbers(self.persons, listed)
+        except ValidationError as error:
+            self.add_error("agdref_file", error)
+            return cleaned
+        self.rows_read = len(listed)
+        return cleaned
 
 
 class AttendanceForm(DsfrForm):

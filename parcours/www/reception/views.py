@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours.core import bounds
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
 from parcours.people import ages, titles
@@ -130,10 +131,23 @@ def _session_url(session_id, convocation_id=None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _monday(value: str | None) -> datetime.date:
-    try:
-        day = datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
+def _monday(request) -> datetime.date:
+    """The Monday of the week asked for; this week when the date is invalid or out of range."""
+    value = request.GET.get("semaine")
+    day = bounds.parse_date(value)
+    if day is None:
+        if value:
+            messages.warning(
+                request,
+                _(
+                    "Date invalide ou hors des limites (du %(min)s au %(max)s) : voici la "
+                    "semaine en cours."
+                )
+                % {
+                    "min": bounds.MIN_DATE.strftime("%d/%m/%Y"),
+                    "max": bounds.MAX_DATE.strftime("%d/%m/%Y"),
+                },
+            )
         day = timezone.localdate()
     return day - datetime.timedelta(days=day.weekday())
 
@@ -141,7 +155,7 @@ def _monday(value: str | None) -> datetime.date:
 @action_required(Action.VIEW_PERSON)
 def planning(request):
     """The week's sessions, by day and half-day."""
-    monday = _monday(request.GET.get("semaine"))
+    monday = _monday(request)
     sunday = monday + datetime.timedelta(days=6)
     sessions = list(
         ReceptionSession.objects.visible_to(request.membership)
@@ -175,7 +189,8 @@ def planning(request):
             "session_count": len(sessions),
             "previous_week": monday - datetime.timedelta(days=7),
             "next_week": monday + datetime.timedelta(days=7),
-            "this_week": _monday(None),
+            "this_week": timezone.localdate()
+            - datetime.timedelta(days=timezone.localdate().weekday()),
             "today": timezone.localdate(),
             "can_plan": can(request.membership, Action.PLAN_SESSIONS)
             and _directorate_id(request.membership) is not None,
@@ -352,14 +367,17 @@ def convoke(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    _("%(count)s personne(s) convoquée(s) : %(names)s.")
-                    % {
-                        "count": len(chosen_persons),
-                        "names": ", ".join(p.display_name for p in chosen_persons),
-                    },
-                )
+                done = _("%(count)s personne(s) convoquée(s) : %(names)s.") % {
+                    "count": len(chosen_persons),
+                    "names": ", ".join(p.display_name for p in chosen_persons),
+                }
+                if chosen == "agdref_file":
+                    # The whole file or nothing: the page says how many rows it read.
+                    done = (
+                        _("Fichier lu en entier : %(rows)s ligne(s). ") % {"rows": form.rows_read}
+                        + done
+                    )
+                messages.success(request, done)
                 return redirect(request.get_full_path())
     query = search.cleaned_data["q"] if search.is_valid() else ""
     found = []

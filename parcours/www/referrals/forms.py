@@ -137,7 +137,6 @@ class SchemeForm(DsfrModelForm):
         self.fields["organisation"].empty_label = None
         for name in ("description", "target_public"):
             self.fields[name].widget.attrs["rows"] = 3
-            self.fields[name].max_length = TEXT_LIMIT
 
     def clean(self):
         cleaned = super().clean()
@@ -383,9 +382,20 @@ class AttendeeUpdateForm(DsfrForm):
         label=_("Entretien individuel le"), required=False, widget=DateInput()
     )
 
+    def __init__(self, *args, attendee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendee = attendee
+
     def clean(self):
         cleaned = super().clean()
         day = cleaned.get("interviewed_on")
+        # Mirrors the constraint attendee_referral_after_interview: a referred participant
+        # keeps the interview that led to the referral.
+        if self.attendee is not None and self.attendee.referral_id and not day:
+            self.add_error(
+                "interviewed_on",
+                _("Cette personne a déjà été orientée : la date de son entretien reste due."),
+            )
         if day and not cleaned.get("volunteered"):
             self.add_error("interviewed_on", _("Seul un volontaire a un entretien individuel."))
         if day and day > timezone.localdate():

@@ -166,7 +166,7 @@ def attendee_update(request, pk, attendee_pk):
     """Record that a participant volunteered, and the date of their personal interview."""
     session = _session(request, pk)
     attendee = _attendee(session, attendee_pk)
-    form = AttendeeUpdateForm(request.POST)
+    form = AttendeeUpdateForm(request.POST, attendee=attendee)
     if form.is_valid():
         if attendee.referral_id and not form.cleaned_data["volunteered"]:
             messages.error(

@@ -1,0 +1,49 @@
+"""Limit/offset paging that refuses what it cannot honour (issue 14): 400, never a 500.
+
+DRF's own class ignores an invalid `limit` and overflows on `offset=99999999999999999999`;
+here both must be whole numbers within bounds, and the OpenAPI document states the bounds.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+MAX_LIMIT = 500
+# Far beyond any perimeter (a DT follows some thousands of people), far within a 64-bit integer.
+MAX_OFFSET = 10_000_000
+
+
+def _bounded(request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ValidationError(
+            {
+                name: [
+                    _("« %(name)s » doit être un nombre entier entre %(low)s et %(high)s.")
+                    % {"name": name, "low": low, "high": high}
+                ]
+            }
+        )
+    return int(raw)
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    max_limit = MAX_LIMIT
+
+    def get_limit(self, request):
+        return _bounded(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
+
+    def get_offset(self, request):
+        return _bounded(request, self.offset_query_param, 0, 0, MAX_OFFSET)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": MAX_OFFSET},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
