@@ -15,6 +15,7 @@ import io
 import json
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from parcours.demo.steps import DEMO_PASSWORD
@@ -129,6 +130,7 @@ print(json.dumps(created))
 def extend_the_cip_experiment(page) -> None:
     """The national admin keeps the CIP experiment of DT Metz open (Django's admin)."""
     sign_in(page, "national")
+    picture(page, "national-accueil")
     visit(page, "/admin/")
     page.get_by_role("link", name="Expérimentations CIP").click()
     audit(page)
@@ -360,8 +362,8 @@ def test_the_director_approves_the_month_and_downloads_the_figures(page):
     picture(page, "directeur-valider")
     page.get_by_role("button", name="Valider ces chiffres").click()
     page.get_by_text("sont validés (version 1)").wait_for()
-    audit(page)
     picture(page, "directeur-mois-valide")
+    audit(page)
 
     # The exact figures (for the DT), as a workbook and as a PDF.
     from openpyxl import load_workbook
@@ -402,10 +404,30 @@ def test_a_dreets_viewer_sees_the_region_with_small_cells_hidden(page, productio
     picture(page, "dreets-dossier-refuse")
 
 
-def test_the_dt_admin_and_the_error_pages(page):
+def test_the_dt_admin_reads_the_access_log_and_partner_security(page):
     sign_in(page, "admin-dt")
     picture(page, "admin-dt-accueil")
     visit(page, "/")
+    visit(page, reverse("privacy:access_log"))
+    page.get_by_role("heading", name="Journal des accès").wait_for()
+    picture(page, "admin-dt-journal-des-acces")
+    visit(page, reverse("accounts:two_factor_policy"))
+    picture(page, "admin-dt-securite-partenaires")
+
+
+def test_error_pages_for_a_visitor_and_a_signed_in_agent(page):
     response = page.goto("/cette-page-n-existe-pas/")
     assert response.status == 404
+    page.get_by_role("heading", name="Page introuvable").wait_for()
+    audit(page)
+    visit(page, "/connexion/")
+    # A sign-in with a wrong password: the form says so, in the page's language.
+    page.get_by_role("textbox", name="Adresse électronique").fill(f"personne{DEMO}")
+    page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Adresse électronique ou mot de passe incorrect").wait_for()
+    audit(page, both_languages=False)
+    sign_in(page, "accueil")
+    response = page.goto("/chiffres/")  # the figures are not the reception agent's
+    assert response.status == 403
     audit(page)
