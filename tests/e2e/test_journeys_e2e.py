@@ -213,7 +213,7 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     page.reload()
     page.get_by_text("présents : 11 · absents : 1").wait_for()
     audit(page)
-    picture(page, "accueil-presence")
+    picture(page, "accueil-presence", show=sheet)
 
     # The language-test provider's examiner records the positioning.
     sign_in(page, "positionnement")
@@ -222,7 +222,11 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     sheet.get_by_role("link", name=f"Saisir Positionnement – {first}").click()
     page.get_by_label("Résultat à l'écrit").select_option(label="A2")
     page.get_by_label("Résultat à l'oral").select_option(label="B1")
-    picture(page, "positionnement-saisie")
+    picture(
+        page,
+        "positionnement-saisie",
+        show=page.get_by_role("heading", name="Positionnement linguistique"),
+    )
     page.get_by_role("button", name="Enregistrer").click()
     sheet.get_by_text("écrit A2, oral B1").wait_for()
     audit(page)
@@ -234,7 +238,9 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     sheet.get_by_role("link", name=f"Saisir Entretien – {first}").click()
     page.get_by_label("Situation professionnelle").select_option(label="Demandeur d'emploi")
     page.get_by_role("group", name="Orientations décidées").get_by_text("Epide (17-25 ans)").click()
-    picture(page, "auditeur-entretien")
+    picture(
+        page, "auditeur-entretien", show=page.get_by_role("heading", name="Entretien de diagnostic")
+    )
     page.get_by_role("button", name="Enregistrer").click()
     sheet.get_by_text("→ Epide (17-25 ans)").wait_for()
     audit(page)
@@ -254,7 +260,9 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     page.get_by_text("7 chiffres et une lettre").first.wait_for()
     audit(page, both_languages=False)
     page.get_by_label("Identifiant France Travail").fill("1234567A")
-    picture(page, "cip-entretien-france-travail")
+    picture(
+        page, "cip-entretien-france-travail", show=page.get_by_role("heading", name="Entretien CIP")
+    )
     page.get_by_role("button", name="Enregistrer").click()
     sheet.get_by_text("Inscrit aujourd'hui · 1234567A").wait_for()
     audit(page)
@@ -386,7 +394,7 @@ def test_a_dreets_viewer_sees_the_region_with_small_cells_hidden(page, productio
     sign_in(page, "dreets")
     picture(page, "dreets-accueil")
     visit(page, "/chiffres/")
-    picture(page, "dreets-chiffres")
+    picture(page, "dreets-chiffres", show=page.locator("main table"))
     main = page.locator("main").inner_text()
     assert "Grand Est" in main
     # Small cells are hidden: shown as "s", the sign of statistical confidentiality.
