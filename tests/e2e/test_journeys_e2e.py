@@ -397,7 +397,11 @@ def test_a_dreets_viewer_sees_the_region_with_small_cells_hidden(page, productio
     # January 2026, the month of the seed's day at DT Metz (21 people seen by the CIP).
     visit(page, "/chiffres/?start=2026-01&end=2026-01")
     hidden = page.get_by_title("secret statistique : effectif masqué")
-    picture(page, "dreets-chiffres", show=hidden)
+    # The detail by sex and age band, where small cells are: folded, opened as a reader would.
+    detail = page.locator("details").filter(has=hidden).first
+    detail.get_by_text("Détail par sexe et tranche d'âge").click()
+    detail.get_by_title("secret statistique : effectif masqué").first.wait_for()
+    picture(page, "dreets-chiffres", show=detail)
     main = page.locator("main").inner_text()
     assert "Grand Est" in main
     # Small cells are hidden: shown as "s", the sign of statistical confidentiality.
