@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest workers: two cores on the reference machine.
 WORKERS ?= 2
 
-.PHONY: demo run test install system-packages messages compilemessages lint format check-migrations clean
+.PHONY: demo run test guide install system-packages messages compilemessages lint format check-migrations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Parcours needs Python >= 3.11"'
@@ -51,6 +51,12 @@ run: install
 test: install
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not (e2e or transactional)" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m "e2e or transactional" $(PYTEST_ARGS)
+
+# The user guide's screenshots (docs/guide/images/), taken by the browser journeys against the
+# application served as in production; without the variable, the journeys take none.
+GUIDE_IMAGES := docs/guide/images
+guide: install
+	PARCOURS_GUIDE_SCREENSHOTS=$(CURDIR)/$(GUIDE_IMAGES) $(BIN)/python -m pytest tests/e2e/test_journeys_e2e.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

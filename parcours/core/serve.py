@@ -66,8 +66,9 @@ def static_fingerprint() -> str:
                 stat = path.stat()
                 name = path.relative_to(BASE_DIR)
                 digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    # A set: with the project's root on sys.path its own metadata is found twice.
     packages = importlib.metadata.distributions()
-    versions = sorted(f"{package.metadata['Name']}=={package.version}" for package in packages)
+    versions = sorted({f"{package.metadata['Name']}=={package.version}" for package in packages})
     digest.update("\n".join(versions).encode())
     return digest.hexdigest()
 

@@ -92,6 +92,14 @@ def organisations():
 # (e-mail, first name, last name, [(organisation name, role)]): one account per role.
 DEMO_USERS = [
     ("accueil@demo.parcours.test", "Claire", "Martin", [("OFII – DT Metz", Role.RECEPTION_AGENT)]),
+    # The language-test provider's examiner records positionings under the DT's responsibility,
+    # through a reception agent account (organisations/permissions.py, RECORD_POSITIONING).
+    (
+        "positionnement@demo.parcours.test",
+        "Karim",
+        "Haddad",
+        [("OFII – DT Metz", Role.RECEPTION_AGENT)],
+    ),
     (
         "auditeur@demo.parcours.test",
         "Julien",
