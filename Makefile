@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest workers: two cores on the reference machine.
 WORKERS ?= 2
 
-.PHONY: demo test install messages compilemessages lint format check-migrations run clean
+.PHONY: demo test install messages compilemessages lint format check-migrations lint-imports run clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Parcours needs Python >= 3.11"'
@@ -42,6 +42,10 @@ test: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Import layers (.importlinter): www → domain apps → people/organisations/territories → core.
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports --config .importlinter
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from parcours.people import services as people_services
 from parcours.people.models import Language, Person
 from parcours.people.validators import normalise_ft_identifier
 from parcours.reception import facts, rules
@@ -46,9 +47,10 @@ def _day(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _touch_person(person_id, **fields) -> None:
-    # A direct update: no post_save (nothing about the birth date changed), one query.
-    Person.objects.filter(pk=person_id).update(updated_at=timezone.now(), **fields)
+def _update_situation(person_id, fields, *, actor, reason: str) -> None:
+    # Issue 13: the person is written by its own services, which record the history (actor
+    # and reason) and bring the CIR's copies in line.
+    people_services.update_situation(person_id, fields, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,7 +421,13 @@ def record_positioning(
     )
     person = locked.person
     if person.language_level_date is None or person.language_level_date <= locked.session.date:
-        _touch_person(person.pk, language_level=level, language_level_date=locked.session.date)
+        _update_situation(
+            person.pk,
+            {"language_level": level, "language_level_date": locked.session.date},
+            actor=actor,
+            reason=_("Positionnement linguistique du %(date)s")
+            % {"date": _day(locked.session.date)},
+        )
     return positioning
 
 
@@ -490,7 +498,12 @@ def record_interview(
         Orientation(interview=interview, target=target)
         for target in sorted(orientations - existing)
     )
-    _touch_person(person.pk, employment_status=employment_status)
+    _update_situation(
+        person.pk,
+        {"employment_status": employment_status},
+        actor=actor,
+        reason=_("Entretien de diagnostic du %(date)s") % {"date": _day(locked.session.date)},
+    )
     return interview
 
 
@@ -781,7 +794,12 @@ def record_employment_check(
         person_fields["ft_registered"] = True
         if identifier:
             person_fields["ft_identifier"] = identifier
-    _touch_person(locked.person_id, **person_fields)
+    _update_situation(
+        locked.person_id,
+        person_fields,
+        actor=actor,
+        reason=_("Entretien CIP du %(date)s") % {"date": _day(session.date)},
+    )
     return check
 
 
@@ -798,7 +816,7 @@ def record_ft_follow_up(
     today = today or timezone.localdate()
     locked = (
         EmploymentCheck.objects.select_for_update()
-        .select_related("convocation__session")
+        .select_related("convocation__session", "person")
         .get(pk=check.pk)
     )
     session_day = locked.convocation.session.date
@@ -827,11 +845,16 @@ def record_ft_follow_up(
     locked.first_appointment_date = first_appointment_date
     locked.accompaniment = accompaniment
     locked.accompaniment_date = accompaniment_date
+    # Frozen at the accompaniment (issue 13): the figures read this age, never the birth date.
+    locked.age_at_accompaniment = (
+        rules.age_on(locked.person.birth_date, accompaniment_date) if accompaniment_date else None
+    )
     locked.save(
         update_fields=[
             "first_appointment_date",
             "accompaniment",
             "accompaniment_date",
+            "age_at_accompaniment",
             "recorded_at",
         ]
     )
@@ -839,7 +862,7 @@ def record_ft_follow_up(
 
 
 # --------------------------------------------------------------------------------------------
-# Settings and ages
+# Settings
 # --------------------------------------------------------------------------------------------
 
 
@@ -854,38 +877,3 @@ def set_ft_registration_delay(directorate_id, days: int) -> ReceptionSettings:
         directorate_id=directorate_id, defaults={"ft_registration_delay_days": days}
     )
     return settings
-
-
-def recompute_ages(person: Person) -> int:
-    """Recompute the stored ages at events of one person from their birth date.
-
-    Called when a birth date is corrected. A blanked birth date (retention) keeps the stored
-    ages: they are what the indicators need once the exact date is gone.
-    """
-    if person.birth_date is None:
-        return 0
-    sources = (
-        (
-            Convocation.objects.filter(person=person).select_related("session"),
-            lambda row: row.session.date,
-        ),
-        (
-            EmploymentCheck.objects.filter(convocation__person=person).select_related(
-                "convocation__session"
-            ),
-            lambda row: row.convocation.session.date,
-        ),
-        (Contract.objects.filter(person=person), lambda row: row.signed_on),
-    )
-    changed = 0
-    for rows, day_of in sources:
-        stale = []
-        for row in rows:
-            age = rules.age_on(person.birth_date, day_of(row))
-            if row.age_at_event != age:
-                row.age_at_event = age
-                stale.append(row)
-        if stale:
-            rows.model.objects.bulk_update(stale, ["age_at_event"])
-            changed += len(stale)
-    return changed
