@@ -273,7 +273,14 @@ def create_person(values: Mapping, *, actor, languages: Iterable = ()) -> Person
     person = Person(created_by=actor if getattr(actor, "pk", None) else None)
     for name, value in values.items():
         setattr(person, Person._meta.get_field(name).attname, _normalise(name, value))
-    person.full_clean(exclude=["created_by", "languages"])  # clean() sets the directorate
+    if person.directorate_id is None and person.department_id is not None:
+        # DOMAIN.md: the DT of the département of residence by default.
+        person.directorate_id = (
+            Department.objects.filter(pk=person.department_id)
+            .values_list("directorate_id", flat=True)
+            .first()
+        )
+    person.full_clean(exclude=["created_by", "languages"])
     person.save()
     languages = [lang.pk if isinstance(lang, models.Model) else lang for lang in languages]
     if languages:

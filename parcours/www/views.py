@@ -208,7 +208,9 @@ def person_edit(request, pk=None):
                     languages=languages,
                 )
         except ValidationError as error:
-            form.add_error(None, error)
+            # Fields of the form get their message; others (the DT) the form's.
+            for name, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(name if name in form.fields else None, messages_)
             return render(request, "www/person_form.html", {"form": form, "person": person})
         messages.success(
             request,
