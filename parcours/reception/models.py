@@ -26,6 +26,15 @@ from parcours.organisations.roles import OFII_DT_ROLES
 from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person, Sex
 from parcours.people.validators import validate_ft_identifier
 from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
+
+# The attendance workflow is declared in states.py (issue 13); re-exported for the callers.
+from parcours.reception.states import (  # noqa: F401
+    ATTENDANCE_TRANSITIONS,
+    MISSED_STATUSES,
+    OBSERVED_STATUSES,
+    TRANSITIONS,
+    AttendanceStatus,
+)
 from parcours.territories.models import Directorate
 
 # Seed 001: 12 persons convoked per session; Paris convokes about 40 per half-day (DOMAIN.md).
@@ -169,51 +178,6 @@ class SessionStaff(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
 
-class AttendanceStatus(models.TextChoices):
-    PENDING = "pending", _("Convoqué")
-    PRESENT = "present", _("Présent")
-    ABSENT = "absent", _("Absent")
-    EXCUSED = "excused", _("Excusé")
-    RESCHEDULED = "rescheduled", _("Reporté")
-
-
-# Declared transitions (les-emplois style). Corrections on the day are allowed; a rescheduled
-# convocation is final: the person now holds a convocation in the other session.
-ATTENDANCE_TRANSITIONS: dict[str, frozenset[str]] = {
-    AttendanceStatus.PENDING: frozenset(
-        {
-            AttendanceStatus.PRESENT,
-            AttendanceStatus.ABSENT,
-            AttendanceStatus.EXCUSED,
-            AttendanceStatus.RESCHEDULED,
-        }
-    ),
-    AttendanceStatus.PRESENT: frozenset(
-        {AttendanceStatus.PENDING, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED}
-    ),
-    AttendanceStatus.ABSENT: frozenset(
-        {
-            AttendanceStatus.PENDING,
-            AttendanceStatus.PRESENT,
-            AttendanceStatus.EXCUSED,
-            AttendanceStatus.RESCHEDULED,
-        }
-    ),
-    AttendanceStatus.EXCUSED: frozenset(
-        {
-            AttendanceStatus.PENDING,
-            AttendanceStatus.PRESENT,
-            AttendanceStatus.ABSENT,
-            AttendanceStatus.RESCHEDULED,
-        }
-    ),
-    AttendanceStatus.RESCHEDULED: frozenset(),
-}
-# Being present or absent can only be observed on or after the session's day.
-OBSERVED_STATUSES = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.ABSENT})
-MISSED_STATUSES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
-
-
 class EventFacts(models.Model):
     """Copies, on an event of a session, of what the figures group it by (ADR 0007)."""
 
@@ -347,6 +311,12 @@ class ConvocationTransition(models.Model):
         verbose_name=_("convocation"),
         on_delete=models.CASCADE,
         related_name="transitions",
+    )
+    # The declared transition applied (states.TRANSITIONS).
+    name = models.CharField(
+        _("transition"),
+        max_length=20,
+        choices=[(t.name, t.label) for t in TRANSITIONS.values()],
     )
     from_status = models.CharField(
         _("de"), max_length=20, choices=AttendanceStatus.choices, blank=True

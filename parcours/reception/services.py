@@ -20,7 +20,6 @@ from parcours.people.validators import normalise_ft_identifier
 from parcours.reception import facts, rules
 from parcours.reception.letters import letter_language_for
 from parcours.reception.models import (
-    ATTENDANCE_TRANSITIONS,
     DEFAULT_START_TIMES,
     MAX_PRESENTATION_MINUTES,
     OBSERVED_STATUSES,
@@ -41,6 +40,7 @@ from parcours.reception.models import (
     ReceptionSettings,
     SessionStaff,
 )
+from parcours.reception.states import TRANSITIONS, transition_to
 
 
 def _day(value: datetime.date) -> str:
@@ -176,11 +176,26 @@ def update_session(
 # --------------------------------------------------------------------------------------------
 
 
-def _log(convocation, from_status, to_status, actor, reason="") -> None:
+def _move(convocation: Convocation, name: str, *, actor, reason: str = "") -> None:
+    """Apply a declared attendance transition (states.TRANSITIONS) and log it."""
+    transition = TRANSITIONS[name]
+    if convocation.status not in transition.sources:
+        raise ValidationError(
+            _("La convocation est « %(current)s » : elle ne peut plus passer à « %(wanted)s ».")
+            % {
+                "current": convocation.get_status_display(),
+                "wanted": AttendanceStatus(transition.target).label,
+            },
+            code="transition_refused",
+        )
+    previous = convocation.status
+    convocation.status = transition.target
+    convocation.save(update_fields=["status", "rescheduled_to", "updated_at"])
     ConvocationTransition.objects.create(
         convocation=convocation,
-        from_status=from_status,
-        to_status=to_status,
+        name=name,
+        from_status=previous,
+        to_status=transition.target,
         actor=actor,
         reason=reason[:200],
     )
@@ -254,7 +269,11 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
     Convocation.objects.bulk_create(convocations)
     ConvocationTransition.objects.bulk_create(
         ConvocationTransition(
-            convocation=c, from_status="", to_status=AttendanceStatus.PENDING, actor=actor
+            convocation=c,
+            name="convoke",
+            from_status="",
+            to_status=TRANSITIONS["convoke"].target,
+            actor=actor,
         )
         for c in convocations
     )
@@ -305,7 +324,8 @@ def record_attendance(
         raise ValidationError({"status": _("Choisissez un état de présence de la liste.")})
     if status == locked.status:
         return locked
-    if status not in ATTENDANCE_TRANSITIONS[locked.status]:
+    transition = transition_to(locked.status, status)
+    if transition is None:
         raise ValidationError(
             _("La convocation est « %(current)s » : elle ne peut plus passer à « %(wanted)s ».")
             % {
@@ -334,10 +354,7 @@ def record_attendance(
         )
     if status == AttendanceStatus.RESCHEDULED:
         _reschedule(locked, rescheduled_to, actor=actor, today=today)
-    previous = locked.status
-    locked.status = status
-    locked.save(update_fields=["status", "rescheduled_to", "updated_at"])
-    _log(locked, previous, status, actor, reason)
+    _move(locked, transition.name, actor=actor, reason=reason)
     return locked
 
 
