@@ -160,8 +160,11 @@ class StaleRow:
     day: datetime.date
 
 
-def _age_mismatch(frozen) -> list[StaleRow]:
-    """Events whose stored ages disagree with the (living, dated) person's birth date."""
+def _age_mismatch(frozen, narrow) -> list[StaleRow]:
+    """Events whose stored ages disagree with the (living, dated) person's birth date.
+
+    One pass over the events asked (`narrow`: a DT's month before an approval, all daily).
+    """
     found = []
     persons = Person.objects.filter(anonymised_at__isnull=True, birth_date__isnull=False)
     for table, model in (
@@ -172,7 +175,7 @@ def _age_mismatch(frozen) -> list[StaleRow]:
         day_field = "signed_on" if model is Contract else "session_date"
         extra = ["accompaniment_date", "age_at_accompaniment"] if model is EmploymentCheck else []
         rows = (
-            model.objects.filter(person__in=persons)
+            narrow(model.objects.filter(person__in=persons), model, values=False)
             .values_list(
                 "pk", "directorate_id", day_field, "age_at_event", "person__birth_date", *extra
             )
@@ -197,7 +200,7 @@ def stale_rows(
     )
     found: dict[tuple[str, int], StaleRow] = {}
 
-    def narrowed(queryset, model):
+    def narrowed(queryset, model, values=True):
         day_field = "signed_on" if model is Contract else "session_date"
         if directorate_id is not None:
             queryset = queryset.filter(directorate_id=directorate_id)
@@ -205,7 +208,7 @@ def stale_rows(
             queryset = queryset.filter(**{f"{day_field}__gte": month_start})
         if month_end is not None:
             queryset = queryset.filter(**{f"{day_field}__lt": month_end})
-        return queryset.values_list("pk", "directorate_id", day_field)
+        return queryset.values_list("pk", "directorate_id", day_field) if values else queryset
 
     models_by_table = {
         "convocations": Convocation,
@@ -219,11 +222,7 @@ def stale_rows(
         for pk, dt, day in narrowed(queryset, models_by_table[table]):
             if table == "contracts" or (dt, day.replace(day=1)) not in frozen:
                 found[(table, pk)] = StaleRow(table, pk, dt, day)
-    for row in _age_mismatch(frozen):
-        if directorate_id is not None and row.directorate_id != directorate_id:
-            continue
-        if month_start is not None and not (month_start <= row.day < month_end):
-            continue
+    for row in _age_mismatch(frozen, narrowed):
         found.setdefault((row.table, row.pk), row)
     return sorted(found.values(), key=lambda r: (r.table, r.pk))
 
