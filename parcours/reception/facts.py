@@ -142,11 +142,15 @@ def _person_mismatch():
     return {
         "convocations": Convocation.objects.filter(~Q(sex=F("person__sex"))),
         "checks": EmploymentCheck.objects.filter(~Q(sex=F("person__sex"))),
+        # Both sides are spelt out: a negated comparison of nullable columns would also match
+        # the rows where both are empty.
         "contracts": Contract.objects.filter(
-            ~Q(ft_registered=F("person__ft_registered"))
+            Q(ft_registered=True, person__ft_registered=False)
+            | Q(ft_registered=False, person__ft_registered=True)
             | Q(ft_registration_date__isnull=True, person__ft_registration_date__isnull=False)
             | Q(ft_registration_date__isnull=False, person__ft_registration_date__isnull=True)
-            | ~Q(ft_registration_date=F("person__ft_registration_date")),
+            | Q(ft_registration_date__lt=F("person__ft_registration_date"))
+            | Q(ft_registration_date__gt=F("person__ft_registration_date")),
             person__anonymised_at__isnull=True,
         ),
     }
