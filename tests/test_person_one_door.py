@@ -355,3 +355,28 @@ def test_the_move_command_logs_the_operation():
     assert "1 persons moved" in out.getvalue()
     transfer = DepartmentTransfer.objects.get()
     assert (transfer.from_directorate.code, transfer.to_directorate.code) == ("metz", "strasbourg")
+
+
+def test_the_pathway_figures_are_one_statement_each_on_the_event_copies():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories_referrals import make_referral
+
+    person = PersonFactory()
+    check = check_on(datetime.date(2026, 1, 27), person=person)
+    ContractFactory(person=person, convocation=check.convocation)
+    make_referral(state="sent", now=datetime.datetime(2026, 1, 28, 10, tzinfo=datetime.UTC))
+    dt_ids = [directorate("metz").pk]
+    period = Period.single(JANUARY)
+    for figure in (
+        lambda: cir_to_ft_delays(dt_ids, period),
+        lambda: referral_answer_delays(dt_ids, period),
+        lambda: referral_funnel(dt_ids, period),
+        lambda: contact_losses(dt_ids, datetime.date(2026, 2, 27)),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert figure()
+        assert len(queries) == 1
+        # Grouped by the DT copied on the event, not by the person's current DT.
+        assert '"people_person"."directorate_id"' not in queries[0]["sql"]
