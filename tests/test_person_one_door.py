@@ -422,3 +422,34 @@ def test_the_migrations_fill_the_new_copies_from_their_sources():
     assert EmploymentCheck.objects.get().age_at_accompaniment == 36
     referral.refresh_from_db()
     assert referral.directorate_id == referral.person.directorate_id != other.pk
+
+
+def test_every_field_changed_through_the_person_page_gives_one_history_row_with_actor(
+    client_for,
+):
+    from parcours.organisations.roles import Role
+    from parcours.people.models import Language
+    from parcours.territories.models import Country
+    from parcours.www.forms import PersonForm
+
+    person = PersonFactory()
+    client = client_for(Role.INTEGRATION_AUDITOR)
+    arabic = Language.objects.get(code="ar")
+    payload = {
+        **{k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in EVERY_EDIT.items()},
+        "nationality": Country.objects.get(name="SYRIE").pk,
+        "agdref_number": "7501234567",
+        "department": Department.objects.get(code="57").pk,
+        "interpreter_language": arabic.pk,
+        "languages": [arabic.pk],
+        "change_reason": "Titre de séjour relu",
+    }
+    payload = {k: v for k, v in payload.items() if v is not False}  # unchecked boxes are absent
+    payload.pop("language_level")  # set by the positioning, not on this page
+    payload.pop("language_level_date")
+    response = client.post(f"/personnes/{person.pk}/modifier/", payload)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rows = list(FieldChange.objects.filter(person=person))
+    expected = set(PersonForm.Meta.fields) - {"department"}  # already 57: unchanged
+    assert sorted(r.field for r in rows) == sorted(expected)
+    assert {r.user_id for r in rows} == {client.membership.user.pk}
