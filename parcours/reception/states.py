@@ -6,10 +6,11 @@ Corrections on the day are allowed (DESIGN.md, "Every state change is a row"); a
 convocation is final: the person now holds a convocation in the other session.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from parcours.core.workflow import Transition
+from parcours.core.workflow import allowed_transitions as _allowed
 
 
 class AttendanceStatus(models.TextChoices):
@@ -21,14 +22,6 @@ class AttendanceStatus(models.TextChoices):
 
 
 A = AttendanceStatus
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
-    label: str
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -78,4 +71,4 @@ def transition_to(status: str, target: str) -> Transition | None:
 
 def allowed_transitions(status: str) -> list[str]:
     """Names of the transitions possible from `status`, in declaration order."""
-    return [t.name for t in TRANSITIONS.values() if status in t.sources]
+    return _allowed(TRANSITIONS, status)
