@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest workers: two cores on the reference machine.
 WORKERS ?= 2
 
-.PHONY: demo run test guide install system-packages messages compilemessages lint format check-migrations clean
+.PHONY: demo run test guide install system-packages messages compilemessages lint format check-migrations lint-imports clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Parcours needs Python >= 3.11"'
@@ -61,6 +61,10 @@ guide: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Import layers (.importlinter): www → domain apps → people/organisations/territories → core.
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports --config .importlinter
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

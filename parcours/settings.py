@@ -256,7 +256,7 @@ AXES_VERBOSE = False
 # The login form's field is "username" although users sign in with their e-mail address.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "parcours.accounts.throttling.username_from_request"
-AXES_LOCKOUT_CALLABLE = "parcours.accounts.throttling.lockout_response"
+AXES_LOCKOUT_CALLABLE = "parcours.www.lockout.lockout_response"
 # The client address counts only when it cannot be forged: REMOTE_ADDR, or, behind
 # PARCOURS_TRUSTED_PROXIES reverse proxies, the address the outermost proxy appended to
 # X-Forwarded-For (accounts.throttling.client_ip). Production must say how many proxies there

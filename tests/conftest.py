@@ -1,6 +1,9 @@
 """Shared fixtures: signed-in clients per role, built on the factories."""
 
 import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.utils import load_backend
 from django.test import Client
 
 from parcours.organisations.roles import Role
@@ -30,3 +33,36 @@ def french_by_default():
     translation.activate("fr")
     yield
     translation.activate("fr")
+
+
+@pytest.fixture
+def threaded_db(transactional_db, tmp_path):
+    """A committed database that threads can each open their own connection to.
+
+    PostgreSQL (and a file-based SQLite test database, SQLITE_TEST_NAME) serve as they are.
+    The default in-memory SQLite test database cannot: its shared-cache locks are table locks
+    that ignore the busy timeout, so concurrent writers fail instead of waiting. There the test
+    runs on a freshly migrated file database, as production SQLite would (WAL, IMMEDIATE
+    transactions, 20 s timeout from settings), and puts the in-memory one back afterwards.
+    """
+    from parcours.people.loaders import load_languages
+    from parcours.territories.loaders import load_territories
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        load_territories()
+        load_languages()
+        yield
+        return
+    original_settings = connections.settings["default"]
+    original_wrapper = connections["default"]
+    file_settings = {**original_settings, "NAME": str(tmp_path / "concurrency.sqlite3")}
+    backend = load_backend(file_settings["ENGINE"])
+    connections.settings["default"] = file_settings  # read by the threads' new connections
+    connections["default"] = backend.DatabaseWrapper(file_settings, "default")
+    try:
+        call_command("migrate", verbosity=0, skip_checks=True)  # loads reference data too
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = original_wrapper
+        connections.settings["default"] = original_settings

@@ -95,5 +95,6 @@ def accompanied(check: EmploymentCheck, day: datetime.date) -> EmploymentCheck:
     check.first_appointment_date = day
     check.accompaniment = Accompaniment.DONE
     check.accompaniment_date = day
+    check.age_at_accompaniment = age_on(check.person.birth_date, day)
     check.save()
     return check

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from parcours.people import services as people_services
 from parcours.people.models import Person
 from parcours.privacy.models import AccessLog, AccessLogPerson
 
@@ -36,6 +37,6 @@ def months_ago(months: int, now=None) -> datetime.datetime:
 
 def set_last_step(person, when) -> Person:
     """Pretend the file was last changed at `when` (update() leaves auto_now alone)."""
-    Person.objects.filter(pk=person.pk).update(updated_at=when)
+    people_services.set_bookkeeping([person.pk], updated_at=when)
     person.refresh_from_db()
     return person

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from parcours.people.ages import age_on
 from parcours.reception.models import (
     AttendanceStatus,
     CipExperiment,
@@ -40,6 +41,8 @@ class ConvocationFactory(DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     person = factory.SubFactory(PersonFactory)
     status = AttendanceStatus.PENDING
+    # As services.convoke stores it (the daily copy check compares it with the birth date).
+    age_at_event = factory.LazyAttribute(lambda o: age_on(o.person.birth_date, o.session.date))
 
     class Params:
         present = factory.Trait(status=AttendanceStatus.PRESENT)

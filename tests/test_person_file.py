@@ -91,7 +91,13 @@ def test_a_duplicate_agdref_number_is_refused_clearly(client_for):
 def test_editing_a_file_keeps_its_identity(client_for):
     person = PersonFactory(last_name="DIALLO", first_names="Mamadou")
     client = client_for(Role.INTEGRATION_AUDITOR)
-    payload = valid_payload(last_name="Diallo", first_names="Mamadou", usual_name="Bah")
+    # The factory's birth date differs from the payload's: an identity correction, with why.
+    payload = valid_payload(
+        last_name="Diallo",
+        first_names="Mamadou",
+        usual_name="Bah",
+        change_reason="Titre de séjour relu",
+    )
     response = client.post(f"/personnes/{person.pk}/modifier/", payload, follow=True)
     assert "Dossier de BAH Mamadou mis à jour." in page_text(response)
     person.refresh_from_db()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from parcours.people import services as people_services
 from parcours.privacy.erasure import erasure_blockers
 from parcours.privacy.history import acting_as, history_for
 from parcours.privacy.retention import anonymise_person, expired_persons
@@ -81,8 +82,8 @@ def test_a_recent_convocation_keeps_an_old_file_active():
     convocation = ConvocationFactory()
     person = convocation.person
     old = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
-    type(person).objects.filter(pk=person.pk).update(updated_at=old)
+    people_services.set_bookkeeping([person.pk], updated_at=old)
     assert person not in expired_persons()
     idle = PersonFactory()
-    type(idle).objects.filter(pk=idle.pk).update(updated_at=old)
+    people_services.set_bookkeeping([idle.pk], updated_at=old)
     assert idle in expired_persons()

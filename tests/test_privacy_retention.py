@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from parcours.organisations.roles import Role
+from parcours.people import services as people_services
 from parcours.people.models import Language, Person
 from parcours.privacy import retention
 from parcours.privacy.history import acting_as
@@ -184,8 +185,9 @@ def test_anonymisation_removes_identity_contact_and_free_text():
 
 def test_anonymisation_keeps_what_indicators_need_by_month():
     person = full_person()
-    Person.objects.filter(pk=person.pk).update(
-        created_at=datetime.datetime(2025, 4, 30, 23, 30, tzinfo=datetime.UTC)  # 1 May in Paris
+    people_services.bulk_write(
+        Person.objects.filter(pk=person.pk),
+        created_at=datetime.datetime(2025, 4, 30, 23, 30, tzinfo=datetime.UTC),  # 1 May in Paris
     )
     before = Person.objects.get(pk=person.pk)
     anonymise_person(person)

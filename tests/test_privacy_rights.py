@@ -5,6 +5,7 @@ import json
 import pytest
 
 from parcours.organisations.roles import Role
+from parcours.people import services as people_services
 from parcours.people.models import Person
 from parcours.privacy import erasure as erasure_module
 from parcours.privacy import subject_access
@@ -34,8 +35,7 @@ def export(client, person, export_format="json", **extra):
 
 def test_the_json_export_holds_the_file_the_timeline_the_history_and_the_reads(client_for):
     person = PersonFactory(last_name="HADDAD", first_names="Rania", phone="0612345678")
-    person.phone = "0711223344"
-    person.save()
+    people_services.edit_person(person, {"phone": "0711223344"}, actor=None)
     client = director_with_purpose(client_for, person)
     client.get(f"/personnes/{person.pk}/")
     response = export(client, person)

@@ -4,9 +4,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import connection, connections
-from django.db.utils import load_backend
+from django.db import connections
 
 from parcours.reception import services
 from parcours.reception.models import Convocation
@@ -17,37 +15,6 @@ pytestmark = [pytest.mark.transactional, pytest.mark.django_db(transaction=True)
 
 AGENTS = 20
 CAPACITY = 12
-
-
-@pytest.fixture
-def threaded_db(transactional_db, tmp_path):
-    """A committed database each thread opens its own connection to.
-
-    PostgreSQL serves as it is. The in-memory SQLite test database cannot (its shared-cache
-    table locks ignore the busy timeout), so on SQLite the test runs on a migrated file
-    database, as production SQLite would (WAL, IMMEDIATE transactions, busy timeout).
-    """
-    from parcours.people.loaders import load_languages
-    from parcours.territories.loaders import load_territories
-
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        load_territories()
-        load_languages()
-        yield
-        return
-    original_settings, original_wrapper = connections.settings["default"], connections["default"]
-    file_settings = {**original_settings, "NAME": str(tmp_path / "reception.sqlite3")}
-    connections.settings["default"] = file_settings
-    connections["default"] = load_backend(file_settings["ENGINE"]).DatabaseWrapper(
-        file_settings, "default"
-    )
-    try:
-        call_command("migrate", verbosity=0, skip_checks=True)
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = original_wrapper
-        connections.settings["default"] = original_settings
 
 
 def test_twenty_agents_filling_a_12_seat_session_convoke_exactly_12(threaded_db):

@@ -18,12 +18,13 @@ from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.definitions import get_report
 from parcours.indicators.periods import Month, Period
 from parcours.indicators.reports import compute_report
-from parcours.people.models import Person
+from parcours.people import services as people_services
 from parcours.reception import facts, services
 from parcours.reception.models import Convocation, EmploymentCheck
 from tests.factories import PersonFactory, UserFactory, directorate
 from tests.factories_indicators import ConvocationFactory
 from tests.factories_reception import IN_EXPERIMENT, SessionFactory, metz_experiment
+from tests.helpers import behind_the_back
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_convoking_and_the_cip_interview_copy_the_session_and_the_person():
         IN_EXPERIMENT,
         "F",
     )
-    assert facts.stale_copies() == {"convocations": 0, "checks": 0}
+    assert facts.stale_copies() == {"convocations": 0, "checks": 0, "contracts": 0}
     assert metz_figures("accompanied", JANUARY).get("F", "26-45") == 1
 
 
@@ -67,22 +68,19 @@ def test_a_corrected_sex_moves_the_person_to_the_right_column_of_the_report():
     ConvocationFactory(person=person, session__date=IN_EXPERIMENT)
     assert metz_figures("convoked", JANUARY).get("H", "26-45") == 1
 
-    person.sex = "F"
-    person.save()
+    people_services.correct_identity(person, sex="F", actor=None, reason="Passeport relu")
 
     table = metz_figures("convoked", JANUARY)
     assert (table.get("H", "26-45"), table.get("F", "26-45")) == (0, 1)
-    assert facts.stale_copies() == {"convocations": 0, "checks": 0}
+    assert facts.stale_copies() == {"convocations": 0, "checks": 0, "contracts": 0}
 
 
 def test_a_save_of_other_fields_does_not_touch_the_events():
     person = PersonFactory(sex="H")
     ConvocationFactory(person=person, session__date=IN_EXPERIMENT)
-    Person.objects.filter(pk=person.pk).update(sex="F")  # behind the application's back
-    person.refresh_from_db()
-    person.phone = "0612345678"
-    person.save(update_fields=["phone"])
-    assert facts.stale_copies() == {"convocations": 1, "checks": 0}
+    behind_the_back(person, sex="F")
+    people_services.edit_person(person, {"phone": "0612345678"}, actor=None)
+    assert facts.stale_copies() == {"convocations": 1, "checks": 0, "contracts": 0}
 
 
 def test_a_session_moved_to_another_month_takes_its_convocations_along():
@@ -100,7 +98,7 @@ def test_a_session_moved_to_another_month_takes_its_convocations_along():
     both = Period(JANUARY, FEBRUARY)
     assert metz_figures("convoked", JANUARY, both).grand_total == 0
     assert metz_figures("convoked", FEBRUARY, both).grand_total == 2
-    assert facts.stale_copies() == {"convocations": 0, "checks": 0}
+    assert facts.stale_copies() == {"convocations": 0, "checks": 0, "contracts": 0}
 
 
 def test_copies_changed_behind_the_application_are_found_and_repaired():
@@ -110,13 +108,13 @@ def test_copies_changed_behind_the_application_are_found_and_repaired():
         convocation=convocation, counsellor=UserFactory(), situation="cdi", in_scope=False
     )
     EmploymentCheck.objects.update(age_at_event=36)
-    Person.objects.filter(pk=person.pk).update(sex="F")
+    behind_the_back(person, sex="F")
     Convocation.objects.filter(pk=convocation.pk).update(session_date=datetime.date(2020, 1, 1))
-    assert facts.stale_copies() == {"convocations": 1, "checks": 1}
+    assert facts.stale_copies() == {"convocations": 1, "checks": 1, "contracts": 0}
 
-    assert facts.repair_copies() == {"convocations": 1, "checks": 1}
+    assert facts.repair_copies() == {"convocations": 1, "checks": 1, "contracts": 0}
 
-    assert facts.stale_copies() == {"convocations": 0, "checks": 0}
+    assert facts.stale_copies() == {"convocations": 0, "checks": 0, "contracts": 0}
     assert metz_figures("accompanied", JANUARY).get("F", "26-45") == 1
 
 
@@ -126,7 +124,11 @@ def test_the_migration_fills_the_copies_from_the_sessions_and_persons():
     person = PersonFactory(sex="F")
     convocation = ConvocationFactory(person=person, session__date=IN_EXPERIMENT)
     EmploymentCheck.objects.create(
-        convocation=convocation, counsellor=UserFactory(), situation="cdi", in_scope=False
+        convocation=convocation,
+        counsellor=UserFactory(),
+        situation="cdi",
+        in_scope=False,
+        age_at_event=convocation.age_at_event,
     )
     Convocation.objects.update(directorate=other, session_date=datetime.date(2020, 1, 1), sex="H")
     EmploymentCheck.objects.update(
@@ -140,13 +142,13 @@ def test_the_migration_fills_the_copies_from_the_sessions_and_persons():
         editor = types.SimpleNamespace(connection=connection, execute=cursor.execute)
         migration.fill(apps, editor)
 
-    assert facts.stale_copies() == {"convocations": 0, "checks": 0}
+    assert facts.stale_copies() == {"convocations": 0, "checks": 0, "contracts": 0}
 
 
 def test_the_command_reports_stale_copies_and_repairs_them():
     person = PersonFactory(sex="H")
     ConvocationFactory(person=person, session__date=IN_EXPERIMENT)
-    Person.objects.filter(pk=person.pk).update(sex="F")
+    behind_the_back(person, sex="F")
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("check_event_copies", stdout=out, stderr=io.StringIO())
@@ -154,5 +156,5 @@ def test_the_command_reports_stale_copies_and_repairs_them():
 
     call_command("check_event_copies", "--repair", stdout=io.StringIO())
 
-    assert facts.stale_copies() == {"convocations": 0, "checks": 0}
+    assert facts.stale_copies() == {"convocations": 0, "checks": 0, "contracts": 0}
     call_command("check_event_copies", stdout=io.StringIO())  # nothing stale: no exit

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from parcours.people import services as people_services
 from parcours.people.models import Language, Person
 from parcours.reception import services
 from parcours.reception.models import (
@@ -683,8 +684,9 @@ def test_correcting_a_birth_date_recomputes_the_ages_at_events():
     services.record_attendance(convocation, "present", actor=None)
     services.sign_contract(convocation, signed_on=IN_EXPERIMENT, actor=UserFactory())
     services.record_employment_check(convocation, situation="cdi", actor=UserFactory())
-    person.birth_date = datetime.date(2001, 6, 1)
-    person.save()
+    people_services.correct_identity(
+        person, birth_date=datetime.date(2001, 6, 1), actor=None, reason="Acte de naissance"
+    )
     convocation.refresh_from_db()
     assert convocation.age_at_event == 24
     assert Contract.objects.get().age_at_event == 24

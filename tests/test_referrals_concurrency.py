@@ -7,9 +7,7 @@ twice; on PostgreSQL and on SQLite alike.
 import threading
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, connections
-from django.db.utils import load_backend
+from django.db import connection
 
 from parcours.organisations.roles import OrganisationKind, Role
 from parcours.referrals import services
@@ -25,39 +23,6 @@ CAPACITY = 120
 # PostgreSQL allows 100 connections on the reference machine, shared with other test runs:
 # at most this many threads hold a connection at once; each accept still has its own.
 MAX_OPEN_CONNECTIONS = 40
-
-
-@pytest.fixture
-def threaded_db(transactional_db, tmp_path):
-    """A committed database that threads can each open their own connection to.
-
-    PostgreSQL (and a file-based SQLite test database, SQLITE_TEST_NAME) serve as they are.
-    The default in-memory SQLite test database cannot: its shared-cache locks are table locks
-    that ignore the busy timeout, so concurrent writers fail instead of waiting. There the test
-    runs on a freshly migrated file database, as production SQLite would (WAL, IMMEDIATE
-    transactions, 20 s timeout from settings), and puts the in-memory one back afterwards.
-    """
-    from parcours.people.loaders import load_languages
-    from parcours.territories.loaders import load_territories
-
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        load_territories()
-        load_languages()
-        yield
-        return
-    original_settings = connections.settings["default"]
-    original_wrapper = connections["default"]
-    file_settings = {**original_settings, "NAME": str(tmp_path / "concurrency.sqlite3")}
-    backend = load_backend(file_settings["ENGINE"])
-    connections.settings["default"] = file_settings  # read by the threads' new connections
-    connections["default"] = backend.DatabaseWrapper(file_settings, "default")
-    try:
-        call_command("migrate", verbosity=0, skip_checks=True)  # loads reference data too
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = original_wrapper
-        connections.settings["default"] = original_settings
 
 
 def test_200_acceptances_for_120_seats_leave_120_accepted_and_80_waiting_in_order(threaded_db):

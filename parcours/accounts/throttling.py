@@ -12,8 +12,6 @@ is further left and never read.
 import ipaddress
 
 from django.conf import settings
-from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 
 def normalise_username(value) -> str:
@@ -74,23 +72,6 @@ def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
 
 def cooloff_minutes() -> int:
     return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    """The login page again, with a French explanation, answered as 429 Too Many Requests."""
-    from parcours.www.forms import LoginForm  # the HTTP layer's form; imported late (no cycle)
-
-    message = _(
-        "Trop de tentatives de connexion ont échoué. Par sécurité, la connexion est bloquée "
-        "pendant %(minutes)s minutes pour ce compte ou depuis ce poste. Réessayez plus tard, "
-        "ou demandez à l'administrateur de votre structure de débloquer votre compte."
-    ) % {"minutes": cooloff_minutes()}
-    context = {
-        "form": LoginForm(request),
-        "lockout_message": message,
-        "next": request.POST.get("next", "") if request.method == "POST" else "",
-    }
-    return render(request, "www/login.html", context, status=429)
 
 
 def accounts_unlockable_by(membership):

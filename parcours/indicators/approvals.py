@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from parcours.indicators.bands import AgeBandSet
 from parcours.indicators.definitions import ReportDefinition
+from parcours.indicators.frozen import check_copies_before
 from parcours.indicators.models import MonthlyApproval
 from parcours.indicators.periods import Month, Period
 from parcours.indicators.reports import ComputedReport, DirectorateRef, compute_report
@@ -149,6 +150,8 @@ def approve_month(
             _("Le mois de %(month)s n'est pas terminé : il pourra être validé à partir du %(day)s.")
             % {"month": month.label, "day": month.next.first_day.strftime("%d/%m/%Y")}
         )
+    # Issue 13: never freeze figures read from stale copies.
+    check_copies_before(directorate.pk, month)
     with transaction.atomic():
         previous = (
             MonthlyApproval.objects.for_month(directorate.pk, month.first_day, definition.code)

@@ -10,17 +10,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Chiffres et rapports mensuels")
 
     def ready(self):
-        from parcours.indicators import catalogue
-        from parcours.organisations.permissions import Action
-        from parcours.www.navigation import FIGURES_POSITION, MenuEntry, add_entry
+        from parcours.indicators import catalogue, frozen  # noqa: F401  (registration)
 
         catalogue.register_builtin_reports()
-        add_entry(
-            MenuEntry(
-                label=_("Chiffres"),
-                url_name="indicators:dashboard",
-                action=Action.VIEW_AGGREGATES,
-                url_prefix="/chiffres/",
-                position=FIGURES_POSITION,
-            )
-        )

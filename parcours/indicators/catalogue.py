@@ -127,7 +127,9 @@ EXPERIMENT_INDICATORS = (
         directorate_field="directorate",
         person_field="person",
         sex_field="sex",
-        age_fallback_field="age_at_event",
+        # The age at the accompaniment, stored when it was recorded (issue 13): never
+        # recomputed from a birth date that the retention task truncates.
+        age_field="age_at_accompaniment",
         # The accompaniment date is set exactly when the accompaniment was carried out (a
         # constraint of reception.EmploymentCheck): filtering on the date alone keeps the
         # planner's row estimate right (the two conditions are one).

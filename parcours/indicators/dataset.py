@@ -182,6 +182,7 @@ def generate(persons: int, *, seed: int = SEED, progress: Callable[[str], None] 
 def _chunk(
     rng, first_index, size, per_day, all_days, directorates, departments, schemes, user, summary
 ):
+    from parcours.people import services as people_services
     from parcours.people.models import Person
     from parcours.reception.models import Contract, Convocation, EmploymentCheck, ReceptionSession
 
@@ -324,8 +325,13 @@ def _chunk(
                 accompaniment=accompaniment,
                 accompaniment_date=accompanied_on,
                 age_at_event=age,
+                age_at_accompaniment=age_on(person.birth_date, accompanied_on)
+                if accompanied_on
+                else None,
             )
         )
+    for contract in contracts:
+        contract.fill_facts()  # bulk_create skips save() (ADR 0013)
     Contract.objects.bulk_create(contracts, batch_size=5000)
     for event in checks:
         event.fill_facts()
@@ -338,7 +344,13 @@ def _chunk(
         for person_id, day in registered:
             by_day.setdefault(day, []).append(person_id)
         for day, ids in by_day.items():
-            Person.objects.filter(pk__in=ids).update(ft_registered=True, ft_registration_date=day)
+            people_services.bulk_write(
+                Person.objects.filter(pk__in=ids), ft_registered=True, ft_registration_date=day
+            )
+            # The CIR's copies of the registration (ADR 0013), as the services' follower does.
+            Contract.objects.filter(person_id__in=ids).update(
+                ft_registered=True, ft_registration_date=day
+            )
 
     # 5. Referrals in every state, with their transition log.
     _referrals(rng, [m for m in meta if m is not None], schemes, user, summary)
@@ -422,6 +434,7 @@ def _referrals(rng, present, schemes, user, summary):
         referrals.append(
             Referral(
                 person=person,
+                directorate_id=person.directorate_id,  # bulk_create skips save() (ADR 0013)
                 scheme=scheme,
                 status=state,
                 origin="interview",

@@ -1,5 +1,10 @@
 """Pathway figures: delays, contact losses, the referral funnel, seats and waiting lists.
 
+Issue 13 (ADR 0013): every figure reads the facts stored on its event (the CIR's DT and
+France Travail registration, the referral's DT), never the person's current values, so a
+person who moves, a département attached to another DT or an anonymised file leaves past
+figures unchanged; each query reads its table by the (DT, date) index.
+
 Issue 5, item 3 (PFA attendance is in the monthly report, catalogue.py). Each figure is one
 grouped query for every directorate and month asked (constant in their number); medians and
 90th percentiles are taken in Python from the grouped distribution, the same on SQLite and
@@ -125,19 +130,22 @@ def cir_to_ft_delays(
 
     "Not concerned": registered before signing, registered on an unknown date, or not
     registered and in work, in vocational training or a student (seed 001: the CIP leaves them
-    out). "Waiting": the others not registered yet. The DT is the PFA's when the CIR was signed
-    at a PFA, else the person's.
+    out). "Waiting": the others not registered yet. The DT is the one copied on the CIR (the
+    PFA's, or the person's when signed elsewhere), the registration the one copied on it.
     """
     from parcours.reception.models import Contract
     from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
 
     rows = evaluated(
-        Contract.objects.filter(signed_on__gte=period.start, signed_on__lt=period.end_exclusive)
+        Contract.objects.filter(
+            signed_on__gte=period.start,
+            signed_on__lt=period.end_exclusive,
+            directorate_id__in=list(directorate_ids),
+        )
         .annotate(
-            _dt=Coalesce("convocation__directorate_id", "person__directorate_id"),
             _month=TruncMonth("signed_on"),
             _delay=ExpressionWrapper(
-                F("person__ft_registration_date") - F("signed_on"), output_field=DurationField()
+                F("ft_registration_date") - F("signed_on"), output_field=DurationField()
             ),
             _out=Case(
                 When(person__employment_status__in=sorted(OUT_OF_SCOPE_SITUATIONS), then=True),
@@ -145,8 +153,7 @@ def cir_to_ft_delays(
                 output_field=BooleanField(),
             ),
         )
-        .filter(_dt__in=list(directorate_ids))
-        .values_list("_dt", "_month", "_delay", "person__ft_registered", "_out")
+        .values_list("directorate_id", "_month", "_delay", "ft_registered", "_out")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -166,9 +173,9 @@ def cir_to_ft_delays(
 def referral_answer_delays(
     directorate_ids: Iterable[int], period: Period
 ) -> dict[tuple[int, Month], Delay]:
-    """Days from a referral's sending to the partner's answer, by the person's DT and month of
-    sending; referrals still awaiting an answer are "waiting", the others without an answer
-    (withdrawn, expired, transferred) "not concerned"."""
+    """Days from a referral's sending to the partner's answer, by the referral's DT (the
+    person's when referred) and month of sending; referrals still awaiting an answer are
+    "waiting", the others without an answer (withdrawn, expired, transferred) "not concerned"."""
     from parcours.referrals.models import Referral
     from parcours.referrals.states import ReferralStatus
 
@@ -176,7 +183,7 @@ def referral_answer_delays(
         Referral.objects.filter(
             sent_at__gte=_local_midnight(period.start),
             sent_at__lt=_local_midnight(period.end_exclusive),
-            person__directorate_id__in=list(directorate_ids),
+            directorate_id__in=list(directorate_ids),
         )
         .annotate(
             _month=TruncMonth("sent_at", output_field=DateField()),
@@ -184,7 +191,7 @@ def referral_answer_delays(
                 TruncDate("answered_at") - TruncDate("sent_at"), output_field=DurationField()
             ),
         )
-        .values_list("person__directorate_id", "_month", "_delay")
+        .values_list("directorate_id", "_month", "_delay")
         .annotate(
             n=Count("pk"),
             waiting=Count("pk", filter=Q(status=ReferralStatus.SENT)),
@@ -253,7 +260,7 @@ def contact_losses(
     ).values("referral__person_id")
     lost = (
         Q(signed_on__lt=cutoff)
-        & ~Q(person__ft_registration_date__gte=cutoff, person__ft_registration_date__lte=today)
+        & ~Q(ft_registration_date__gte=cutoff, ft_registration_date__lte=today)
         & ~Q(person_id__in=recent_sessions)
         & ~Q(person_id__in=recent_accompaniments)
         & ~Q(person_id__in=recent_referrals)
@@ -262,15 +269,13 @@ def contact_losses(
         Contract.objects.filter(
             signed_on__gt=today - datetime.timedelta(days=PATHWAY_DAYS),
             signed_on__lte=today,
-            person__directorate_id__in=list(directorate_ids),
+            directorate_id__in=list(directorate_ids),
         )
-        .values("person__directorate_id")
+        .values("directorate_id")
         .annotate(followed=Count("pk"), lost=Count("pk", filter=lost))
         .order_by()
     )
-    return {
-        row["person__directorate_id"]: ContactLoss(row["followed"], row["lost"]) for row in rows
-    }
+    return {row["directorate_id"]: ContactLoss(row["followed"], row["lost"]) for row in rows}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +321,7 @@ class SchemeFunnel:
 
 
 def referral_funnel(directorate_ids: Iterable[int], period: Period) -> list[SchemeFunnel]:
-    """Per DT (the person's), month of sending, partner and scheme: the funnel stages of the
+    """Per DT (the referral's), month of sending, partner and scheme: the funnel stages of the
     referrals sent, and their current states. One query; the stages are those declared by the
     referrals module (referrals.queries.STAGES), so both modules count the same way."""
     from parcours.referrals.models import Referral
@@ -335,11 +340,11 @@ def referral_funnel(directorate_ids: Iterable[int], period: Period) -> list[Sche
         Referral.objects.filter(
             sent_at__gte=_local_midnight(period.start),
             sent_at__lt=_local_midnight(period.end_exclusive),
-            person__directorate_id__in=list(directorate_ids),
+            directorate_id__in=list(directorate_ids),
         )
         .annotate(_month=TruncMonth("sent_at", output_field=DateField()))
         .values(
-            "person__directorate_id",
+            "directorate_id",
             "_month",
             "scheme_id",
             "scheme__name",
@@ -350,7 +355,7 @@ def referral_funnel(directorate_ids: Iterable[int], period: Period) -> list[Sche
     )
     return [
         SchemeFunnel(
-            directorate_id=row["person__directorate_id"],
+            directorate_id=row["directorate_id"],
             month=_month_of(row["_month"]),
             scheme_id=row["scheme_id"],
             scheme_name=row["scheme__name"],

@@ -142,6 +142,10 @@ def send_monthly_reports(
         return summary
     if not pending:
         return summary
+    # Issue 13: copies are checked (and repaired, logged) before any figure leaves.
+    from parcours.reception.facts import repair_copies
+
+    repair_copies()
     # Documents are written in French, whatever language the worker runs in.
     with translation.override(settings.LANGUAGE_CODE):
         computed = compute_report(definition, list(directorates.values()), period)

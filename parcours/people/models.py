@@ -1,5 +1,8 @@
 """The person record (CIR signatory) and the languages a person speaks."""
 
+import contextlib
+import contextvars
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -104,7 +107,56 @@ EMPLOYED_STATUSES = frozenset(
 )
 
 
+# Issue 13: `parcours.people.services` is the one writer of persons. Bulk writes
+# (`QuerySet.update`, `bulk_update`) send no signal and leave no history, so they are refused
+# unless that module opens the door for the duration of one of its operations.
+_bulk_writes_allowed = contextvars.ContextVar("parcours_person_bulk_writes", default=False)
+
+
+class PersonWriteOutsideServices(RuntimeError):
+    """A bulk write of persons attempted outside `parcours.people.services`."""
+
+
+@contextlib.contextmanager
+def person_bulk_writes():
+    """Allow bulk writes of persons inside the block: for `people.services` only."""
+    token = _bulk_writes_allowed.set(True)
+    try:
+        yield
+    finally:
+        _bulk_writes_allowed.reset(token)
+
+
+def _refuse_outside_services(operation: str) -> None:
+    if not _bulk_writes_allowed.get():
+        raise PersonWriteOutsideServices(
+            f"Person.objects.{operation}() outside parcours.people.services: write persons "
+            "through the services, which record the history and update the copies on events."
+        )
+
+
+# Persons become visible to a membership through other apps (a referral received, a session
+# staffed): each registers a function (membership) -> Q over persons, or None when it opens
+# nothing for that membership; `visible_to` ORs them. People knows none of these apps.
+_visibility_sources: list = []
+
+
+def register_visibility(source):
+    """Decorator: add a source of persons visible to partner memberships (see visible_to)."""
+    if source not in _visibility_sources:
+        _visibility_sources.append(source)
+    return source
+
+
 class PersonQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        _refuse_outside_services("update")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _refuse_outside_services("bulk_update")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     def visible_to(self, membership):
         """The persons the membership may see: denied by default, need-to-know.
 
@@ -113,10 +165,6 @@ class PersonQuerySet(models.QuerySet):
         the sessions they staff for their organisation's experiment; aggregate-only roles
         (DREETS, national admin) see no person.
         """
-        # Imported here: the one place that knows of referrals and reception, later apps.
-        from django.apps import apps
-        from django.db.models import Exists, OuterRef
-
         from parcours.organisations.roles import PARTNER_ROLES
 
         if membership is None:
@@ -125,21 +173,12 @@ class PersonQuerySet(models.QuerySet):
         if membership.role in OFII_DT_ROLES and organisation.directorate_id:
             return self.filter(directorate_id=organisation.directorate_id)
         if membership.role in PARTNER_ROLES:
-            # A draft is not yet shared with the partner, so it opens nothing.
-            Referral = apps.get_model("referrals", "Referral")
-            referred = Referral.objects.filter(
-                person_id=OuterRef("pk"), scheme__organisation_id=organisation.pk
-            ).exclude(status="draft")
-            # The CIP of the experiment (seed 001) interviews the people convoked to the PFA
-            # sessions it staffs, for an operator of that directorate's experiment.
-            Convocation = apps.get_model("reception", "Convocation")
-            staffed = Convocation.objects.filter(
-                person_id=OuterRef("pk"),
-                session__staff__user_id=membership.user_id,
-                session__staff__role="cip",
-                session__directorate__cip_experiments__operator_id=organisation.pk,
-            )
-            return self.filter(Exists(referred) | Exists(staffed))
+            condition = None
+            for source in _visibility_sources:
+                opened = source(membership)
+                if opened is not None:
+                    condition = opened if condition is None else condition | opened
+            return self.none() if condition is None else self.filter(condition)
         return self.none()
 
     def search(self, text: str):
@@ -373,3 +412,41 @@ class Person(models.Model):
                 self.directorate_id = directorate_id
         if errors:
             raise ValidationError(errors)
+
+
+class DepartmentTransfer(models.Model):
+    """A département attached to another DT: the log of `people.services.move_department`."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("département"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_directorate = models.ForeignKey(
+        Directorate,
+        verbose_name=_("ancienne DT"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_directorate = models.ForeignKey(
+        Directorate, verbose_name=_("nouvelle DT"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("motif"), max_length=300)
+    persons_moved = models.PositiveIntegerField(_("personnes rattachées à la nouvelle DT"))
+
+    class Meta:
+        verbose_name = _("changement de DT d'un département")
+        verbose_name_plural = _("changements de DT des départements")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.department} → {self.to_directorate}"

@@ -10,45 +10,16 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Protection des données")
 
     def ready(self):
-        from parcours.organisations.permissions import Action
         from parcours.people.models import Person
+        from parcours.people.services import person_changed
         from parcours.privacy import checks, tasks  # noqa: F401  (registration)
-        from parcours.privacy.history import track_changes
-        from parcours.www.navigation import (
-            DATA_AND_SECURITY,
-            MenuEntry,
-            add_entry,
-        )
+        from parcours.privacy.history import record_person_changes
 
-        # Issue 6, "Change history": persons now; reception and referrals register theirs.
-        track_changes(
-            Person,
-            [
-                field.name
-                for field in Person._meta.get_fields()
-                if (field.concrete or field.many_to_many)
-                and not field.auto_created
-                and field.name not in PERSON_UNTRACKED_FIELDS
-            ],
-            person_attr="",
-        )
-        add_entry(
-            MenuEntry(
-                label=_("Journal des accès"),
-                url_name="privacy:access_log",
-                action=Action.VIEW_ACCESS_LOG,
-                url_prefix="/confidentialite/journal/",
-                group=DATA_AND_SECURITY,
-            )
-        )
-        add_entry(
-            MenuEntry(
-                label=_("Durées de conservation"),
-                url_name="privacy:retention_policies",
-                action=Action.MANAGE_REFERENCE_DATA,
-                url_prefix="/confidentialite/conservation/",
-                group=DATA_AND_SECURITY,
-            )
+        # Issue 6, "Change history"; issue 13: persons are written by people.services only,
+        # which states each change with its actor and reason; reception and referrals track
+        # their own records with track_changes.
+        person_changed.connect(
+            record_person_changes, sender=Person, dispatch_uid="privacy_person_history"
         )
 
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from parcours.accounts.models import User
 from parcours.demo.steps import DEMO_AGDREF_PREFIX, demo_step
 from parcours.organisations.models import Membership
+from parcours.people import services as people_services
 from parcours.people.models import Person
 from parcours.privacy.access_log import Operation, record_access
-from parcours.privacy.history import acting_as
 from parcours.privacy.models import AccessLog, FieldChange, RetentionPolicy
 from parcours.privacy.retention import PERSON_FILES
 from parcours.privacy.rules import RETENTION_DEFAULT_MONTHS, subtract_months
@@ -46,10 +46,13 @@ def change_history_and_access_log():
     if reception is None or auditor is None or not persons:
         return
     if not FieldChange.objects.filter(person__in=persons).exists():
-        with acting_as(reception):
-            for index, person in enumerate(persons):
-                person.phone = f"07{index:02d}000000"
-                person.save()
+        for index, person in enumerate(persons):
+            people_services.edit_person(
+                person,
+                {"phone": f"07{index:02d}000000"},
+                actor=reception,
+                reason="Numéro de téléphone corrigé à l'accueil",
+            )
     if not AccessLog.objects.filter(user=auditor).exists():
         membership = Membership.objects.filter(
             user=auditor, organisation__directorate__code="metz"
@@ -71,5 +74,5 @@ def files_about_to_expire():
     # Idle means no step anywhere: people with a convocation or a referral are active.
     idle = _metz_demo_persons().filter(convocations__isnull=True, referrals__isnull=True)
     ids = list(idle.values_list("pk", flat=True)[:_IDLE_COUNT])
-    # update(): a save() would make the file active again.
-    Person.objects.filter(pk__in=ids).update(updated_at=almost)
+    # Bookkeeping only: an edit would make the file active again.
+    people_services.set_bookkeeping(ids, updated_at=almost)

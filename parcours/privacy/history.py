@@ -212,6 +212,39 @@ def _write(instance, tracked: Tracked, changes) -> None:
     )
 
 
+def record_person_changes(sender, person, changes, actor=None, reason="", **kwargs) -> None:
+    """Receiver of `people.services.person_changed`: one FieldChange per changed field, with
+    the actor and the reason (issue 13: the services are the one writer of persons)."""
+    if _suspended.get():
+        return
+    model = type(person)
+    content_type = ContentType.objects.get_for_model(model)
+    user_id = getattr(actor, "pk", None) if actor is not None else _current_user_id()
+    rows = []
+    for change in changes:
+        field = model._meta.get_field(change.field)
+        if field.many_to_many:
+            before, after = str(change.before), str(change.after)
+        elif field.is_relation:
+            before = _relation_label(field, change.before)
+            after = _relation_label(field, change.after)
+        else:
+            before, after = _serialise(field, change.before), _serialise(field, change.after)
+        rows.append(
+            FieldChange(
+                content_type=content_type,
+                object_id=person.pk,
+                person_id=person.pk,
+                field=change.field,
+                before=before,
+                after=after,
+                user_id=user_id,
+                reason=reason[:300],
+            )
+        )
+    FieldChange.objects.bulk_create(rows)
+
+
 def record_change(instance, field: str, before, after, person_attr: str | None = None) -> None:
     """Record a change made without save() (a bulk update) in the history."""
     if _suspended.get():
@@ -238,6 +271,7 @@ class ChangeRow:
     before: str
     after: str
     user: str
+    reason: str = ""
 
 
 def _display(model, field_name: str, stored: str) -> str:
@@ -299,6 +333,7 @@ def history_for(person, limit: int = 100) -> list[ChangeRow]:
                 before=_display(model, change.field, change.before) if model else change.before,
                 after=_display(model, change.field, change.after) if model else change.after,
                 user=(user.get_full_name() or user.email) if user is not None else _("Système"),
+                reason=change.reason,
             )
         )
     return rows

@@ -172,6 +172,8 @@ class FieldChange(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("date"), default=timezone.now)
+    # Why the person's file was changed (people.services: every write states one).
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("modification")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from parcours.organisations.models import Membership
 from parcours.organisations.roles import Role
+from parcours.people import services as people_services
 from parcours.people.models import AnonymisationReason, Person
 from parcours.privacy.history import suspend_tracking
 from parcours.privacy.models import FieldChange, RetentionPolicy
@@ -172,28 +173,31 @@ def anonymise_persons(person_ids, reason: str = AnonymisationReason.RETENTION) -
             anonymiser(ids)
         FieldChange.objects.filter(person_id__in=ids).delete()
         Person.languages.through.objects.filter(person_id__in=ids).delete()
-        Person.objects.filter(pk__in=ids).update(
-            last_name=ANONYMOUS_NAME,
-            usual_name="",
-            first_names="",
-            nationality=None,
-            agdref_number=None,
-            interpreter_language=None,
-            phone="",
-            email="",
-            address="",
-            postcode="",
-            city="",
-            accommodation_name="",
-            # Issue 15: the title a person means to apply for is no figure's business.
-            intended_title="",
-            ft_identifier="",
-            birth_date=TruncMonth("birth_date"),
-            ft_registration_date=TruncMonth("ft_registration_date"),
-            language_level_date=TruncMonth("language_level_date"),
-            created_at=TruncMonth("created_at"),
-            anonymised_at=timezone.now(),
-            anonymisation_reason=reason,
+        people_services.anonymise(
+            ids,
+            {
+                "last_name": ANONYMOUS_NAME,
+                "usual_name": "",
+                "first_names": "",
+                "nationality": None,
+                "agdref_number": None,
+                "interpreter_language": None,
+                "phone": "",
+                "email": "",
+                "address": "",
+                "postcode": "",
+                "city": "",
+                "accommodation_name": "",
+                # Issue 15: the title a person means to apply for is no figure's business.
+                "intended_title": "",
+                "ft_identifier": "",
+                "birth_date": TruncMonth("birth_date"),
+                "ft_registration_date": TruncMonth("ft_registration_date"),
+                "language_level_date": TruncMonth("language_level_date"),
+                "created_at": TruncMonth("created_at"),
+                "anonymised_at": timezone.now(),
+                "anonymisation_reason": reason,
+            },
         )
     return len(ids)
 
@@ -321,6 +325,6 @@ def send_retention_notices(now=None) -> dict[str, int]:
                 recipients,
             )
         sent[directorate.code] = count
-    # update(): not save(), which would touch updated_at and make the file "active" again.
-    due.update(retention_notice_at=now)
+    # Bookkeeping, not a change of the file: it must not make the file "active" again.
+    people_services.set_bookkeeping(due.values_list("pk", flat=True), retention_notice_at=now)
     return sent

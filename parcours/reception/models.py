@@ -2,15 +2,15 @@
 
 Every event that figures will count (attendance, CIR signature, CIP interview) stores
 `age_at_event`: the person's age in whole years on the event's date, computed by the services
-from `Person.birth_date` (see `rules.age_on`), recomputed by a post_save handler when a birth
-date is corrected (`signals.py`), and kept when the retention task later blanks exact birth
-dates, so that indicators by age band stay right without them.
+from `Person.birth_date` (see `rules.age_on`), recomputed when a birth date is corrected
+through `people.services` (open months only, `facts.follow_person`), and kept when the
+retention task later truncates birth dates, so that indicators by age band stay right.
 
 Convocations and CIP interviews also carry a copy of their session's directorate and date and
 of the person's sex (`EventFacts`): the monthly figures then read one table instead of joining
 sessions and a million persons (ADR 0007, docs/benchmarks.md). The copies are set when the row
 is created, follow a session's date change (`services.update_session`) and a sex correction
-(`signals.py`), and `facts.stale_copies` finds any row where they disagree with their source.
+(`facts.follow_person`); `facts.stale_copies` finds any row that disagrees with its source.
 """
 
 import datetime
@@ -26,6 +26,15 @@ from parcours.organisations.roles import OFII_DT_ROLES
 from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person, Sex
 from parcours.people.validators import validate_ft_identifier
 from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
+
+# The attendance workflow is declared in states.py (issue 13); re-exported for the callers.
+from parcours.reception.states import (  # noqa: F401
+    ATTENDANCE_TRANSITIONS,
+    MISSED_STATUSES,
+    OBSERVED_STATUSES,
+    TRANSITIONS,
+    AttendanceStatus,
+)
 from parcours.territories.models import Directorate
 
 # Seed 001: 12 persons convoked per session; Paris convokes about 40 per half-day (DOMAIN.md).
@@ -174,51 +183,6 @@ class SessionStaff(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
 
-class AttendanceStatus(models.TextChoices):
-    PENDING = "pending", _("Convoqué")
-    PRESENT = "present", _("Présent")
-    ABSENT = "absent", _("Absent")
-    EXCUSED = "excused", _("Excusé")
-    RESCHEDULED = "rescheduled", _("Reporté")
-
-
-# Declared transitions (les-emplois style). Corrections on the day are allowed; a rescheduled
-# convocation is final: the person now holds a convocation in the other session.
-ATTENDANCE_TRANSITIONS: dict[str, frozenset[str]] = {
-    AttendanceStatus.PENDING: frozenset(
-        {
-            AttendanceStatus.PRESENT,
-            AttendanceStatus.ABSENT,
-            AttendanceStatus.EXCUSED,
-            AttendanceStatus.RESCHEDULED,
-        }
-    ),
-    AttendanceStatus.PRESENT: frozenset(
-        {AttendanceStatus.PENDING, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED}
-    ),
-    AttendanceStatus.ABSENT: frozenset(
-        {
-            AttendanceStatus.PENDING,
-            AttendanceStatus.PRESENT,
-            AttendanceStatus.EXCUSED,
-            AttendanceStatus.RESCHEDULED,
-        }
-    ),
-    AttendanceStatus.EXCUSED: frozenset(
-        {
-            AttendanceStatus.PENDING,
-            AttendanceStatus.PRESENT,
-            AttendanceStatus.ABSENT,
-            AttendanceStatus.RESCHEDULED,
-        }
-    ),
-    AttendanceStatus.RESCHEDULED: frozenset(),
-}
-# Being present or absent can only be observed on or after the session's day.
-OBSERVED_STATUSES = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.ABSENT})
-MISSED_STATUSES = frozenset({AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED})
-
-
 class EventFacts(models.Model):
     """Copies, on an event of a session, of what the figures group it by (ADR 0007)."""
 
@@ -352,6 +316,12 @@ class ConvocationTransition(models.Model):
         verbose_name=_("convocation"),
         on_delete=models.CASCADE,
         related_name="transitions",
+    )
+    # The declared transition applied (states.TRANSITIONS).
+    name = models.CharField(
+        _("transition"),
+        max_length=20,
+        choices=[(t.name, t.label) for t in TRANSITIONS.values()],
     )
     from_status = models.CharField(
         _("de"), max_length=20, choices=AttendanceStatus.choices, blank=True
@@ -561,6 +531,23 @@ class Contract(models.Model):
         related_name="+",
     )
     age_at_event = models.PositiveSmallIntegerField(_("âge à la signature"), null=True, blank=True)
+    # Copies for the pathway figures (issue 13, ADR 0013): the DT where the CIR was signed
+    # (the PFA's), and the person's France Travail registration, followed while the file
+    # lives (people.services followers) and kept whole when the retention task truncates it.
+    directorate = models.ForeignKey(
+        Directorate,
+        verbose_name=_("direction territoriale"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # led by the (directorate, signed_on) index
+    )
+    ft_registered = models.BooleanField(
+        _("inscrit à France Travail"), default=False, editable=False
+    )
+    ft_registration_date = models.DateField(
+        _("date d'inscription à France Travail"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
     objects = ContractQuerySet.as_manager()
@@ -576,10 +563,27 @@ class Contract(models.Model):
             )
         ]
         # The delays (CIR signature → France Travail registration) read signatures by month.
-        indexes = [models.Index(fields=["signed_on"], name="reception_contract_signed")]
+        indexes = [
+            models.Index(fields=["signed_on"], name="reception_contract_signed"),
+            models.Index(fields=["directorate", "signed_on"], name="reception_contract_dt_day"),
+        ]
 
     def __str__(self):
         return _("CIR de %(person)s") % {"person": self.person}
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.fill_facts()
+        super().save(*args, **kwargs)
+
+    def fill_facts(self) -> None:
+        """Set the copies from their source; bulk inserts call it since they skip save()."""
+        if self.convocation_id is not None:
+            self.directorate_id = self.convocation.directorate_id
+        else:
+            self.directorate_id = self.person.directorate_id
+        self.ft_registered = self.person.ft_registered
+        self.ft_registration_date = self.person.ft_registration_date
 
 
 class PrescriptionKind(models.TextChoices):
@@ -853,6 +857,11 @@ class EmploymentCheck(EventFacts):
     accompaniment_date = models.DateField(_("date de l'accompagnement"), null=True, blank=True)
     age_at_event = models.PositiveSmallIntegerField(
         _("âge à la date de l'entretien"), null=True, blank=True
+    )
+    # Issue 13: the accompaniment is counted at its own date, by the age then; stored so that
+    # a birth date truncated by the retention task never moves it to another band.
+    age_at_accompaniment = models.PositiveSmallIntegerField(
+        _("âge à la date de l'accompagnement"), null=True, blank=True
     )
     recorded_at = models.DateTimeField(_("saisi le"), auto_now=True)
 

@@ -83,7 +83,9 @@ register_anonymiser(
         clear={"ft_identifier": ANONYMISED_IDENTIFIER},
     )
 )
-register_anonymiser(model_anonymiser(Contract, truncate=["signed_on", "civic_training_date"]))
+# The signature date stays whole, like the session dates (ADR 0007): the CIR → France Travail
+# delay is counted in days from it, and must not change when the file is anonymised (issue 13).
+register_anonymiser(model_anonymiser(Contract, truncate=["civic_training_date"]))
 register_anonymiser(model_anonymiser(LanguagePrescription, truncate=["decided_on"]))
 
 

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from parcours.people import services as people_services
 from parcours.people.models import Language, Person
 from parcours.people.validators import normalise_ft_identifier
 from parcours.reception import facts, rules
 from parcours.reception.holidays import public_holiday
 from parcours.reception.letters import letter_language_for
 from parcours.reception.models import (
-    ATTENDANCE_TRANSITIONS,
     DEFAULT_START_TIMES,
     MAX_PRESENTATION_MINUTES,
     OBSERVED_STATUSES,
@@ -46,15 +46,17 @@ from parcours.reception.models import (
     ReregistrationReason,
     SessionStaff,
 )
+from parcours.reception.states import TRANSITIONS, transition_to
 
 
 def _day(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _touch_person(person_id, **fields) -> None:
-    # A direct update: no post_save (nothing about the birth date changed), one query.
-    Person.objects.filter(pk=person_id).update(updated_at=timezone.now(), **fields)
+def _update_situation(person_id, fields, *, actor, reason: str) -> None:
+    # Issue 13: the person is written by its own services, which record the history (actor
+    # and reason) and bring the CIR's copies in line.
+    people_services.update_situation(person_id, fields, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,11 +287,26 @@ def update_session(
 # --------------------------------------------------------------------------------------------
 
 
-def _log(convocation, from_status, to_status, actor, reason="") -> None:
+def _move(convocation: Convocation, name: str, *, actor, reason: str = "") -> None:
+    """Apply a declared attendance transition (states.TRANSITIONS) and log it."""
+    transition = TRANSITIONS[name]
+    if convocation.status not in transition.sources:
+        raise ValidationError(
+            _("La convocation est « %(current)s » : elle ne peut plus passer à « %(wanted)s ».")
+            % {
+                "current": convocation.get_status_display(),
+                "wanted": AttendanceStatus(transition.target).label,
+            },
+            code="transition_refused",
+        )
+    previous = convocation.status
+    convocation.status = transition.target
+    convocation.save(update_fields=["status", "rescheduled_to", "updated_at"])
     ConvocationTransition.objects.create(
         convocation=convocation,
-        from_status=from_status,
-        to_status=to_status,
+        name=name,
+        from_status=previous,
+        to_status=transition.target,
         actor=actor,
         reason=reason[:200],
     )
@@ -363,7 +380,11 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
     Convocation.objects.bulk_create(convocations)
     ConvocationTransition.objects.bulk_create(
         ConvocationTransition(
-            convocation=c, from_status="", to_status=AttendanceStatus.PENDING, actor=actor
+            convocation=c,
+            name="convoke",
+            from_status="",
+            to_status=TRANSITIONS["convoke"].target,
+            actor=actor,
         )
         for c in convocations
     )
@@ -414,7 +435,8 @@ def record_attendance(
         raise ValidationError({"status": _("Choisissez un état de présence de la liste.")})
     if status == locked.status:
         return locked
-    if status not in ATTENDANCE_TRANSITIONS[locked.status]:
+    transition = transition_to(locked.status, status)
+    if transition is None:
         raise ValidationError(
             _("La convocation est « %(current)s » : elle ne peut plus passer à « %(wanted)s ».")
             % {
@@ -443,10 +465,7 @@ def record_attendance(
         )
     if status == AttendanceStatus.RESCHEDULED:
         _reschedule(locked, rescheduled_to, actor=actor, today=today)
-    previous = locked.status
-    locked.status = status
-    locked.save(update_fields=["status", "rescheduled_to", "updated_at"])
-    _log(locked, previous, status, actor, reason)
+    _move(locked, transition.name, actor=actor, reason=reason)
     return locked
 
 
@@ -537,7 +556,13 @@ def record_positioning(
     )
     person = locked.person
     if person.language_level_date is None or person.language_level_date <= locked.session.date:
-        _touch_person(person.pk, language_level=level, language_level_date=locked.session.date)
+        _update_situation(
+            person.pk,
+            {"language_level": level, "language_level_date": locked.session.date},
+            actor=actor,
+            reason=_("Positionnement linguistique du %(date)s")
+            % {"date": _day(locked.session.date)},
+        )
     return positioning
 
 
@@ -615,7 +640,12 @@ def record_interview(
     elif OrientationTarget.AGIR in existing and agir_source(person.pk) is None:
         # A corrected interview takes back the orientation, and nothing else sends them there.
         person_fields["agir_followed"] = False
-    _touch_person(person.pk, **person_fields)
+    _update_situation(
+        person.pk,
+        person_fields,
+        actor=actor,
+        reason=_("Entretien de diagnostic du %(date)s") % {"date": _day(locked.session.date)},
+    )
     return interview
 
 
@@ -988,7 +1018,12 @@ def record_employment_check(
         person_fields["ft_registered"] = True
         if identifier:
             person_fields["ft_identifier"] = identifier
-    _touch_person(locked.person_id, **person_fields)
+    _update_situation(
+        locked.person_id,
+        person_fields,
+        actor=actor,
+        reason=_("Entretien CIP du %(date)s") % {"date": _day(session.date)},
+    )
     return check
 
 
@@ -1005,7 +1040,7 @@ def record_ft_follow_up(
     today = today or timezone.localdate()
     locked = (
         EmploymentCheck.objects.select_for_update()
-        .select_related("convocation__session")
+        .select_related("convocation__session", "person")
         .get(pk=check.pk)
     )
     session_day = locked.convocation.session.date
@@ -1034,11 +1069,16 @@ def record_ft_follow_up(
     locked.first_appointment_date = first_appointment_date
     locked.accompaniment = accompaniment
     locked.accompaniment_date = accompaniment_date
+    # Frozen at the accompaniment (issue 13): the figures read this age, never the birth date.
+    locked.age_at_accompaniment = (
+        rules.age_on(locked.person.birth_date, accompaniment_date) if accompaniment_date else None
+    )
     locked.save(
         update_fields=[
             "first_appointment_date",
             "accompaniment",
             "accompaniment_date",
+            "age_at_accompaniment",
             "recorded_at",
         ]
     )
@@ -1046,7 +1086,7 @@ def record_ft_follow_up(
 
 
 # --------------------------------------------------------------------------------------------
-# Settings and ages
+# Settings
 # --------------------------------------------------------------------------------------------
 
 
@@ -1061,38 +1101,3 @@ def set_ft_registration_delay(directorate_id, days: int) -> ReceptionSettings:
         directorate_id=directorate_id, defaults={"ft_registration_delay_days": days}
     )
     return settings
-
-
-def recompute_ages(person: Person) -> int:
-    """Recompute the stored ages at events of one person from their birth date.
-
-    Called when a birth date is corrected. A blanked birth date (retention) keeps the stored
-    ages: they are what the indicators need once the exact date is gone.
-    """
-    if person.birth_date is None:
-        return 0
-    sources = (
-        (
-            Convocation.objects.filter(person=person).select_related("session"),
-            lambda row: row.session.date,
-        ),
-        (
-            EmploymentCheck.objects.filter(convocation__person=person).select_related(
-                "convocation__session"
-            ),
-            lambda row: row.convocation.session.date,
-        ),
-        (Contract.objects.filter(person=person), lambda row: row.signed_on),
-    )
-    changed = 0
-    for rows, day_of in sources:
-        stale = []
-        for row in rows:
-            age = rules.age_on(person.birth_date, day_of(row))
-            if row.age_at_event != age:
-                row.age_at_event = age
-                stale.append(row)
-        if stale:
-            rows.model.objects.bulk_update(stale, ["age_at_event"])
-            changed += len(stale)
-    return changed

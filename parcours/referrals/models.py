@@ -32,7 +32,7 @@ from parcours.referrals.states import (
     ReferralStatus,
     RefusalReason,
 )
-from parcours.territories.models import Department
+from parcours.territories.models import Department, Directorate
 
 # The longest free text of a scheme (description, public): a page of text, read by auditors.
 TEXT_LIMIT = 2000
@@ -358,6 +358,16 @@ class Referral(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("personne"), on_delete=models.PROTECT, related_name="referrals"
     )
+    # Issue 13 (ADR 0013): the DT that followed the person when the referral was made, copied
+    # so that the pathway figures keep it in that DT after the person moves.
+    directorate = models.ForeignKey(
+        Directorate,
+        verbose_name=_("direction territoriale"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # led by the (directorate, sent_at) index
+    )
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("dispositif"), on_delete=models.PROTECT, related_name="referrals"
     )
@@ -447,6 +457,7 @@ class Referral(models.Model):
             models.Index(fields=["scheme", "status"], name="referral_scheme_status_idx"),
             models.Index(fields=["status", "sent_at"], name="referral_status_sent_idx"),
             models.Index(fields=["referrer_organisation", "status"], name="referral_referrer_idx"),
+            models.Index(fields=["directorate", "sent_at"], name="referral_dt_sent_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -524,6 +535,11 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.person} → {self.scheme.name}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.directorate_id is None:
+            self.directorate_id = self.person.directorate_id
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:

@@ -4,10 +4,11 @@ Plain values, testable without a database. Services apply a transition only when
 state is one of its sources (DESIGN.md, "Every state change is a row"; STYLE.md, les-emplois).
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from parcours.core.workflow import Transition
+from parcours.core.workflow import allowed_transitions as _allowed
 
 
 class ReferralStatus(models.TextChoices):
@@ -45,14 +46,6 @@ SENT_STATES = frozenset(set(S) - {S.DRAFT})
 AWAITING_ANSWER_STATES = frozenset({S.SENT})
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset
-    target: str
-    label: str
-
-
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
@@ -84,7 +77,7 @@ TRANSITIONS: dict[str, Transition] = {
 
 def allowed_transitions(status: str) -> list[str]:
     """Names of the transitions possible from `status`, in declaration order."""
-    return [t.name for t in TRANSITIONS.values() if status in t.sources]
+    return _allowed(TRANSITIONS, status)
 
 
 def can_apply(name: str, status: str) -> bool:

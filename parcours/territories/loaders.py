@@ -15,7 +15,7 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_territories(apps=None) -> dict[str, int]:
+def load_territories(apps=None) -> dict:
     """Create or update regions, départements, directorates and countries; return counts."""
     if apps is None:
         from django.apps import apps
@@ -35,6 +35,7 @@ def load_territories(apps=None) -> dict[str, int]:
             code=row["code"], defaults={"name": row["name"], "region": regions[row["region"]]}
         )
     directorate_count = 0
+    pending_moves: list[tuple[str, str]] = []
     for row in _rows("directorates.csv"):
         directorate, _ = Directorate.objects.update_or_create(
             code=row["code"],
@@ -47,7 +48,17 @@ def load_territories(apps=None) -> dict[str, int]:
             },
         )
         codes = row["departments"].split()
-        Department.objects.filter(code__in=codes).update(directorate=directorate)
+        # Issue 13: a département already attached to a DT is never moved silently here (its
+        # persons would stay with the old DT); `manage.py move_department` does it, logged.
+        Department.objects.filter(code__in=codes, directorate__isnull=True).update(
+            directorate=directorate
+        )
+        pending_moves.extend(
+            (code, row["code"])
+            for code in Department.objects.filter(code__in=codes)
+            .exclude(directorate=directorate)
+            .values_list("code", flat=True)
+        )
         directorate_count += 1
     existing = set(Country.objects.values_list("insee_code", "name"))
     new_countries = [
@@ -61,4 +72,6 @@ def load_territories(apps=None) -> dict[str, int]:
         "departments": len(departments),
         "directorates": directorate_count,
         "countries": Country.objects.count(),
+        # (département code, DT code) the reference data attach elsewhere: to move explicitly.
+        "pending_moves": pending_moves,
     }

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class WwwConfig(AppConfig):
     name = "parcours.www"
     label = "www"
+
+    def ready(self):
+        from parcours.www.menus import declare_menus
+
+        declare_menus()

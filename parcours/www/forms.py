@@ -169,12 +169,31 @@ class PersonForm(DsfrModelForm):
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.membership = membership
+        if self.instance.pk is not None:
+            # Issue 13: a correction of the sex or birth date states why (it can move figures).
+            self.fields["change_reason"] = forms.CharField(
+                label=_("Motif de la modification"),
+                help_text=_(
+                    "Obligatoire pour corriger le sexe ou la date de naissance ; par exemple : "
+                    "« date mal lue sur le titre de séjour »."
+                ),
+                required=False,
+                max_length=300,
+            )
         self.fields["nationality"].queryset = Country.objects.exclude(group=Country.Group.FRANCE)
         departments = Department.objects.filter(directorate__isnull=False)
         if membership is not None and membership.organisation.directorate_id:
             departments = departments.filter(directorate_id=membership.organisation.directorate_id)
         self.fields["department"].queryset = departments
         self.fields["agdref_number"].widget.attrs["inputmode"] = "numeric"
+
+    def person_values(self) -> dict:
+        """The cleaned model fields, as the person services take them (languages aside)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields
+            if name != "languages" and name in self.cleaned_data
+        }
 
     def clean_agdref_number(self):
         value = self.cleaned_data.get("agdref_number")
@@ -205,4 +224,19 @@ class PersonForm(DsfrModelForm):
         department = cleaned.get("department")
         if department is not None:
             self.instance.directorate_id = department.directorate_id
+        if self.instance.pk is not None and not (cleaned.get("change_reason") or "").strip():
+            stored = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values("sex", "birth_date")
+                .first()
+                or {}
+            )
+            for name in ("sex", "birth_date"):
+                if name in cleaned and stored.get(name) != cleaned[name]:
+                    self.add_error(
+                        "change_reason",
+                        _("Indiquez le motif de la correction du sexe ou de la date de naissance."),
+                    )
+                    break
         return cleaned

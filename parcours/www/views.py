@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -18,6 +19,7 @@ from parcours.organisations.middleware import SESSION_KEY
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
 from parcours.people import ages, titles
+from parcours.people import services as people_services
 from parcours.people.models import Person
 from parcours.people.timeline import timeline_for
 from parcours.privacy.access_log import Operation, log_access
@@ -195,9 +197,28 @@ def person_edit(request, pk=None):
     form = PersonForm(request.POST or None, instance=person, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         is_new = person is None
-        if is_new:
-            form.instance.created_by = request.user
-        person = form.save()
+        # Issue 13: the person services are the one writer (history with actor and reason,
+        # copies on events brought in line).
+        values = form.person_values()
+        languages = form.cleaned_data.get("languages") or []
+        try:
+            if is_new:
+                person = people_services.create_person(
+                    values, actor=request.user, languages=languages
+                )
+            else:
+                people_services.edit_person(
+                    person,
+                    values,
+                    actor=request.user,
+                    reason=form.cleaned_data.get("change_reason", ""),
+                    languages=languages,
+                )
+        except ValidationError as error:
+            # Fields of the form get their message; others (the DT) the form's.
+            for name, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(name if name in form.fields else None, messages_)
+            return render(request, "www/person_form.html", {"form": form, "person": person})
         messages.success(
             request,
             (_("Dossier de %(name)s créé.") if is_new else _("Dossier de %(name)s mis à jour."))

@@ -21,6 +21,7 @@ from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.dashboard import build_dashboard, default_period
 from parcours.indicators.definitions import get_report
 from parcours.indicators.documents import build_document
+from parcours.indicators.frozen import corrections_since
 from parcours.indicators.models import ReportRecipient, ReportRun
 from parcours.indicators.perimeters import perimeter_for
 from parcours.indicators.periods import Period
@@ -171,10 +172,13 @@ def approve(request):
             return redirect(f"{reverse('indicators:dashboard')}?{_query(Period.single(month))}")
     document = build_document(computed, exact=True, perimeter_label=directorate.name)
     history = list(approvals.approval_history(definition.code, directorate.pk, month))
+    # Issue 13: identity corrections made since the approval, with their reasons.
+    corrections = corrections_since(history[0]) if history else []
     return render(
         request,
         "indicators/approve.html",
         {
+            "corrections": corrections,
             "form": form,
             "month": month,
             "document": document,

@@ -12,4 +12,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             counts = load_territories()
+        moves = counts.pop("pending_moves")
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
+        for department, directorate in moves:
+            # Issue 13: moving persons' DT is an explicit, logged operation.
+            self.stdout.write(
+                f"département {department} attached to {directorate} in the reference data: "
+                f'run "manage.py move_department {department} {directorate} --reason ..."'
+            )

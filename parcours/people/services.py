@@ -1,0 +1,460 @@
+"""The one writer of person records: creation, edits, situation, identity, département moves.
+
+Issue 13: every write of a person goes through here, in a transaction. Each write
+- compares the row as stored with what is asked and saves only the fields that change;
+- sends `person_changed` with one `Change` per field, the actor and the reason: the privacy
+  module writes them as the file's history (one row per changed field);
+- runs the followers other apps register (`register_follower`): the reception day copies a
+  corrected sex or birth date onto the events of open months, the CIR copies the France
+  Travail registration; events of months already approved (`register_frozen_months`) keep
+  what was approved, and the outcome counts them so the caller can say so;
+- returns an `Outcome` saying what changed and what followed.
+
+Bulk writes of persons (`QuerySet.update`, `bulk_update`) are refused anywhere else
+(`people.models.person_bulk_writes`); this module opens them for its own operations only.
+Bad input raises ValidationError with a French message and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
+
+from parcours.people.models import Language, Person, PersonWriteOutsideServices, person_bulk_writes
+from parcours.territories.models import Department, Directorate
+
+__all__ = [
+    "Change",
+    "Outcome",
+    "PersonWriteOutsideServices",
+    "change_department",
+    "correct_identity",
+    "create_person",
+    "edit_person",
+    "move_department",
+    "update_situation",
+]
+
+# Sent after every write that changed something: sender=Person, person, changes (list of
+# Change), actor (a user or None for the system), reason (text).
+person_changed = Signal()
+
+# What an identity correction is (issue 13): it moves the person's events between cells.
+IDENTITY_FIELDS = frozenset({"sex", "birth_date"})
+# What the CIP interview and the France Travail follow-up update (reception.services).
+SITUATION_FIELDS = frozenset(
+    {
+        "employment_status",
+        "rsa_recipient",
+        "agir_followed",
+        "ft_registered",
+        "ft_identifier",
+        "ft_registration_date",
+        "language_level",
+        "language_level_date",
+        "accommodation",
+    }
+)
+# Bookkeeping of the record: never set through an edit.
+_NOT_EDITABLE = frozenset(
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "anonymised_at",
+        "anonymisation_reason",
+        "retention_notice_at",
+        "languages",
+    }
+)
+REASON_MAX_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: object
+    after: object
+
+
+@dataclass
+class Outcome:
+    """What a write changed on the person, and what followed on other records."""
+
+    person: Person
+    changes: list[Change] = field(default_factory=list)
+    # Rows of other records brought in line, by kind ("convocations": 2, …).
+    followed: dict[str, int] = field(default_factory=dict)
+    # Events of approved months left as approved (the correction is flagged on the month).
+    kept_as_approved: int = 0
+
+    @property
+    def changed_fields(self) -> set[str]:
+        return {change.field for change in self.changes}
+
+
+@dataclass(frozen=True)
+class FollowContext:
+    """Handed to followers: who, why, and which (directorate, month) are approved."""
+
+    actor: object
+    reason: str
+    frozen: frozenset[tuple[int, datetime.date]]
+
+    def is_frozen(self, directorate_id, day: datetime.date | None) -> bool:
+        return day is not None and (directorate_id, day.replace(day=1)) in self.frozen
+
+
+Follower = Callable[[Person, dict[str, Change], FollowContext], Mapping[str, int] | None]
+_followers: list[Follower] = []
+_frozen_sources: list[Callable[[Iterable[int]], Iterable[tuple[int, datetime.date]]]] = []
+
+
+def register_follower(follower: Follower) -> Follower:
+    """Decorator: `follower(person, changes, context)` brings another record in line after a
+    write; returns counts by kind, and counts events of frozen months in "kept_as_approved"."""
+    if follower not in _followers:
+        _followers.append(follower)
+    return follower
+
+
+def register_frozen_months(source):
+    """Decorator: `source(directorate_ids)` gives the (directorate id, first day of month)
+    whose figures are approved and must not move (indicators.approvals)."""
+    if source not in _frozen_sources:
+        _frozen_sources.append(source)
+    return source
+
+
+def frozen_months(directorate_ids: Iterable[int]) -> frozenset[tuple[int, datetime.date]]:
+    ids = sorted({pk for pk in directorate_ids if pk is not None})
+    found: set[tuple[int, datetime.date]] = set()
+    for source in _frozen_sources:
+        found.update(source(ids))
+    return frozenset(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# The write itself
+# ---------------------------------------------------------------------------------------------
+
+
+def _clean_reason(reason: str) -> str:
+    return " ".join((reason or "").split())[:REASON_MAX_LENGTH]
+
+
+def _field_value(person: Person, name: str):
+    model_field = Person._meta.get_field(name)
+    return getattr(person, model_field.attname)
+
+
+def _normalise(name: str, value):
+    """A value as stored: a related row becomes its id."""
+    model_field = Person._meta.get_field(name)
+    if model_field.is_relation and isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _check_fields(values: Mapping) -> None:
+    names = {f.name for f in Person._meta.get_fields() if f.concrete}
+    unknown = set(values) - names
+    blocked = set(values) & _NOT_EDITABLE
+    if unknown or blocked:
+        raise ValueError(f"not editable person fields: {sorted(unknown | blocked)}")
+
+
+def _languages_label(ids) -> str:
+    return ", ".join(sorted(str(lang) for lang in Language.objects.filter(pk__in=list(ids))))
+
+
+def _write(
+    person: Person,
+    values: Mapping,
+    *,
+    actor,
+    reason: str,
+    languages: Iterable | None = None,
+) -> Outcome:
+    """Apply `values` to the stored row `person` (locked by the caller) and tell everyone."""
+    _check_fields(values)
+    changes: list[Change] = []
+    for name, value in values.items():
+        value = _normalise(name, value)
+        before = _field_value(person, name)
+        if before != value:
+            changes.append(Change(name, before, value))
+            setattr(person, Person._meta.get_field(name).attname, value)
+    if "department_id" in {Person._meta.get_field(c.field).attname for c in changes} and (
+        "directorate" not in values
+    ):
+        # The DT follows the département, unless the write names it (DOMAIN.md: the DT of
+        # the département of residence by default).
+        directorate_id = (
+            Department.objects.filter(pk=person.department_id)
+            .values_list("directorate_id", flat=True)
+            .first()
+        )
+        if directorate_id != person.directorate_id:
+            changes.append(Change("directorate", person.directorate_id, directorate_id))
+            person.directorate_id = directorate_id
+    changed = {c.field for c in changes}
+    # Only what changes is validated: a file saved long ago under older rules stays writable.
+    person.full_clean(
+        exclude=[f.name for f in Person._meta.concrete_fields if f.name not in changed]
+    )
+    language_change = None
+    if languages is not None:
+        wanted = {lang.pk if isinstance(lang, models.Model) else lang for lang in languages}
+        current = set(person.languages.values_list("pk", flat=True))
+        if wanted != current:
+            language_change = (current, wanted)
+    if changes:
+        person.save(update_fields=[c.field for c in changes] + ["updated_at"])
+    if language_change is not None:
+        person.languages.set(sorted(language_change[1]))
+        changes.append(
+            Change(
+                "languages",
+                _languages_label(language_change[0]),
+                _languages_label(language_change[1]),
+            )
+        )
+        if not any(c.field != "languages" for c in changes):
+            person.save(update_fields=["updated_at"])
+    outcome = Outcome(person, changes)
+    if not changes:
+        return outcome
+    reason = _clean_reason(reason)
+    person_changed.send(sender=Person, person=person, changes=changes, actor=actor, reason=reason)
+    by_field = {c.field: c for c in changes}
+    directorates = {person.directorate_id}
+    if "directorate" in by_field:
+        directorates.add(by_field["directorate"].before)
+    context = FollowContext(actor, reason, frozen_months(directorates))
+    for follower in _followers:
+        for kind, count in (follower(person, by_field, context) or {}).items():
+            if kind == "kept_as_approved":
+                outcome.kept_as_approved += count
+            elif count:
+                outcome.followed[kind] = outcome.followed.get(kind, 0) + count
+    return outcome
+
+
+def _locked(person_or_id) -> Person:
+    pk = person_or_id.pk if isinstance(person_or_id, Person) else person_or_id
+    return Person.objects.select_for_update().get(pk=pk)
+
+
+def _refuse_anonymised(person: Person) -> None:
+    if person.anonymised_at is not None:
+        raise ValidationError(
+            _("Ce dossier est anonymisé : il ne peut plus être modifié."), code="anonymised"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_person(values: Mapping, *, actor, languages: Iterable = ()) -> Person:
+    """Create a person file; the DT is the département's unless given. No history row: the
+    timeline shows the creation."""
+    _check_fields(values)
+    person = Person(created_by=actor if getattr(actor, "pk", None) else None)
+    for name, value in values.items():
+        setattr(person, Person._meta.get_field(name).attname, _normalise(name, value))
+    if person.directorate_id is None and person.department_id is not None:
+        # DOMAIN.md: the DT of the département of residence by default.
+        person.directorate_id = (
+            Department.objects.filter(pk=person.department_id)
+            .values_list("directorate_id", flat=True)
+            .first()
+        )
+    person.full_clean(exclude=["created_by", "languages"])
+    person.save()
+    languages = [lang.pk if isinstance(lang, models.Model) else lang for lang in languages]
+    if languages:
+        person.languages.set(languages)
+    return person
+
+
+@transaction.atomic
+def edit_person(
+    person, values: Mapping, *, actor, reason: str = "", languages: Iterable | None = None
+) -> Outcome:
+    """Change any editable fields of a person file (the person page, imports, the API).
+
+    A change of sex or birth date is an identity correction: it needs a reason (see
+    correct_identity).
+    """
+    locked = _locked(person)
+    _refuse_anonymised(locked)
+    if not (reason or "").strip():
+        changing_identity = any(
+            _normalise(name, value) != _field_value(locked, name)
+            for name, value in values.items()
+            if name in IDENTITY_FIELDS
+        )
+        if changing_identity:
+            raise ValidationError(
+                {
+                    "change_reason": _(
+                        "Indiquez le motif de la correction du sexe ou de la date de naissance."
+                    )
+                },
+                code="reason_required",
+            )
+        reason = _("Modification du dossier")
+    return _write(locked, values, actor=actor, reason=reason, languages=languages)
+
+
+@transaction.atomic
+def update_situation(person, values: Mapping, *, actor, reason: str) -> Outcome:
+    """The situation seen at a step of the pathway (CIP interview, language positioning…)."""
+    unexpected = set(values) - SITUATION_FIELDS
+    if unexpected:
+        raise ValueError(f"not situation fields: {sorted(unexpected)}")
+    locked = _locked(person)
+    _refuse_anonymised(locked)
+    return _write(locked, values, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def correct_identity(
+    person,
+    *,
+    actor,
+    reason: str,
+    sex: str | None = None,
+    birth_date: datetime.date | None = None,
+) -> Outcome:
+    """Correct the sex or birth date (a document was misread); a reason is required.
+
+    The copies on the person's events and their ages at events follow for open months; events
+    of approved months keep what was approved, and the month shows « modifié depuis la
+    validation » with this reason.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"reason": _("Indiquez le motif de la correction.")}, code="reason_required"
+        )
+    values = {}
+    if sex is not None:
+        values["sex"] = sex
+    if birth_date is not None:
+        values["birth_date"] = birth_date
+    locked = _locked(person)
+    _refuse_anonymised(locked)
+    return _write(locked, values, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def change_department(person, department: Department, *, actor, reason: str) -> Outcome:
+    """The person moved to another département: their current DT becomes that département's.
+
+    Past events stay in the DT where they happened (their copies, ADR 0007).
+    """
+    if department.directorate_id is None:
+        raise ValidationError(
+            {"department": _("Ce département n'est rattaché à aucune DT de l'OFII.")}
+        )
+    locked = _locked(person)
+    _refuse_anonymised(locked)
+    return _write(
+        locked,
+        {"department": department, "directorate": department.directorate_id},
+        actor=actor,
+        reason=reason or _("Changement de département"),
+    )
+
+
+@dataclass
+class DepartmentMove:
+    department: Department
+    from_directorate: Directorate | None
+    to_directorate: Directorate
+    persons_moved: int
+
+
+@transaction.atomic
+def move_department(
+    department: Department, directorate: Directorate, *, actor, reason: str
+) -> DepartmentMove:
+    """The reference data attach a département to another DT (or a DT is split).
+
+    An explicit, logged operation: the département changes DT, and so does the current DT of
+    the persons living there who were followed by the old one (one history row each, with the
+    reason). Past events keep the DT where they happened, so past reports do not change
+    (issue 13, ADR 0013).
+    """
+    from parcours.people.models import DepartmentTransfer
+
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif du rattachement.")})
+    locked = Department.objects.select_for_update().get(pk=department.pk)
+    previous_id = locked.directorate_id
+    if previous_id == directorate.pk:
+        raise ValidationError(
+            _("Le département %(department)s relève déjà de %(dt)s.")
+            % {"department": locked, "dt": directorate}
+        )
+    locked.directorate = directorate
+    locked.save(update_fields=["directorate"])
+    moved = 0
+    persons = Person.objects.select_for_update().filter(department=locked)
+    if previous_id is not None:
+        persons = persons.filter(directorate_id=previous_id)
+    for person in persons.order_by("pk"):
+        _write(person, {"directorate": directorate.pk}, actor=actor, reason=reason)
+        moved += 1
+    DepartmentTransfer.objects.create(
+        department=locked,
+        from_directorate_id=previous_id,
+        to_directorate=directorate,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=_clean_reason(reason),
+        persons_moved=moved,
+    )
+    return DepartmentMove(
+        locked, Directorate.objects.filter(pk=previous_id).first(), directorate, moved
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Bookkeeping and anonymisation (no history: they are not changes of the person's data)
+# ---------------------------------------------------------------------------------------------
+
+
+def set_bookkeeping(person_ids: Iterable[int], **values) -> int:
+    """Set bookkeeping fields (updated_at, retention_notice_at) on many files at once."""
+    allowed = {"updated_at", "retention_notice_at"}
+    if set(values) - allowed:
+        raise ValueError(f"not bookkeeping fields: {sorted(set(values) - allowed)}")
+    with person_bulk_writes():
+        return Person.objects.filter(pk__in=list(person_ids)).update(**values)
+
+
+def anonymise(person_ids: Iterable[int], values: Mapping) -> int:
+    """Blank or coarsen identity fields of many files (privacy.retention decides which).
+
+    The facts stored on events (DT, date, sex, ages) are left alone: past figures stay
+    identical (issue 13). No follower runs.
+    """
+    with person_bulk_writes():
+        return Person.objects.filter(pk__in=list(person_ids)).update(**values)
+
+
+def bulk_write(queryset, **values) -> int:
+    """Bulk update for generated data (the benchmark dataset): no history, no follower."""
+    with person_bulk_writes():
+        return queryset.update(**values)
