@@ -15,7 +15,6 @@ from parcours.reception import services
 from parcours.reception.models import LanguagePrescription
 from tests.factories import UserFactory, directorate
 from tests.factories_reception import ConvocationFactory, SessionFactory, metz_experiment
-from tests.test_reception_concurrency import threaded_db  # noqa: F401  (a committed database)
 
 pytestmark = [pytest.mark.transactional, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +67,7 @@ def _day_with_checks_and_legacy_decisions():
         )
 
 
-def test_past_decisions_and_figures_survive_the_migration_backwards_and_forwards(threaded_db):  # noqa: F811
+def test_past_decisions_and_figures_survive_the_migration_backwards_and_forwards(threaded_db):
     _day_with_checks_and_legacy_decisions()
     figures, decisions = _figures(), _decisions()
     try:
@@ -89,7 +88,7 @@ def test_past_decisions_and_figures_survive_the_migration_backwards_and_forwards
     assert _figures() == figures
 
 
-def test_migrating_back_refuses_to_lose_asynchronous_decisions(threaded_db):  # noqa: F811
+def test_migrating_back_refuses_to_lose_asynchronous_decisions(threaded_db):
     metz_experiment()
     convocation = ConvocationFactory(present=True, session__date=DAY)
     services.record_positioning(
