@@ -101,7 +101,7 @@ EVERY_EDIT = {
     "first_names": "Léa",
     "sex": "H",
     "birth_date": datetime.date(1988, 3, 4),
-    "residence_status": "worker",
+    "residence_status": "subsidiary_protection",  # AGIR below needs a protection status
     "phone": "0611223344",
     "email": "lea@example.org",
     "address": "1 rue Haute",
@@ -442,6 +442,7 @@ def test_every_field_changed_through_the_person_page_gives_one_history_row_with_
         "department": Department.objects.get(code="57").pk,
         "interpreter_language": arabic.pk,
         "languages": [arabic.pk],
+        "intended_title": "resident_card",
         "change_reason": "Titre de séjour relu",
     }
     payload = {k: v for k, v in payload.items() if v is not False}  # unchecked boxes are absent
