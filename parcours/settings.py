@@ -101,6 +101,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `make bench` (issue 12): the statements of each request in a response header, and the floor
+# page (a bare view). Never set in production.
+PARCOURS_BENCH = env_bool("PARCOURS_BENCH", False)
+if PARCOURS_BENCH:
+    MIDDLEWARE.insert(0, "parcours.www.bench.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "parcours.urls"
 
 TEMPLATES = [
