@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours.core.replica import reads_replica
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
 from parcours.people.models import LanguageLevel, Person
@@ -819,6 +820,7 @@ def _summary_request(request):
 
 
 @action_required(Action.VIEW_AGGREGATES)
+@reads_replica
 def summary(request):
     """The day's summary: people present by situation, for a session or a date range."""
     context = _summary_request(request)
@@ -842,12 +844,14 @@ def _summary_export(request, build, content_type, extension):
 
 @require_GET
 @action_required(Action.EXPORT)
+@reads_replica
 def summary_export_csv(request):
     return _summary_export(request, summary_csv, "text/csv; charset=utf-8", "csv")
 
 
 @require_GET
 @action_required(Action.EXPORT)
+@reads_replica
 def summary_export_xlsx(request):
     return _summary_export(
         request,
