@@ -541,6 +541,23 @@ def plan(port, accounts: dict[str, Account], chosen: Selection) -> list[Page]:
 # --------------------------------------------------------------------------------------------
 
 
+def create_database() -> str:
+    """Create the database DATABASE_URL names, on its server, unless it exists."""
+    import psycopg
+    from psycopg import sql
+
+    name = settings.DATABASES["default"]["NAME"]
+    if connection.vendor != "postgresql":
+        raise RuntimeError("make bench needs PostgreSQL (DATABASE_URL=postgres://…)")
+    params = connection.get_connection_params()
+    params["dbname"] = "postgres"
+    with psycopg.connect(**params, autocommit=True) as server:
+        if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return f"Base {name} : présente."
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"Base {name} : créée."
+
+
 def machine() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")

@@ -17,10 +17,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--output", type=Path, help="Fichier JSON du résultat.")
         parser.add_argument(
+            "--create-database",
+            action="store_true",
+            help="Crée la base PostgreSQL de DATABASE_URL si elle n'existe pas, puis s'arrête.",
+        )
+        parser.add_argument(
             "--compare", nargs="+", type=Path, help="Fichiers JSON à afficher ensemble."
         )
 
     def handle(self, *args, **options):
+        if options["create_database"]:
+            try:
+                self.stdout.write(runner.create_database())
+            except RuntimeError as error:
+                raise CommandError(str(error)) from error
+            return
         if options["compare"]:
             try:
                 reports = [json.loads(path.read_text()) for path in options["compare"]]
