@@ -302,6 +302,13 @@ class Person(models.Model):
         ordering = ["last_name", "first_names", "pk"]
         indexes = [
             models.Index(fields=["directorate", "last_name"], name="person_dt_name_idx"),
+            # The person list of a DT in its order (issue 12): the first page is read from
+            # the index, without sorting the DT's persons.
+            models.Index(
+                fields=["directorate", "last_name", "first_names", "id"],
+                condition=Q(anonymised_at__isnull=True),
+                name="person_dt_alpha_idx",
+            ),
             models.Index(fields=["department"], name="person_department_idx"),
         ]
         constraints = [
