@@ -831,7 +831,9 @@ class EmploymentCheck(EventFacts):
             # The worklist of France Travail appointments without an outcome (issue 12).
             models.Index(
                 fields=["first_appointment_date", "id"],
-                condition=Q(accompaniment=Accompaniment.UNKNOWN, first_appointment_date__isnull=False),
+                condition=Q(
+                    accompaniment=Accompaniment.UNKNOWN, first_appointment_date__isnull=False
+                ),
                 name="reception_check_no_outcome",
             ),
             # Accompaniments are counted in the month they took place (indicators.catalogue).
