@@ -90,8 +90,9 @@ def _select(directorate_code: str = "metz") -> Selection:
     last = generated.aggregate(last=Max("date"))["last"]
     if last is None:
         raise RuntimeError("no dataset: run generate_dataset first")
-    # The last complete month of data, and the last complete year (else the data's year).
-    month = Month.of(last).previous
+    # The last complete month of data before today, and the last complete year before it
+    # (else the data's year).
+    month = Month.of(min(last, timezone.localdate())).previous
     first_year = ReceptionSession.objects.filter(directorate=directorate).earliest("date").date
     year = month.year - 1 if month.year - 1 >= first_year.year else month.year
     # The largest session of that month: the day sheet a reception day works on.
