@@ -378,7 +378,7 @@ def convoke(request, pk):
             persons.search(query)
             .exclude(convocations__session=session)
             .select_related("department")
-            .order_by("last_name", "first_names", "pk")[:30]
+            .in_search_order()[:30]
         )
     to_reconvoke = (
         Convocation.objects.to_reconvoke()
