@@ -89,7 +89,7 @@ def _select(directorate_code: str = "metz") -> Selection:
     )
     last = generated.aggregate(last=Max("date"))["last"]
     if last is None:
-        raise RuntimeError("no dataset: run generate_dataset first")
+        raise RuntimeError("Aucun jeu de données : lancez d'abord generate_dataset.")
     # The last complete month of data before today, and the last complete year before it
     # (else the data's year).
     month = Month.of(min(last, timezone.localdate())).previous
@@ -232,7 +232,7 @@ def _prepare_accounts(emails: list[str], partner_email: str, directorate_code="m
     for email in emails:
         user = User.objects.get(email=email)
         if TOTPDevice.objects.filter(user=user, confirmed=True).exclude(name=BENCH_DEVICE):
-            raise RuntimeError(f"{email} already has a TOTP device: use a bench database")
+            raise RuntimeError(f"{email} a déjà un appareil TOTP : utilisez une base de mesure.")
         key = secrets.token_hex(20)
         TOTPDevice.objects.update_or_create(
             user=user,
@@ -320,7 +320,7 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
             break
         time.sleep(0.5)
     server.terminate()
-    raise RuntimeError(f"gunicorn did not start, see {log_path}")
+    raise RuntimeError(f"gunicorn n'a pas démarré, voir {log_path}")
 
 
 def _proxy_headers(port: int) -> dict[str, str]:
@@ -374,7 +374,7 @@ def sign_in(port, account: Account, password: str) -> None:
     }
     status, headers = _call(port, account, "POST", "/connexion/", urlencode(form).encode())
     if status != 302:
-        raise RuntimeError(f"sign-in of {account.email} refused (HTTP {status})")
+        raise RuntimeError(f"Connexion de {account.email} refusée (HTTP {status})")
     location = headers.get("location", ["/"])[0]
     status, headers = _call(port, account, "GET", location)
     code = f"{totp(bytes.fromhex(account.key), step=30, t0=0, digits=6):06d}"
@@ -383,7 +383,7 @@ def sign_in(port, account: Account, password: str) -> None:
         port, account, "POST", "/compte/double-authentification/", urlencode(form).encode()
     )
     if status != 302:
-        raise RuntimeError(f"TOTP step of {account.email} refused (HTTP {status})")
+        raise RuntimeError(f"Code TOTP de {account.email} refusé (HTTP {status})")
 
 
 def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes):
@@ -549,7 +549,7 @@ def create_database() -> str:
 
     name = settings.DATABASES["default"]["NAME"]
     if connection.vendor != "postgresql":
-        raise RuntimeError("make bench needs PostgreSQL (DATABASE_URL=postgres://…)")
+        raise RuntimeError("make bench demande PostgreSQL (DATABASE_URL=postgres://…)")
     params = connection.get_connection_params()
     params["dbname"] = "postgres"
     with psycopg.connect(**params, autocommit=True) as server:
@@ -592,7 +592,7 @@ def run(output: Path, log) -> dict:
     from parcours.demo.steps import DEMO_PASSWORD
 
     if connection.vendor != "postgresql":
-        raise RuntimeError("bench_pages needs PostgreSQL (DATABASE_URL=postgres://…)")
+        raise RuntimeError("bench_pages demande PostgreSQL (DATABASE_URL=postgres://…)")
     output.parent.mkdir(parents=True, exist_ok=True)
     log("Préparation (données choisies, comptes de mesure)…")
     chosen = _select()
@@ -649,7 +649,7 @@ def run(output: Path, log) -> dict:
         )
         sys.stderr.write(finished.stderr)
         if finished.returncode != 0:
-            raise RuntimeError("the load generator failed")
+            raise RuntimeError("Le générateur de charge a échoué.")
         results = json.loads(finished.stdout)
     finally:
         server.terminate()
