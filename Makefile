@@ -76,13 +76,29 @@ check-migrations: $(STAMP)
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 
-# Benchmarks of the figures (docs/benchmarks.md): on PostgreSQL only, builds the dataset of
-# BENCH_PERSONS persons on the first run (later runs reuse it), then prints the timings.
+# Benchmarks (docs/benchmarks.md), on PostgreSQL only, at two sizes: BENCH_SMALL_PERSONS in
+# BENCH_SMALL_DATABASE_URL and BENCH_PERSONS in BENCH_DATABASE_URL. Each database gets the
+# demo accounts and its dataset on the first run (later runs reuse them); then the figures'
+# timings (bench_reports, large size) and the pages over HTTP at both sizes (bench_pages:
+# gunicorn, 16 clients), printed side by side. Results: var/bench/.
 BENCH_PERSONS ?= 1000000
+BENCH_SMALL_PERSONS ?= 10000
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/parcours_bench)
-.PHONY: bench
-bench: $(STAMP)
-	@case "$(BENCH_DATABASE_URL)" in postgres*) ;; *) echo "make bench needs a PostgreSQL DATABASE_URL"; exit 1;; esac
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_dataset --persons $(BENCH_PERSONS)
+BENCH_SMALL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_10k
+.PHONY: bench bench-database
+bench: $(STAMP) compilemessages
+	@for url in "$(BENCH_DATABASE_URL)" "$(BENCH_SMALL_DATABASE_URL)"; do \
+	  case "$$url" in postgres*) ;; *) echo "make bench needs PostgreSQL URLs"; exit 1;; esac; done
+	$(MAKE) --no-print-directory bench-database URL=$(BENCH_SMALL_DATABASE_URL) PERSONS=$(BENCH_SMALL_PERSONS)
+	$(MAKE) --no-print-directory bench-database URL=$(BENCH_DATABASE_URL) PERSONS=$(BENCH_PERSONS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
+	DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(BIN)/python manage.py bench_pages --output var/bench/pages-small.json
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages --output var/bench/pages-large.json
+	$(BIN)/python manage.py bench_pages --compare var/bench/pages-small.json var/bench/pages-large.json
+
+# One benchmark database: created if missing, migrated, demo accounts, dataset of PERSONS.
+bench-database:
+	DATABASE_URL=$(URL) $(BIN)/python manage.py bench_pages --create-database
+	DATABASE_URL=$(URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(URL) $(BIN)/python manage.py load_demo >/dev/null
+	DATABASE_URL=$(URL) $(BIN)/python manage.py generate_dataset --persons $(PERSONS)

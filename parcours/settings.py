@@ -106,6 +106,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `make bench` (issue 12): the statements of each request in a response header, and the floor
+# page (a bare view). Never set in production.
+PARCOURS_BENCH = env_bool("PARCOURS_BENCH", False)
+if PARCOURS_BENCH:
+    MIDDLEWARE.insert(0, "parcours.www.bench.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "parcours.urls"
 
 TEMPLATES = [
@@ -145,6 +151,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+
+# Issue 12: reports and exports may read from a PostgreSQL read replica (core.replica); the
+# test suite points the alias at the same database (TEST MIRROR, tests/settings.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["parcours.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

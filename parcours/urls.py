@@ -1,5 +1,6 @@
 """Root URL configuration: the web interface, the admin and language switching."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -19,3 +20,9 @@ urlpatterns = [
 
 # Unrouted addresses under /api/ answer a problem document, as the API's own errors do.
 handler404 = "parcours.api.problems.not_found"
+
+if settings.PARCOURS_BENCH:
+    # The floor of `make bench`: a bare Django view served by the same server (issue 12).
+    from parcours.www.bench.views import floor
+
+    urlpatterns.append(path("mesure/plancher/", floor, name="bench_floor"))

@@ -1,7 +1,7 @@
 """Settings for the test suite: production settings with fast hashing and plain static files."""
 
 from parcours.settings import *  # noqa: F403
-from parcours.settings import STORAGES
+from parcours.settings import DATABASES, STORAGES
 
 STORAGES = {
     **STORAGES,
@@ -16,3 +16,7 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 # The suite's clients sign in with force_login and stand for sessions that completed both
 # steps; tests/test_security_totp.py turns the requirement back on to test it.
 PARCOURS_TOTP_ENFORCED = False
+# The read replica of reports and exports (parcours.core.replica) is the same database here,
+# as a test mirror: the router's choices run in every test and read the test's own data.
+if "replica" not in DATABASES:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

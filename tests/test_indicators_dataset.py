@@ -16,11 +16,20 @@ from parcours.territories.models import Directorate
 pytestmark = pytest.mark.django_db
 
 
+def _sorted(rows):
+    # Names repeat (homonyms, as in life) and a birth date may be unknown: sort as text.
+    return sorted(rows, key=lambda row: tuple(str(value) for value in row))
+
+
 def fingerprint():
     return (
-        sorted(Person.objects.values_list("last_name", "sex", "birth_date", "directorate__code")),
-        sorted(Convocation.objects.values_list("person__last_name", "session__date", "status")),
-        sorted(Referral.objects.values_list("person__last_name", "status")),
+        _sorted(
+            Person.objects.values_list(
+                "last_name", "first_names", "sex", "birth_date", "directorate__code"
+            )
+        ),
+        _sorted(Convocation.objects.values_list("person__last_name", "session__date", "status")),
+        _sorted(Referral.objects.values_list("person__last_name", "status")),
     )
 
 
@@ -63,3 +72,10 @@ def test_the_reports_read_the_dataset():
     )
     assert report.table("accompanied").grand_total > 1000
     assert report.table("convoked").grand_total >= report.table("present").grand_total
+
+
+def test_names_repeat_as_in_life_so_a_search_meets_homonyms():
+    generate(400)
+    haddad = Person.objects.search("haddad")
+    assert haddad.count() >= 5
+    assert set(haddad.values_list("last_name", flat=True)) == {"HADDAD"}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from parcours.demo.names import ORIGINS
 from parcours.indicators.bands import age_on
 
 BENCH_EMAIL = "jeu-de-donnees@parcours.invalid"
@@ -198,10 +199,14 @@ def _chunk(
         if rng.random() > 0.03:
             birth = day - datetime.timedelta(days=rng.randint(17 * 365, 70 * 365))
         situation = _pick(rng, SITUATIONS)
+        # Names of the demo's origins, picked by index (not by the generator, so every other
+        # draw stays as before): searches by name meet as many homonyms as in real life.
+        _country, _language, women, men, families = ORIGINS[index % len(ORIGINS)]
+        first_names = women if sex == "F" else men
         people.append(
             Person(
-                last_name=f"MESURE{index:07d}",
-                first_names="Camille",
+                last_name=families[(index // len(ORIGINS)) % len(families)].upper(),
+                first_names=first_names[(index // 7) % len(first_names)],
                 sex=sex,
                 birth_date=birth,
                 residence_status=rng.choice(["refugee", "family_reunification", "worker", "other"]),

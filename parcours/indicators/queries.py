@@ -250,13 +250,18 @@ def report_counts(
     period: Period,
     directorate_ids: Iterable[int] | None = None,
     *,
-    using: str = "default",
+    using: str | None = None,
 ) -> list[tuple[str, int, Month, str, str, int]]:
     """Run the report's one query; rows of (indicator, directorate id, month, sex, band, n).
 
-    `directorate_ids` None means every directorate (the national view).
+    `directorate_ids` None means every directorate (the national view). The query runs on
+    the read replica inside the figures' views, when there is one (core.replica).
     """
     from django.db import connections
+
+    from parcours.core.replica import read_alias
+
+    using = using or read_alias()
 
     if directorate_ids is not None:
         directorate_ids = list(directorate_ids)

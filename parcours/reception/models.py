@@ -30,6 +30,7 @@ from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
 # The attendance workflow is declared in states.py (issue 13); re-exported for the callers.
 from parcours.reception.states import (  # noqa: F401
     ATTENDANCE_TRANSITIONS,
+    KEPT_STATUSES,
     MISSED_STATUSES,
     OBSERVED_STATUSES,
     TRANSITIONS,
@@ -217,16 +218,21 @@ class ConvocationQuerySet(models.QuerySet):
         return self.exclude(status=AttendanceStatus.RESCHEDULED)
 
     def for_directorate(self, directorate_id):
-        return self.filter(session__directorate_id=directorate_id)
+        # The session's directorate, as copied on the convocation (ADR 0007): no join.
+        return self.filter(directorate_id=directorate_id)
 
     def to_reconvoke(self):
-        """Absent or excused, and not convoked since to a session still to come or attended."""
+        """Absent or excused, and not convoked since to a session still to come or attended.
+
+        Reads the copies of the session's date (ADR 0007), so that both sides are served by
+        the partial indexes below, without joining the sessions (issue 12).
+        """
         later = Convocation.objects.filter(
             person_id=OuterRef("person_id"),
-            session__date__gte=OuterRef("session__date"),
-            status__in=[AttendanceStatus.PENDING, AttendanceStatus.PRESENT],
+            session_date__gte=OuterRef("session_date"),
+            status__in=sorted(KEPT_STATUSES),
         ).exclude(pk=OuterRef("pk"))
-        return self.filter(status__in=MISSED_STATUSES).exclude(Exists(later))
+        return self.filter(status__in=sorted(MISSED_STATUSES)).exclude(Exists(later))
 
 
 class Convocation(EventFacts):
@@ -296,6 +302,18 @@ class Convocation(EventFacts):
             models.Index(fields=["status"], name="reception_convocation_status"),
             models.Index(
                 fields=["directorate", "session_date"], name="reception_convocation_dt_day"
+            ),
+            # The worklist of people to re-convoke (issue 12): a DT's missed convocations in
+            # date order, and for each, whether a later one is kept.
+            models.Index(
+                fields=["directorate", "session_date", "id"],
+                condition=Q(status__in=sorted(MISSED_STATUSES)),
+                name="reception_convocation_missed",
+            ),
+            models.Index(
+                fields=["person", "session_date"],
+                condition=Q(status__in=sorted(KEPT_STATUSES)),
+                name="reception_convocation_kept",
             ),
         ]
 
@@ -898,6 +916,14 @@ class EmploymentCheck(EventFacts):
         ]
         indexes = [
             models.Index(fields=["directorate", "session_date"], name="reception_check_dt_day"),
+            # The worklist of France Travail appointments without an outcome (issue 12).
+            models.Index(
+                fields=["first_appointment_date", "id"],
+                condition=Q(
+                    accompaniment=Accompaniment.UNKNOWN, first_appointment_date__isnull=False
+                ),
+                name="reception_check_no_outcome",
+            ),
             # Accompaniments are counted in the month they took place (indicators.catalogue).
             models.Index(
                 fields=["accompaniment_date"],

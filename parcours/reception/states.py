@@ -60,6 +60,8 @@ ATTENDANCE_TRANSITIONS: dict[str, frozenset[str]] = {
 # Being present or absent can only be observed on or after the session's day.
 OBSERVED_STATUSES = frozenset({A.PRESENT, A.ABSENT})
 MISSED_STATUSES = frozenset({A.ABSENT, A.EXCUSED})
+# A convocation still to come or attended: a missed one before it needs no new convocation.
+KEPT_STATUSES = frozenset({A.PENDING, A.PRESENT})
 
 
 def transition_to(status: str, target: str) -> Transition | None:

@@ -128,7 +128,8 @@ def person_list(request):
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
-        persons = persons.search(query)
+        if query:
+            persons = persons.search(query).in_search_order()
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
     if page.object_list:
         # Issue 6: every search or list that shows people is logged, with the persons shown.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours.core.replica import reads_replica
 from parcours.indicators import approvals, conf, exports
 from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.dashboard import build_dashboard, default_period
@@ -64,6 +65,7 @@ def _query(period: Period, directorate_id=None, **extra) -> str:
 
 @require_GET
 @action_required(Action.VIEW_AGGREGATES)
+@reads_replica
 def dashboard(request):
     perimeter, period, form = _selection(request)
     context = {"form": form, "perimeter": perimeter, "period": period}
@@ -96,6 +98,7 @@ def dashboard(request):
 
 @require_GET
 @action_required(Action.EXPORT)
+@reads_replica
 def export(request, file_format):
     if file_format not in exports.WRITERS:
         raise Http404

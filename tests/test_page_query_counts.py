@@ -1,0 +1,159 @@
+"""Every page `make bench` measures runs a fixed number of SQL statements, whatever the data.
+
+Issue 12: pages that cost one query per row went unseen until measured at a million persons.
+Each page is read once with one unit of data in DT Metz, then again after four more units (a
+person convoked and present, with a CIR and a CIP interview, another absent, a referral to a
+partner): the statement counts must be equal, and stay within the bound noted here (what the
+page needs today; a new query per page is a decision, not an accident).
+"""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook
+
+from parcours.organisations.roles import Role
+from parcours.reception.models import AttendanceStatus
+from tests.factories import PersonFactory, membership_for
+from tests.factories_indicators import ContractFactory, ConvocationFactory, EmploymentCheckFactory
+from tests.factories_indicators import SessionFactory as IndicatorSessionFactory
+from tests.factories_reception import SessionFactory
+from tests.factories_referrals import SchemeFactory, make_referral, partner_membership
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 1, 27)
+JANUARY = "?start=2026-01&end=2026-01"
+
+
+class World:
+    """DT Metz with `add(n)` units of pathway; the pages' accounts signed in."""
+
+    def __init__(self):
+        self.session = IndicatorSessionFactory(date=DAY)
+        self.scheme = SchemeFactory()
+        self.clients = {}
+        self.persons = []
+        self.referrals = []
+        self.counter = 0
+
+    def client(self, role):
+        if role not in self.clients:
+            if role == "partner":
+                membership = partner_membership(self.scheme)
+            else:
+                membership = membership_for(role)
+            client = Client()
+            client.force_login(membership.user)
+            self.clients[role] = client
+        return self.clients[role]
+
+    def add(self, units: int):
+        for _ in range(units):
+            self.counter += 1
+            person = PersonFactory(
+                last_name=f"HADDAD{self.counter}", agdref_number=f"{1_000_000_000 + self.counter}"
+            )
+            convocation = ConvocationFactory(session=self.session, person=person)
+            ContractFactory(person=person, convocation=convocation, signed_on=DAY)
+            EmploymentCheckFactory(
+                convocation=convocation,
+                registered=True,
+                first_appointment_date=DAY + datetime.timedelta(days=10),
+            )
+            ConvocationFactory(session=self.session, status=AttendanceStatus.ABSENT)
+            self.referrals.append(make_referral(self.scheme, person))
+            self.persons.append(person)
+
+
+def _xlsx(numbers) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["AGDREF"])
+    for number in numbers:
+        workbook.active.append([number])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# (name, role, request builder, expected status, most statements allowed)
+PAGES = [
+    ("home", Role.INTEGRATION_AUDITOR, lambda w: ("get", "/", {}), 200, 12),
+    ("day sheet", Role.RECEPTION_AGENT,
+     lambda w: ("get", f"/pfa/sessions/{w.session.pk}/", {}), 200, 17),
+    ("person file", Role.RECEPTION_AGENT,
+     lambda w: ("get", f"/personnes/{w.persons[0].pk}/", {}), 200, 18),
+    ("person search", Role.RECEPTION_AGENT, lambda w: ("get", "/personnes/?q=HADDAD", {}), 200, 15),
+    ("person list", Role.RECEPTION_AGENT, lambda w: ("get", "/personnes/?q=", {}), 200, 15),
+    ("worklists", Role.RECEPTION_AGENT, lambda w: ("get", "/pfa/a-traiter/", {}), 200, 16),
+    ("DT figures", Role.DT_DIRECTOR, lambda w: ("get", "/chiffres/" + JANUARY, {}), 200, 40),
+    ("XLSX export", Role.DT_DIRECTOR,
+     lambda w: ("get", "/chiffres/export.xlsx" + JANUARY, {}), 200, 12),
+    ("summary CSV", Role.DT_DIRECTOR,
+     lambda w: ("get", f"/pfa/recapitulatif.csv?date={DAY}", {}), 200, 12),
+    ("DREETS region", Role.REGIONAL_VIEWER, lambda w: ("get", "/chiffres/" + JANUARY, {}), 200, 40),
+    ("national year", Role.NATIONAL_ADMIN,
+     lambda w: ("get", "/chiffres/?start=2026-01&end=2026-12", {}), 200, 40),
+    ("partner inbox", "partner", lambda w: ("get", "/orientations-recues/", {}), 200, 16),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "build", "status", "bound"), PAGES, ids=[p[0] for p in PAGES]
+)
+def test_a_measured_page_runs_the_same_statements_with_one_or_five_units(
+    name, role, build, status, bound
+):
+    world = World()
+    world.add(1)
+    client = world.client(role)
+    method, path, data = build(world)
+    getattr(client, method)(path, data)  # the first read fills per-process caches
+    with CaptureQueriesContext(connection) as one:
+        response = getattr(client, method)(path, data)
+    assert response.status_code == status
+    world.add(4)
+    with CaptureQueriesContext(connection) as five:
+        response = getattr(client, method)(path, data)
+    assert response.status_code == status
+    assert len(five) == len(one), [q["sql"][:120] for q in five.captured_queries]
+    assert len(one) <= bound
+
+
+def test_accepting_a_referral_costs_the_same_with_one_or_many_waiting():
+    world = World()
+    world.add(2)
+    client = world.client("partner")
+    with CaptureQueriesContext(connection) as one:
+        response = client.post(f"/orientations-recues/{world.referrals[0].pk}/accepter/")
+    assert response.status_code == 302
+    world.add(8)
+    with CaptureQueriesContext(connection) as many:
+        response = client.post(f"/orientations-recues/{world.referrals[1].pk}/accepter/")
+    assert response.status_code == 302
+    assert len(many) == len(one)
+
+
+def test_importing_a_list_costs_the_same_for_one_or_many_numbers():
+    """The import looks the persons up together and convokes them in bulk."""
+    client = Client()
+    client.force_login(membership_for(Role.RECEPTION_AGENT).user)
+    people = [PersonFactory(agdref_number=f"{2_000_000_000 + i}") for i in range(12)]
+
+    def convoke(persons):
+        session = SessionFactory(date=DAY + datetime.timedelta(days=30), capacity=60)
+        upload = SimpleUploadedFile("liste.xlsx", _xlsx(p.agdref_number for p in persons))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/pfa/sessions/{session.pk}/convoquer/", {"source": "file", "agdref_file": upload}
+            )
+        assert response.status_code == 302
+        assert session.convocations.count() == len(persons)
+        return len(queries)
+
+    assert convoke(people[:2]) == convoke(people[2:])
