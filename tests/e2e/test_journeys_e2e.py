@@ -158,7 +158,7 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     page.get_by_role("link", name="Planifier une session").click()
     audit(page)
     # A form with errors first: the room is missing.
-    page.get_by_label("Date").fill(today.isoformat())
+    page.get_by_role("textbox", name="Date", exact=True).fill(today.isoformat())
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("Ce champ est obligatoire").first.wait_for()
     audit(page, both_languages=False)
