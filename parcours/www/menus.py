@@ -16,126 +16,106 @@ from parcours.www.navigation import (
     add_entry,
 )
 
+# In the order of the header, group by group (navigation.py places the groups).
+MENU = (
+    # accounts
+    MenuEntry(
+        label=_("Sécurité des partenaires"),
+        url_name="accounts:two_factor_policy",
+        action=Action.MANAGE_PARTNERS,
+        group=DATA_AND_SECURITY,
+    ),
+    MenuEntry(
+        label=_("Comptes bloqués"),
+        url_name="accounts:lockouts",
+        action=Action.MANAGE_USERS,
+        group=DATA_AND_SECURITY,
+    ),
+    # reception
+    MenuEntry(
+        label=_("Sessions d'accueil"),
+        url_name="reception:planning",
+        action=Action.VIEW_PERSON,
+        url_prefix="/pfa/sessions",
+        group=RECEPTION,
+    ),
+    MenuEntry(
+        label=_("À traiter"),
+        url_name="reception:worklists",
+        action=Action.VIEW_PERSON,
+        url_prefix="/pfa/a-traiter",
+        group=RECEPTION,
+    ),
+    MenuEntry(
+        label=_("Récapitulatif des journées"),
+        url_name="reception:summary",
+        action=Action.VIEW_AGGREGATES,
+        url_prefix="/pfa/recapitulatif",
+        group=RECEPTION,
+    ),
+    # referrals
+    MenuEntry(
+        _("Dispositifs"),
+        "referrals:scheme_list",
+        Action.REFER,
+        "/dispositifs/",
+        group=REFERRALS,
+    ),
+    MenuEntry(
+        _("Gérer les dispositifs"),
+        "referrals:scheme_manage",
+        Action.MANAGE_SCHEMES,
+        "/gestion-dispositifs/",
+        group=REFERRALS,
+    ),
+    MenuEntry(
+        _("Orientations envoyées"),
+        "referrals:sent_list",
+        Action.REFER,
+        "/orientations/",
+        group=REFERRALS,
+    ),
+    MenuEntry(
+        _("Orientations reçues"),
+        "referrals:inbox",
+        Action.ANSWER_REFERRAL,
+        "/orientations-recues/",
+        group=REFERRALS,
+    ),
+    MenuEntry(
+        _("Séances d'information"),
+        "referrals:session_list",
+        Action.ANSWER_REFERRAL,
+        "/seances-information/",
+        group=REFERRALS,
+    ),
+    # privacy
+    MenuEntry(
+        label=_("Journal des accès"),
+        url_name="privacy:access_log",
+        action=Action.VIEW_ACCESS_LOG,
+        url_prefix="/confidentialite/journal/",
+        group=DATA_AND_SECURITY,
+    ),
+    MenuEntry(
+        label=_("Durées de conservation"),
+        url_name="privacy:retention_policies",
+        action=Action.MANAGE_REFERENCE_DATA,
+        url_prefix="/confidentialite/conservation/",
+        group=DATA_AND_SECURITY,
+    ),
+    # indicators
+    MenuEntry(
+        label=_("Chiffres"),
+        url_name="indicators:dashboard",
+        action=Action.VIEW_AGGREGATES,
+        url_prefix="/chiffres/",
+        position=FIGURES_POSITION,
+    ),
+)
+
 
 def declare_menus() -> None:
     """Add every entry of the main menu (idempotent: add_entry ignores repeats)."""
-    # accounts
-    add_entry(
-        MenuEntry(
-            label=_("Sécurité des partenaires"),
-            url_name="accounts:two_factor_policy",
-            action=Action.MANAGE_PARTNERS,
-            group=DATA_AND_SECURITY,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            label=_("Comptes bloqués"),
-            url_name="accounts:lockouts",
-            action=Action.MANAGE_USERS,
-            group=DATA_AND_SECURITY,
-        )
-    )
-    # reception
-    add_entry(
-        MenuEntry(
-            label=_("Sessions d'accueil"),
-            url_name="reception:planning",
-            action=Action.VIEW_PERSON,
-            url_prefix="/pfa/sessions",
-            group=RECEPTION,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            label=_("À traiter"),
-            url_name="reception:worklists",
-            action=Action.VIEW_PERSON,
-            url_prefix="/pfa/a-traiter",
-            group=RECEPTION,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            label=_("Récapitulatif des journées"),
-            url_name="reception:summary",
-            action=Action.VIEW_AGGREGATES,
-            url_prefix="/pfa/recapitulatif",
-            group=RECEPTION,
-        )
-    )
-    # referrals
-    add_entry(
-        MenuEntry(
-            _("Dispositifs"),
-            "referrals:scheme_list",
-            Action.REFER,
-            "/dispositifs/",
-            group=REFERRALS,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            _("Gérer les dispositifs"),
-            "referrals:scheme_manage",
-            Action.MANAGE_SCHEMES,
-            "/gestion-dispositifs/",
-            group=REFERRALS,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            _("Orientations envoyées"),
-            "referrals:sent_list",
-            Action.REFER,
-            "/orientations/",
-            group=REFERRALS,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            _("Orientations reçues"),
-            "referrals:inbox",
-            Action.ANSWER_REFERRAL,
-            "/orientations-recues/",
-            group=REFERRALS,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            _("Séances d'information"),
-            "referrals:session_list",
-            Action.ANSWER_REFERRAL,
-            "/seances-information/",
-            group=REFERRALS,
-        )
-    )
-    # privacy
-    add_entry(
-        MenuEntry(
-            label=_("Journal des accès"),
-            url_name="privacy:access_log",
-            action=Action.VIEW_ACCESS_LOG,
-            url_prefix="/confidentialite/journal/",
-            group=DATA_AND_SECURITY,
-        )
-    )
-    add_entry(
-        MenuEntry(
-            label=_("Durées de conservation"),
-            url_name="privacy:retention_policies",
-            action=Action.MANAGE_REFERENCE_DATA,
-            url_prefix="/confidentialite/conservation/",
-            group=DATA_AND_SECURITY,
-        )
-    )
-    # indicators
-    add_entry(
-        MenuEntry(
-            label=_("Chiffres"),
-            url_name="indicators:dashboard",
-            action=Action.VIEW_AGGREGATES,
-            url_prefix="/chiffres/",
-            position=FIGURES_POSITION,
-        )
-    )
+    for entry in MENU:
+        add_entry(entry)
