@@ -210,6 +210,9 @@ STORAGES = {
         )
     },
 }
+# Only the fingerprinted copies are served (every URL comes from {% static %}), so the
+# originals are not kept nor compressed: half the files, half the time of collectstatic.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
