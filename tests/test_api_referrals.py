@@ -171,10 +171,11 @@ def test_the_received_list_filters_by_status_and_pages_by_cursor():
 
 
 @pytest.mark.parametrize("cursor", ["zz", "cD1hYmM=", "bz0tMQ=="], ids=["garbage", "p=abc", "o=-1"])
-def test_a_forged_cursor_is_a_400(cursor):
+def test_a_forged_cursor_is_a_404_problem_not_a_server_error(cursor):
     client = _partner_client(make_referral(SchemeFactory()).scheme)
     response = client.get(f"/api/v1/referrals/received/?cursor={cursor}")
-    assert response.status_code == 400
+    assert response.status_code == 404
+    assert "Curseur" in response.json()["detail"]
     assert response["Content-Type"] == "application/problem+json"
 
 

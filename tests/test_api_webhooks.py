@@ -113,9 +113,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_abandoned(
     assert len({body for _, body in received}) == 1
 
 
-def test_another_partners_endpoint_receives_nothing(
-    receiver, django_capture_on_commit_callbacks
-):
+def test_another_partners_endpoint_receives_nothing(receiver, django_capture_on_commit_callbacks):
     url, received, _ = receiver
     scheme = SchemeFactory()
     other = partner_membership(SchemeFactory(organisation__name="Epide Metz"))

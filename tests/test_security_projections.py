@@ -256,10 +256,8 @@ def _api_item(role, name):
         return None
     assert response.status_code == 200, (role, name, response.status_code, response.content)
     body = response.json()
-    if isinstance(body, list):
-        item = body[0]
-    else:
-        item = body["results"][0] if "results" in body else body
+    items = body if isinstance(body, list) else body.get("results", [body])
+    item = items[0]
     fields = set(item)
     if isinstance(item.get("person"), dict):
         fields |= {f"person.{field}" for field in item["person"]}

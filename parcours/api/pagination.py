@@ -17,7 +17,7 @@ MAX_POSITION = 2**31 - 1
 
 def _bounded(request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # absent; an empty value is no number (Schemathesis: 400)
         return default
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ValidationError(
@@ -55,7 +55,8 @@ class BoundedCursorPagination(CursorPagination):
     """Pages by cursor (issue 17): stable while rows are added, no count, no deep offset.
 
     The cursor is opaque but arrives from outside: a forged one (a position that is not an
-    id) is a 400, never a server error.
+    id) names no page and is a 404 problem, never a server error. Not a 400: any string is a
+    well-formed cursor as far as the document can say, so it is not invalid input.
     """
 
     page_size = 100
@@ -76,7 +77,7 @@ class BoundedCursorPagination(CursorPagination):
             position is not None
             and not (position.isascii() and position.isdigit() and int(position) <= MAX_POSITION)
         ):
-            raise ValidationError({self.cursor_query_param: [_("Curseur de pagination invalide.")]})
+            raise NotFound(_("Curseur de pagination inconnu : repartez de la première page."))
         return cursor
 
     def get_schema_operation_parameters(self, view):
@@ -85,5 +86,6 @@ class BoundedCursorPagination(CursorPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
             if parameter["name"] == self.cursor_query_param:
-                parameter["schema"].update({"maxLength": 200})
+                # What a cursor is made of (base64); control characters are refused earlier.
+                parameter["schema"].update({"maxLength": 200, "pattern": "^[A-Za-z0-9+/=]*$"})
         return parameters

@@ -34,7 +34,7 @@ class SessionList(generics.ListAPIView):
     pagination_class = BoundedCursorPagination
 
     def get_queryset(self):
-        filters = SessionFilters(data=self.request.query_params)
+        filters = SessionFilters(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         sessions = (

@@ -36,6 +36,9 @@ from parcours.referrals import services
 from parcours.referrals.models import Referral, Scheme
 from parcours.referrals.states import ReferralStatus
 
+# A few ETags at most; the document says so, and a longer header is refused (400).
+MAX_TAG_HEADER = 200
+
 
 def membership_of(request):
     return request._request.membership
@@ -59,7 +62,8 @@ class ReferralFilters(serializers.Serializer):
 
 
 def filtered(request, referrals):
-    filters = ReferralFilters(data=request.query_params)
+    # A plain dict: from a QueryDict, DRF would take `status=` (empty) as absent.
+    filters = ReferralFilters(data=request.query_params.dict())
     filters.is_valid(raise_exception=True)
     data = filters.validated_data
     if "status" in data:
@@ -154,6 +158,8 @@ class TransitionView(APIView):
         raise NotImplementedError
 
     def post(self, request, pk):
+        if len(request.headers.get("If-Match", "")) > MAX_TAG_HEADER:
+            raise ValidationError({"If-Match": [_("En-tête If-Match trop long.")]})
         referral = _visible_referral(request, pk)
         payload = self.input_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -188,7 +194,7 @@ def transition_schema(request_serializer, summary):
             OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH),
             OpenApiParameter(
                 "If-Match",
-                {"type": "string", "maxLength": 200},
+                {"type": "string", "maxLength": MAX_TAG_HEADER},
                 OpenApiParameter.HEADER,
                 required=True,
                 description="L'ETag lu sur l'orientation (GET /referrals/{id}/).",

@@ -69,6 +69,8 @@ class PartnerPersonSerializer(serializers.ModelSerializer):
 
     language_level = BlankAsNullChoiceField(choices=LanguageLevel.choices)
     department = serializers.CharField(source="department.code")
+    # "" when unknown: a plain string, since "" is no valid `email` format (Schemathesis).
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Person
@@ -228,6 +230,8 @@ class ReceptionSessionSerializer(serializers.ModelSerializer):
     """A reception half-day (PFA) of the directorate."""
 
     directorate = serializers.CharField(source="directorate.code", read_only=True)
+    # "08:30", local time: OpenAPI's `time` format wants an offset a convocation hour has not.
+    start_time = serializers.SerializerMethodField()
     seats_taken = serializers.IntegerField(read_only=True)
     present_count = serializers.IntegerField(read_only=True)
 
@@ -245,6 +249,10 @@ class ReceptionSessionSerializer(serializers.ModelSerializer):
             "present_count",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"})
+    def get_start_time(self, session) -> str:
+        return session.start_time.strftime("%H:%M")
 
 
 class ConvocationSerializer(serializers.ModelSerializer):
