@@ -27,12 +27,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.core.spreadsheet_reader import Problem, Row, Sheet, column_letter, read_sheets
 from parcours.people.models import Person, ResidenceStatus, Sex
+from parcours.people.validators import normalise_phone
 from parcours.territories.models import Department
 
 # Issue 17: 100,000-row files.
@@ -255,8 +257,27 @@ def parse_cell(name: str, text: str, lookups: Lookups):
             raise CellError(_("« %(value)s » n'est pas un département.") % {"value": text[:40]})
         return department.pk
     if name in ("last_name", "usual_name"):
-        return text.upper()
-    return text
+        return text.upper()[:150]
+    if name == "first_names":
+        return text[:200]
+    if name == "email":
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise CellError(
+                _("« %(value)s » n'est pas une adresse électronique.") % {"value": text[:40]}
+            ) from None
+        return text
+    if name == "phone":
+        try:
+            return normalise_phone(text)
+        except ValidationError as error:
+            raise CellError(error.messages[0]) from None
+    if name == "postcode":
+        if not re.fullmatch(r"\d{5}", text.zfill(5) if text.isdigit() else text):
+            raise CellError(_("« %(value)s » n'est pas un code postal.") % {"value": text[:40]})
+        return text.zfill(5)  # typed as a number, 08000 (Ardennes) lost its leading zero
+    return text[:100]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,6 +314,7 @@ class PlannedRow:
 class Plan:
     rows: list[PlannedRow]
     mapping: Mapping
+    mapping_headers: dict[str, str] = field(default_factory=dict)  # field -> header text
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -444,7 +466,7 @@ def read_plan(data, kind: str, persons, *, saved_mapping=None, on_progress=None)
         if problem.row in by_number:
             by_number[problem.row].problems.append(problem)
             by_number[problem.row].action = Action.ERROR
-    return Plan(rows, mapping)
+    return Plan(rows, mapping, mapping_to_save(sheet, mapping))
 
 
 # ---------------------------------------------------------------------------------------------
