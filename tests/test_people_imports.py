@@ -7,10 +7,10 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 
+from parcours.organisations.roles import Role
 from parcours.people import import_tasks, imports
 from parcours.people.import_models import ColumnMapping, ImportStatus, PersonImport
 from parcours.people.models import Person
-from parcours.organisations.roles import Role
 from tests.factories import PersonFactory, membership_for
 from tests.spreadsheet_files import ods_file, xlsx_file
 
@@ -244,3 +244,45 @@ def test_a_refused_file_keeps_its_messages_and_drops_its_content():
     run.refresh_from_db()
     assert "Colonnes obligatoires absentes" in run.messages[0]
     assert bytes(run.content) == b""
+
+
+def test_the_pages_upload_preview_and_commit_a_file(client_for, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(Role.INTEGRATION_AUDITOR)
+    upload = SimpleUploadedFile("signataires.csv", csv_bytes([HEADER, *GOOD]), "text/csv")
+    response = client.post("/personnes/import/", {"person_file": upload})
+    run = PersonImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/personnes/import/{run.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Aperçu prêt" in page and "Importer ces personnes" in page
+    polled = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert polled.lstrip().startswith('<div id="import-status"') and "hx-trigger" not in polled
+    assert client.post(f"/personnes/import/{run.pk}/importer/").status_code == 302
+    assert Person.objects.count() == 3
+    history = client.get("/personnes/import/").content.decode()
+    assert "signataires.csv" in history and "Importé" in history
+
+
+def test_a_file_with_errors_cannot_be_committed_from_the_page(client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(Role.INTEGRATION_AUDITOR)
+    rows = [HEADER, ["07123A5678", "Haddad", "Amina", "17/05/1990", "F", "Réfugié", "57"]]
+    client.post(
+        "/personnes/import/",
+        {"person_file": SimpleUploadedFile("l.csv", csv_bytes(rows), "text/csv")},
+    )
+    run = PersonImport.objects.get()
+    page = client.get(f"/personnes/import/{run.pk}/").content.decode()
+    assert "Ligne 2, colonne A" in page and "Importer ces personnes" not in page
+    assert client.post(f"/personnes/import/{run.pk}/importer/").status_code == 404
+    assert Person.objects.count() == 0
+
+
+def test_another_organisations_import_is_a_404(client_for):
+    mine = client_for(Role.INTEGRATION_AUDITOR)
+    other = membership_for(Role.INTEGRATION_AUDITOR, directorate_code="strasbourg")
+    run = _run(other, csv_bytes([HEADER, *GOOD]))
+    assert mine.get(f"/personnes/import/{run.pk}/").status_code == 404
+    assert mine.post(f"/personnes/import/{run.pk}/importer/").status_code == 404
