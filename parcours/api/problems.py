@@ -40,7 +40,8 @@ def problem_exception_handler(exc, context):
         "status": status,
         "detail": _first_message(response.data),
     }
-    if status == 400 and isinstance(response.data, dict):
+    # `errors` lists faulty parameters; a body that is not even JSON (ParseError) has none.
+    if status == 400 and isinstance(response.data, dict) and set(response.data) != {"detail"}:
         problem["errors"] = response.data
     response.data = problem
     response.content_type = PROBLEM_TYPE

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -153,6 +154,8 @@ class TransitionView(APIView):
 
     required_action = Action.ANSWER_REFERRAL
     input_serializer = None
+    # JSON only: from a form, DRF reads an absent boolean (`completed`) as false.
+    parser_classes = [JSONParser]
 
     def apply(self, referral, data, *, by, organisation):
         raise NotImplementedError

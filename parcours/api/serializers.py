@@ -3,7 +3,7 @@
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from parcours.api.fields import BlankAsNullChoiceField
+from parcours.api.fields import BlankAsNullChoiceField, StrictBooleanField, StrictCharField
 from parcours.people.models import LanguageLevel, Person
 from parcours.reception.models import Convocation, ReceptionSession
 from parcours.referrals.models import Referral, Scheme
@@ -163,11 +163,11 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 class RefuseSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RefusalReason.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class AcceptSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class EntrySerializer(serializers.Serializer):
@@ -176,13 +176,13 @@ class EntrySerializer(serializers.Serializer):
 
 class ExitSerializer(serializers.Serializer):
     exited_on = serializers.DateField()
-    completed = serializers.BooleanField()
+    completed = StrictBooleanField()
     reason = serializers.ChoiceField(
         choices=DropOutReason.choices,
         required=False,
         help_text="Obligatoire pour une sortie anticipée.",
     )
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class SchemeSerializer(serializers.ModelSerializer):
