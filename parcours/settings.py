@@ -355,6 +355,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "parcours.api.links.add_links",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RefusalReasonEnum": "parcours.referrals.states.RefusalReason",
         "DropOutReasonEnum": "parcours.referrals.states.DropOutReason",

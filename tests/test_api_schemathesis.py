@@ -15,7 +15,7 @@ from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from schemathesis.checks import missing_required_header, positive_data_acceptance
+from schemathesis.checks import ignored_auth, missing_required_header, positive_data_acceptance
 
 from parcours.api.models import ApiToken, Scope
 from parcours.organisations.roles import Role
@@ -25,6 +25,8 @@ from tests.factories_referrals import SchemeFactory, make_referral, partner_memb
 
 # Issue 17: at least 200 generated cases per operation (timed in the report of the branch).
 EXAMPLES = 200
+# Scenarios of the stateful test, each of a few linked calls.
+STATEFUL_EXAMPLES = 50
 
 
 @pytest.fixture
@@ -84,3 +86,30 @@ def test_every_api_operation_keeps_its_documented_promises(case, tokens, setting
     # missing-header check does not count among its expected 4xx (400, 406, 422).
     excluded = [positive_data_acceptance, missing_required_header] if case.method == "POST" else []
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, excluded_checks=excluded)
+
+
+def test_the_links_lead_from_the_lists_to_transitions_with_the_etag_read(tokens, settings):
+    """Stateful: Schemathesis follows the document's links (received list → referral → a
+    transition with `If-Match: <ETag read>`); every answer must still match the document."""
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Bearer {tokens['partner']}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            # As above: a stale or missing tag is the documented 412/428. Authentication is
+            # checked by the test above: here every call carries the partner's token.
+            excluded = [positive_data_acceptance, missing_required_header, ignored_auth]
+            case.validate_response(response, excluded_checks=excluded)
+
+    Workflow.run(
+        settings=hypothesis_settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=4,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
