@@ -253,3 +253,16 @@ def test_two_writers_with_the_same_etag_one_200_one_412(threaded_db):
     assert referral.status in (ReferralStatus.ACCEPTED, ReferralStatus.REFUSED)
     # create, send, and one answer: the 412 wrote nothing
     assert ReferralTransition.objects.filter(referral=referral).count() == 3
+
+
+def test_the_command_issues_a_read_token_unless_asked_for_write():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from parcours.api.models import ApiToken
+
+    membership = membership_for(Role.PARTNER_ADMIN)
+    call_command("create_api_token", membership.pk, name="SI", stdout=StringIO())
+    call_command("create_api_token", membership.pk, name="SI2", write=True, stdout=StringIO())
+    assert dict(ApiToken.objects.values_list("name", "scope")) == {"SI": "read", "SI2": "write"}
