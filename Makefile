@@ -95,6 +95,10 @@ bench: $(STAMP) compilemessages
 	DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(BIN)/python manage.py bench_pages --output var/bench/pages-small.json
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages --output var/bench/pages-large.json
 	$(BIN)/python manage.py bench_pages --compare var/bench/pages-small.json var/bench/pages-large.json
+	# Person import throughput (issue 17) on PostgreSQL, then on the embedded SQLite default.
+	DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(BIN)/python manage.py bench_imports
+	env -u DATABASE_URL $(BIN)/python manage.py migrate --noinput --verbosity 0
+	env -u DATABASE_URL $(BIN)/python manage.py bench_imports
 
 # One benchmark database: created if missing, migrated, demo accounts, dataset of PERSONS.
 bench-database:

@@ -347,7 +347,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "parcours.api.problems.problem_exception_handler",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Per token (issue 17); the rate is PARCOURS_API_RATE below, read at each request.
+    "DEFAULT_THROTTLE_CLASSES": ["parcours.api.throttling.TokenRateThrottle"],
 }
+PARCOURS_API_RATE = os.environ.get("PARCOURS_API_RATE", "600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parcours API",
     "DESCRIPTION": "API des directions territoriales de l'OFII et de leurs partenaires.",
@@ -355,6 +358,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "parcours.api.links.add_links",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "RefusalReasonEnum": "parcours.referrals.states.RefusalReason",
+        "DropOutReasonEnum": "parcours.referrals.states.DropOutReason",
+    },
 }
 
 # Background tasks: Huey, with SQLite storage on a single machine (demo, small DT) and Redis

@@ -25,6 +25,8 @@ ALLOWLIST: dict[str, str] = {
     "switch_membership": "chooses among the user's own active memberships only",
     "accounts:totp_verify": "second factor of the user's own account",
     "accounts:totp_enrol": "pairs a device with the user's own account",
+    "accounts:api_access": "the user's own API tokens of the membership in use; webhooks "
+    "need the partner admin role, checked in the view (tests/test_api_access_page.py)",
     "accounts:oidc_start": "public: starts the sign-in through the identity federation",
     "accounts:oidc_callback": "public: ends the sign-in through the identity federation",
     "api:schema": "the API's published description; holds no data",

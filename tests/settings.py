@@ -20,3 +20,6 @@ PARCOURS_TOTP_ENFORCED = False
 # as a test mirror: the router's choices run in every test and read the test's own data.
 if "replica" not in DATABASES:
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Generous for the suite (Schemathesis sends thousands of requests with one token);
+# tests/test_api_referrals.py lowers it to see the 429.
+PARCOURS_API_RATE = "1000000/minute"

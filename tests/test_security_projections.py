@@ -68,6 +68,69 @@ NEVER_TO_PARTNERS = {
     "notes",
 }
 DIRECTORATE_API = {"code", "name", "departments"}
+# Issue 17: a referral as its sender and receiver read it; the person inside is flattened as
+# "person.<field>" and follows the reader's projection.
+REFERRAL_API = {
+    "id",
+    "reference",
+    "status",
+    "origin",
+    "scheme",
+    "scheme_name",
+    "organisation",
+    "referrer_organisation",
+    "note",
+    "planned_entry_date",
+    "sent_at",
+    "answered_at",
+    "accepted_at",
+    "refusal_reason",
+    "answer_comment",
+    "entered_on",
+    "exited_on",
+    "drop_out_reason",
+    "closed_at",
+    "eligibility_reasons",
+    "person",
+}
+SCHEME_API = {
+    "id",
+    "name",
+    "kind",
+    "organisation",
+    "departments",
+    "capacity",
+    "seats_taken",
+    "seats_left",
+    "waiting_count",
+    "is_active",
+}
+WAITING_API = {"position", "referral", "waiting_since", "person"}
+SESSION_API = {
+    "id",
+    "directorate",
+    "date",
+    "half_day",
+    "start_time",
+    "place",
+    "capacity",
+    "seats_taken",
+    "present_count",
+}
+CONVOCATION_API = {"id", "session", "status", "rescheduled_to", "letter_language", "person"}
+
+
+def _nested(fields, person_fields):
+    return fields | {f"person.{name}" for name in person_fields}
+
+
+def _person_for(role):
+    return DT_PERSON_API if role in OFII_DT_ROLES else PARTNER_PERSON_API
+
+
+def _when(action, role, fields):
+    return fields if role in MATRIX[action] else None
+
 
 # Role -> API resource -> fields of one item (None: refused with 403).
 API_FIELDS = {
@@ -83,6 +146,27 @@ API_FIELDS = {
         if role in PARTNER_ROLES
         else None,
         "api:directorate-list": DIRECTORATE_API if role in MATRIX[Action.VIEW_PERSON] else None,
+        "api:referral-received": _when(
+            Action.ANSWER_REFERRAL, role, _nested(REFERRAL_API, PARTNER_PERSON_API)
+        ),
+        "api:referral-sent": _when(Action.REFER, role, _nested(REFERRAL_API, _person_for(role))),
+        "api:referral-detail": _when(
+            Action.VIEW_PERSON, role, _nested(REFERRAL_API, _person_for(role))
+        ),
+        **{
+            f"api:referral-{name}": _when(
+                Action.ANSWER_REFERRAL, role, _nested(REFERRAL_API, PARTNER_PERSON_API)
+            )
+            for name in ("accept", "refuse", "entry", "exit")
+        },
+        "api:scheme-list": _when(Action.VIEW_PERSON, role, SCHEME_API),
+        "api:scheme-waiting-list": _when(
+            Action.VIEW_PERSON, role, _nested(WAITING_API, _person_for(role))
+        ),
+        "api:session-list": _when(Action.CONVOKE, role, SESSION_API),
+        "api:session-convocations": _when(
+            Action.CONVOKE, role, _nested(CONVOCATION_API, DT_PERSON_API)
+        ),
     }
     for role in Role
 }
@@ -109,25 +193,75 @@ ACCESS_LOG_COLUMNS = (
 )
 
 
+# The state a referral must be in for each transition the API offers (issue 17).
+TRANSITION_STATES = {
+    "api:referral-accept": ("sent", {}),
+    "api:referral-refuse": ("sent", {"reason": "no_place"}),
+    "api:referral-entry": ("accepted", {"entered_on": "TODAY"}),
+    "api:referral-exit": ("entered", {"exited_on": "TODAY", "completed": True}),
+}
+
+
 def _api_item(role, name):
+    from django.utils import timezone
+
+    from tests.factories_reception import ConvocationFactory
+
     membership = membership_for(role)
     person = PersonFactory(phone="0612345678", email="amina@example.org", city="Metz")
-    if role in PARTNER_ROLES:
-        scheme = SchemeFactory(organisation=membership.organisation)
-        make_referral(scheme, person)
-    _token, key = ApiToken.issue(membership, "SI")
+    state, body = TRANSITION_STATES.get(name, ("sent", {}))
+    # A scheme of the reader's organisation when it is a partner, else of a Metz partner;
+    # for the waiting list, a full one where the person waits behind someone seated.
+    waiting = name == "api:scheme-waiting-list"
+    organisation = {"organisation": membership.organisation} if role in PARTNER_ROLES else {}
+    scheme = SchemeFactory(capacity=1 if waiting else None, **organisation)
+    by = membership if role in MATRIX[Action.REFER] and role in OFII_DT_ROLES else None
+    if waiting:
+        make_referral(scheme, PersonFactory(), state="accepted", by=by)
+        state = "waitlisted"
+    referral = make_referral(scheme, person, state=state, by=by)
+    if name == "api:referral-sent" and role in PARTNER_ROLES:
+        # The partner refers someone to another partner's scheme.
+        other = SchemeFactory()
+        referral = make_referral(other, person, by=membership)
+    session = ConvocationFactory(person=person).session
+    _token, key = ApiToken.issue(membership, "SI", scope="write")
     url = {
         "api:person-list": "/api/v1/persons/",
         "api:person-detail": f"/api/v1/persons/{person.pk}/",
         "api:directorate-list": "/api/v1/directorates/",
+        "api:referral-received": "/api/v1/referrals/received/",
+        "api:referral-sent": "/api/v1/referrals/sent/",
+        "api:referral-detail": f"/api/v1/referrals/{referral.pk}/",
+        "api:scheme-list": "/api/v1/schemes/",
+        "api:scheme-waiting-list": f"/api/v1/schemes/{scheme.pk}/waiting-list/",
+        "api:session-list": "/api/v1/sessions/",
+        "api:session-convocations": f"/api/v1/sessions/{session.pk}/convocations/",
+        **{
+            key_: f"/api/v1/referrals/{referral.pk}/{key_.split('-')[1]}/"
+            for key_ in TRANSITION_STATES
+        },
     }[name]
-    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    if name in TRANSITION_STATES:
+        today = timezone.localdate().isoformat()
+        detail = client.get(f"/api/v1/referrals/{referral.pk}/")
+        data = {k: today if v == "TODAY" else v for k, v in body.items()}
+        response = client.post(
+            url, data, content_type="application/json", HTTP_IF_MATCH=detail.get("ETag", "")
+        )
+    else:
+        response = client.get(url)
     if response.status_code == 403:
         return None
-    assert response.status_code == 200, (role, name, response.status_code)
+    assert response.status_code == 200, (role, name, response.status_code, response.content)
     body = response.json()
-    item = body["results"][0] if "results" in body else body
-    return set(item)
+    items = body if isinstance(body, list) else body.get("results", [body])
+    item = items[0]
+    fields = set(item)
+    if isinstance(item.get("person"), dict):
+        fields |= {f"person.{field}" for field in item["person"]}
+    return fields
 
 
 def test_every_api_resource_has_its_fields_decided_for_every_role():

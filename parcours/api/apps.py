@@ -8,3 +8,6 @@ class ApiConfig(AppConfig):
     name = "parcours.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        from parcours.api import webhooks  # noqa: F401  (listens to referral events, Huey task)

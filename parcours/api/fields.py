@@ -14,3 +14,22 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return None if value in ("", None) else super().to_representation(value)
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must be sent as a JSON string: DRF would turn `0` or `true` into "0"/"True",
+    accepting what the OpenAPI document declares invalid (Schemathesis, issue 17)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, not 0, 1 or "yes" (same reason as StrictCharField)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data

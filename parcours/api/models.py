@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from parcours.organisations.models import Membership
 
 TOKEN_PREFIX = "prc_"
+
+
+class Scope(models.TextChoices):
+    """What a token may do: read answers GET/HEAD/OPTIONS, write also the transitions (issue 17)."""
+
+    READ = "read", _("Lecture")
+    WRITE = "write", _("Lecture et écriture")
 
 
 def hash_key(key: str) -> str:
@@ -47,6 +55,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    # Read-only unless asked otherwise: a system that only reads cannot be made to write.
+    scope = models.CharField(_("portée"), max_length=10, choices=Scope.choices, default=Scope.READ)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -59,7 +69,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, membership, name, expires_at=None) -> tuple["ApiToken", str]:
+    def issue(
+        cls, membership, name, expires_at=None, scope: str = Scope.READ
+    ) -> tuple["ApiToken", str]:
         """Create a token; return it with the clear key, which is never stored."""
         key = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
@@ -68,5 +80,99 @@ class ApiToken(models.Model):
             key_hash=hash_key(key),
             prefix=key[:10],
             expires_at=expires_at,
+            scope=scope,
         )
         return token, key
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == Scope.WRITE
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+
+class WebhookEvent(models.TextChoices):
+    """The events a partner's system may subscribe to (issue 17, point 3)."""
+
+    NEW_REFERRAL = "referral.new", _("Nouvelle orientation")
+    REFERRAL_WITHDRAWN = "referral.withdrawn", _("Orientation retirée")
+    SEAT_FREED = "scheme.seat_freed", _("Place libérée")
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTPS address of a partner's system that receives signed events of its organisation.
+
+    The secret signs each body (HMAC-SHA256); it is kept in clear because the server must sign
+    with it, shown once to the partner, and replaced rather than read back.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("structure"),
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+    )
+    url = models.URLField(_("adresse"), max_length=500)
+    secret = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("point de réception d'évènements")
+        verbose_name_plural = _("points de réception d'évènements")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.url
+
+    @staticmethod
+    def new_secret() -> str:
+        return secrets.token_hex(32)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    DELIVERED = "delivered", _("Reçu")
+    FAILED = "failed", _("Abandonné après plusieurs essais")
+
+
+class WebhookDelivery(models.Model):
+    """One event owed to one endpoint, with every attempt's outcome (the delivery log)."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("point de réception"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    event = models.CharField(_("évènement"), max_length=30, choices=WebhookEvent.choices)
+    # The body as sent, so that every retry signs exactly the same bytes.
+    body = models.TextField(_("contenu"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("dernier code HTTP"), null=True)
+    last_error = models.CharField(_("dernière erreur"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("reçu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi d'évènement")
+        verbose_name_plural = _("envois d'évènements")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint_id}"

@@ -1,9 +1,9 @@
 """API errors as problem documents (RFC 9457, `application/problem+json`).
 
-Every error the API answers (400, 401, 403, 404, 405, 429) has `type`, `title` (the HTTP
-reason phrase, as RFC 9457 suggests for `about:blank`), `status` and `detail` (in French);
-a 400 also lists the faulty parameters under `errors`. The OpenAPI document describes this
-shape (`PROBLEM_RESPONSES`) so clients can rely on it.
+Every error the API answers (400, 401, 403, 404, 405, 409, 412, 428, 429) has `type`,
+`title` (the HTTP reason phrase, as RFC 9457 suggests for `about:blank`), `status` and
+`detail` (in French); a 400 also lists the faulty parameters under `errors`. The OpenAPI
+document describes this shape (`PROBLEM_RESPONSES`) so clients can rely on it.
 """
 
 from http import HTTPStatus
@@ -40,7 +40,8 @@ def problem_exception_handler(exc, context):
         "status": status,
         "detail": _first_message(response.data),
     }
-    if status == 400 and isinstance(response.data, dict):
+    # `errors` lists faulty parameters; a body that is not even JSON (ParseError) has none.
+    if status == 400 and isinstance(response.data, dict) and set(response.data) != {"detail"}:
         problem["errors"] = response.data
     response.data = problem
     response.content_type = PROBLEM_TYPE
@@ -70,6 +71,14 @@ PROBLEM_RESPONSES = {
     (401, PROBLEM_TYPE): problem("Jeton absent, invalide, expiré ou révoqué"),
     (403, PROBLEM_TYPE): problem("Rôle sans accès à cette ressource"),
     (404, PROBLEM_TYPE): problem("Ressource inexistante ou hors du périmètre"),
+    (429, PROBLEM_TYPE): problem("Trop de requêtes pour ce jeton : réessayer plus tard"),
+}
+
+# A write (issue 17) may also meet a state that forbids it or a version that changed.
+WRITE_PROBLEM_RESPONSES = {
+    (409, PROBLEM_TYPE): problem("Transition impossible dans l'état actuel"),
+    (412, PROBLEM_TYPE): problem("If-Match ne nomme plus la version actuelle (ETag)"),
+    (428, PROBLEM_TYPE): problem("If-Match absent"),
 }
 
 

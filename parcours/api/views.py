@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 
@@ -11,8 +11,8 @@ from parcours.api.problems import PROBLEM_RESPONSES
 from parcours.api.serializers import (
     DirectorateSerializer,
     DtPersonSerializer,
-    PartnerPersonSerializer,
     person_serializer_for,
+    person_shape,
 )
 from parcours.organisations.permissions import Action
 from parcours.people.models import Person
@@ -24,15 +24,16 @@ from parcours.territories.models import Directorate
 api_view = method_decorator(login_not_required, name="dispatch")
 
 
-def person_shape(many=False):
-    """What a person reads as in the OpenAPI document: the DT staff's file, or the partner
-    projection (issue 10), depending on the audience of the token's membership."""
-    return PolymorphicProxySerializer(
-        component_name="Person",
-        serializers=[DtPersonSerializer, PartnerPersonSerializer],
-        resource_type_field_name=None,
-        many=many,
-    )
+def log_persons(request, persons):
+    """Write the persons an API answer holds to the access log (one row per answer)."""
+    if persons:
+        record_access(
+            user=request.user,
+            membership=request._request.membership,
+            persons=persons,
+            operation=Operation.API_READ,
+            path_name=request._request.resolver_match.view_name,
+        )
 
 
 class AccessLoggedMixin:
@@ -45,15 +46,7 @@ class AccessLoggedMixin:
         return person_serializer_for(getattr(self.request._request, "membership", None))
 
     def log_persons(self, persons):
-        request = self.request
-        if persons:
-            record_access(
-                user=request.user,
-                membership=request._request.membership,
-                persons=persons,
-                operation=Operation.API_READ,
-                path_name=request._request.resolver_match.view_name,
-            )
+        log_persons(self.request, persons)
 
 
 @api_view

@@ -469,3 +469,7 @@ class DepartmentTransfer(models.Model):
 
     def __str__(self):
         return f"{self.department} → {self.to_directorate}"
+
+
+# Issue 17: the import's history and saved mappings live in their own module.
+from parcours.people.import_models import ColumnMapping, PersonImport  # noqa: E402, F401

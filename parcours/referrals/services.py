@@ -25,6 +25,7 @@ from parcours.referrals.models import (
     Scheme,
 )
 from parcours.referrals.notifications import notify
+from parcours.referrals.signals import NEW_REFERRAL, SEAT_FREED, WITHDRAWN, announce
 from parcours.referrals.states import (
     CLOSED_STATES,
     TRANSITIONS,
@@ -122,7 +123,10 @@ def take_seat(scheme_id: int) -> bool:
 def release_seat(scheme_id: int, *, at: datetime.datetime) -> list[Referral]:
     """Give a seat back and hand it to the head of the waiting list, in the same transaction."""
     Scheme.objects.filter(pk=scheme_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
-    return promote_waiting(scheme_id, at=at)
+    promoted = promote_waiting(scheme_id, at=at)
+    if not promoted:  # a seat handed to the waiting list is not free
+        announce(SEAT_FREED, scheme_id=scheme_id)
+    return promoted
 
 
 def promote_waiting(scheme_id: int, *, at: datetime.datetime) -> list[Referral]:
@@ -291,6 +295,7 @@ def _send(referral, *, by, organisation, at, verdict: Verdict) -> None:
         fields=("sent_at", "eligibility_status", "eligibility_reasons", "eligibility_checks"),
     )
     notify(referral, NotificationEvent.NEW_REFERRAL)
+    announce(NEW_REFERRAL, referral=referral)
 
 
 def send_referral(
@@ -349,6 +354,7 @@ def withdraw_referral(
         _move(referral, "withdraw", by=by, organisation=organisation, at=now, comment=comment)
         if held:
             release_seat(referral.scheme_id, at=now)
+        announce(WITHDRAWN, referral=referral)
     return referral
 
 

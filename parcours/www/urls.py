@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from parcours.accounts.two_factor import second_factor_exempt
 from parcours.www import views
+from parcours.www.people import imports as person_imports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +16,17 @@ urlpatterns = [
     path("organisation/", views.switch_membership, name="switch_membership"),
     path("personnes/", views.person_list, name="person_list"),
     path("personnes/nouvelle/", views.person_edit, name="person_create"),
+    path("personnes/import/", person_imports.person_import, name="person_import"),
+    path(
+        "personnes/import/<int:pk>/",
+        person_imports.person_import_detail,
+        name="person_import_detail",
+    ),
+    path(
+        "personnes/import/<int:pk>/importer/",
+        person_imports.person_import_commit,
+        name="person_import_commit",
+    ),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("sante/", views.health, name="health"),

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.api.models import Scope
 from parcours.www.forms import DsfrForm
 
 
@@ -51,3 +52,37 @@ class TwoFactorPolicyForm(DsfrForm):
         ),
         required=False,
     )
+
+
+class ApiTokenForm(DsfrForm):
+    """A new API token for the membership in use (issue 17): who uses it, what it may do."""
+
+    name = forms.CharField(
+        label=_("Système qui utilisera le jeton"),
+        help_text=_("Par exemple : logiciel de suivi de la structure."),
+        max_length=100,
+    )
+    scope = forms.ChoiceField(label=_("Portée"), choices=Scope.choices, initial=Scope.READ)
+    validity_days = forms.TypedChoiceField(
+        label=_("Durée de validité"),
+        choices=[(30, _("30 jours")), (90, _("90 jours")), (365, _("1 an"))],
+        coerce=int,
+        initial=90,
+    )
+
+
+class WebhookEndpointForm(DsfrForm):
+    """An HTTPS address of the partner's system that will receive signed events."""
+
+    url = forms.URLField(
+        label=_("Adresse de réception (HTTPS)"),
+        help_text=_("Par exemple : https://si.structure.example.org/parcours/evenements"),
+        max_length=500,
+        assume_scheme="https",
+    )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.startswith("https://"):
+            raise forms.ValidationError(_("L'adresse doit commencer par https://."))
+        return url

@@ -15,6 +15,7 @@ urlpatterns = [
         name="two_factor_policy",
     ),
     path("comptes-bloques/", views.lockouts, name="lockouts"),
+    path("acces-api/", views.api_access, name="api_access"),
     path("proconnect/", views.oidc_start, name="oidc_start"),
     path("proconnect/retour/", views.oidc_callback, name="oidc_callback"),
 ]

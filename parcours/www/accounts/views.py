@@ -1,6 +1,7 @@
 """Sign-in security pages: TOTP enrolment and verification, ProConnect (OIDC), DT setting."""
 
 import base64
+import datetime
 import logging
 
 import segno
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -28,9 +30,16 @@ from parcours.accounts.throttling import (
     unlock,
 )
 from parcours.accounts.two_factor import is_verified, second_factor_exempt
+from parcours.api.models import ApiToken, WebhookDelivery, WebhookEndpoint
 from parcours.organisations.permissions import Action
+from parcours.organisations.roles import Role
 from parcours.territories.models import Directorate
-from parcours.www.accounts.forms import TokenForm, TwoFactorPolicyForm
+from parcours.www.accounts.forms import (
+    ApiTokenForm,
+    TokenForm,
+    TwoFactorPolicyForm,
+    WebhookEndpointForm,
+)
 from parcours.www.decorators import action_required
 
 logger = logging.getLogger(__name__)
@@ -224,3 +233,92 @@ def lockouts(request):
             "minutes": cooloff_minutes(),
         },
     )
+
+
+def _manages_webhooks(membership) -> bool:
+    # Events concern the schemes a partner runs; its administrator wires its system to them.
+    return membership is not None and membership.role == Role.PARTNER_ADMIN
+
+
+def api_access(request):
+    """The user's API tokens for the membership in use, and the partner's webhook endpoints.
+
+    Issue 17: tokens are per membership, hashed, with an expiry and a scope, revocable here;
+    a key or a secret is shown once, on the answer that created it, never again.
+    """
+    membership = request.membership
+    if membership is None:
+        raise Http404
+    webhooks = _manages_webhooks(membership)
+    token_form = ApiTokenForm(prefix="token")
+    endpoint_form = WebhookEndpointForm(prefix="endpoint")
+    shown_key = shown_secret = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "create_token":
+            token_form = ApiTokenForm(request.POST, prefix="token")
+            if token_form.is_valid():
+                data = token_form.cleaned_data
+                expires = timezone.now() + datetime.timedelta(days=data["validity_days"])
+                shown_key = ApiToken.issue(membership, data["name"], expires, data["scope"])[1]
+        elif action == "revoke_token":
+            token = _own(ApiToken.objects.filter(membership=membership, revoked_at=None), request)
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            messages.success(
+                request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name}
+            )
+            return redirect("accounts:api_access")
+        elif action == "add_endpoint" and webhooks:
+            endpoint_form = WebhookEndpointForm(request.POST, prefix="endpoint")
+            if endpoint_form.is_valid():
+                shown_secret = WebhookEndpoint.new_secret()
+                WebhookEndpoint.objects.create(
+                    organisation=membership.organisation,
+                    url=endpoint_form.cleaned_data["url"],
+                    secret=shown_secret,
+                    created_by=request.user,
+                )
+        elif action == "disable_endpoint" and webhooks:
+            endpoints = WebhookEndpoint.objects.filter(
+                organisation=membership.organisation, is_active=True
+            )
+            endpoint = _own(endpoints, request)
+            endpoint.is_active = False
+            endpoint.save(update_fields=["is_active"])
+            messages.success(
+                request, _("L'adresse %(url)s ne reçoit plus d'évènements.") % {"url": endpoint.url}
+            )
+            return redirect("accounts:api_access")
+        else:
+            raise Http404
+    context = {
+        "tokens": ApiToken.objects.filter(membership=membership),
+        "token_form": token_form,
+        "shown_key": shown_key,
+        "webhooks": webhooks,
+    }
+    if webhooks:
+        context.update(
+            {
+                "endpoint_form": endpoint_form,
+                "shown_secret": shown_secret,
+                "endpoints": WebhookEndpoint.objects.filter(organisation=membership.organisation),
+                "deliveries": WebhookDelivery.objects.filter(
+                    endpoint__organisation=membership.organisation
+                ).select_related("endpoint")[:20],
+            }
+        )
+    return render(request, "accounts/api_access.html", context)
+
+
+def _own(queryset, request):
+    """The row named by the form among `queryset` (the user's own), else 404."""
+    try:
+        pk = int(request.POST.get("id", ""))
+    except ValueError:
+        raise Http404 from None
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row

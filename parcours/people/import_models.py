@@ -1,0 +1,88 @@
+"""Import history and saved column mappings of the tabular import of persons (issue 17)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportStatus(models.TextChoices):
+    PLANNING = "planning", _("Lecture du fichier en cours")
+    PREVIEWED = "previewed", _("Aperçu prêt")
+    REFUSED = "refused", _("Fichier refusé")
+    RUNNING = "running", _("Import en cours")
+    DONE = "done", _("Importé")
+
+
+class PersonImport(models.Model):
+    """One file imported (or only previewed): who, when, which file, what it did.
+
+    The file's content is kept only until it is imported or refused, then emptied: the
+    history keeps the counts, not the personal data (DOMAIN.md, privacy facts).
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("structure"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    membership = models.ForeignKey(
+        "organisations.Membership",
+        verbose_name=_("rattachement"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    file_kind = models.CharField(max_length=5)
+    content = models.BinaryField(editable=False, default=b"")
+    status = models.CharField(
+        _("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PLANNING
+    )
+    total_rows = models.PositiveIntegerField(_("lignes"), default=0)
+    done_rows = models.PositiveIntegerField(_("lignes traitées"), default=0)
+    created_count = models.PositiveIntegerField(_("créées"), default=0)
+    updated_count = models.PositiveIntegerField(_("mises à jour"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("inchangées"), default=0)
+    error_count = models.PositiveIntegerField(_("en erreur"), default=0)
+    # What the preview shows: the file's problems (French, row and column) and the mapping.
+    messages = models.JSONField(_("messages"), default=list, blank=True)
+    mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import de personnes")
+        verbose_name_plural = _("imports de personnes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.done_rows * 100 // self.total_rows)
+
+
+class ColumnMapping(models.Model):
+    """The headers an organisation's files use, per person field, saved at each import."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation",
+        verbose_name=_("structure"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    columns = models.JSONField(_("colonnes"), default=dict)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("correspondance des colonnes d'import")
+        verbose_name_plural = _("correspondances des colonnes d'import")
+
+    def __str__(self):
+        return str(self.organisation_id)

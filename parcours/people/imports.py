@@ -1,0 +1,513 @@
+"""Tabular import of persons (issue 17, point 4): mapping, checked rows, a plan, all or nothing.
+
+The file is read by `core.spreadsheet_reader` (CSV in any of the usual encodings and
+separators, XLSX, ODS). Then, in this order (STYLE.md, rdv-insertion):
+1. the header row is matched to the person fields through the organisation's saved mapping
+   (header text → field) or the usual French headers; a missing required column is reported
+   before any row is read;
+2. each row becomes values or a French message per faulty cell (row and column named):
+   French (17/05/1990, 17-05-1990, 17.05.1990) and ISO (1990-05-17) dates, an AGDREF number
+   typed as a number that lost its leading zeros (8 or 9 digits) padded back to 10, a formula
+   refused, the same AGDREF twice in the file refused on its second row;
+3. each row is matched to an existing person by its AGDREF number ("the same AGDREF number is
+   the same person", issue 17 point 5) and planned as create / update / unchanged / error;
+4. the plan is committed in one transaction through `people.services`, only when no row is in
+   error: all or nothing; re-importing the same file finds every row unchanged.
+
+The duplicate search beyond AGDREF is left to `duplicate_candidates` (wired at merge to
+`people.duplicates.find_candidates`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parcours.core.spreadsheet_reader import Problem, Row, Sheet, column_letter, read_sheets
+from parcours.people.models import Person, ResidenceStatus, Sex
+from parcours.people.validators import normalise_phone
+from parcours.territories.models import Department
+
+# Issue 17: 100,000-row files.
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: object  # lazy French label
+    required: bool
+    headers: tuple[str, ...]  # usual header texts, compared without case nor accents
+
+
+# The columns an import knows, in the order of the preview. Required: what a person file
+# cannot be saved without (people.models.Person: names, residence category, département)
+# and the birth date that matching and the figures' age bands need (DOMAIN.md).
+COLUMNS = (
+    Column(
+        "agdref_number",
+        gettext_lazy("Numéro AGDREF"),
+        False,
+        ("agdref", "numero agdref", "numero etranger", "n agdref"),
+    ),
+    Column("last_name", gettext_lazy("Nom"), True, ("nom", "nom de naissance", "nom de famille")),
+    Column("first_names", gettext_lazy("Prénoms"), True, ("prenom", "prenoms")),
+    Column(
+        "birth_date",
+        gettext_lazy("Date de naissance"),
+        True,
+        ("date de naissance", "ne le", "naissance"),
+    ),
+    Column("sex", gettext_lazy("Sexe"), False, ("sexe", "genre")),
+    Column(
+        "residence_status",
+        gettext_lazy("Catégorie de séjour"),
+        True,
+        ("categorie de sejour", "sejour", "statut"),
+    ),
+    Column("department", gettext_lazy("Département"), True, ("departement", "dept", "dep")),
+    Column("usual_name", gettext_lazy("Nom d'usage"), False, ("nom d'usage", "nom usuel")),
+    Column("phone", gettext_lazy("Téléphone"), False, ("telephone", "tel", "portable")),
+    Column(
+        "email",
+        gettext_lazy("Adresse électronique"),
+        False,
+        ("email", "courriel", "mail", "adresse electronique"),
+    ),
+    Column("postcode", gettext_lazy("Code postal"), False, ("code postal", "cp")),
+    Column("city", gettext_lazy("Commune"), False, ("commune", "ville")),
+)
+BY_FIELD = {column.field: column for column in COLUMNS}
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces: "Prénom(s) " and "prenom(s)" are one header."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^a-z0-9']+", " ", text)
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Header and mapping
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Mapping:
+    """Column index of each person field found in the header row."""
+
+    header_row: int  # index in sheet.rows
+    columns: dict[str, int]
+    ignored: list[str] = field(default_factory=list)  # extra headers, shown, not imported
+
+
+def map_header(sheet: Sheet, saved: dict[str, str] | None = None) -> Mapping:
+    """Find the header row and map it; ValidationError listing every missing required column.
+
+    `saved`: the organisation's mapping, field → header text as its files write it.
+    """
+    if not sheet.rows:
+        raise ValidationError(_("Le fichier est vide : aucune ligne à importer."), code="empty")
+    wanted = {
+        column.field: {fold(h) for h in column.headers}
+        | {fold(str(column.label))}
+        | ({fold(saved[column.field])} if saved and saved.get(column.field) else set())
+        for column in COLUMNS
+    }
+    best = None
+    for index, row in enumerate(sheet.rows[:20]):  # a header may sit below title rows
+        found = {}
+        for position, cell in enumerate(row.cells):
+            key = fold(cell)
+            for name, headers in wanted.items():
+                if key in headers and name not in found:
+                    found[name] = position
+                    break
+        if best is None or len(found) > len(best[1]):
+            best = (index, found)
+    index, found = best
+    missing = [c for c in COLUMNS if c.required and c.field not in found]
+    if missing:
+        raise ValidationError(
+            _("Colonnes obligatoires absentes : %(columns)s. Rien n'a été lu ni importé.")
+            % {"columns": ", ".join(f"« {c.label} »" for c in missing)},
+            code="missing_columns",
+        )
+    used = set(found.values())
+    ignored = [cell for pos, cell in enumerate(sheet.rows[index].cells) if pos not in used and cell]
+    return Mapping(index, found, ignored)
+
+
+def mapping_to_save(sheet: Sheet, mapping: Mapping) -> dict[str, str]:
+    """field → header text, to be saved for the organisation's next files."""
+    header = sheet.rows[mapping.header_row]
+    return {name: header.cell(position) for name, position in mapping.columns.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Cells
+# ---------------------------------------------------------------------------------------------
+
+_DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T00:00:00)?$")
+_SEX = {"f": Sex.FEMALE, "femme": Sex.FEMALE, "h": Sex.MALE, "m": Sex.MALE, "homme": Sex.MALE}
+_SEX.update({"x": Sex.UNKNOWN, "": Sex.UNKNOWN})
+
+
+class CellError(Exception):
+    pass
+
+
+def parse_date(text: str) -> datetime.date:
+    match = _DATE_ISO.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DATE_FR.match(text)
+        if not match:
+            raise CellError(
+                _("« %(value)s » n'est pas une date (attendu : 17/05/1990 ou 1990-05-17).")
+                % {"value": text[:40]}
+            )
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        value = datetime.date(year, month, day)
+    except ValueError:
+        raise CellError(
+            _("« %(value)s » : cette date n'existe pas.") % {"value": text[:40]}
+        ) from None
+    if not datetime.date(1900, 1, 1) <= value <= datetime.date.today():
+        raise CellError(_("« %(value)s » : date de naissance impossible.") % {"value": text[:40]})
+    return value
+
+
+def parse_agdref(text: str) -> str:
+    """10 digits; a number typed as a number lost its leading zeros (8 or 9 digits left)."""
+    cleaned = re.sub(r"[\s.\-]", "", text)
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise CellError(
+            _("« %(value)s » n'est pas un numéro AGDREF (10 chiffres, sans lettre).")
+            % {"value": text[:40]}
+        )
+    if 8 <= len(cleaned) < 10:
+        cleaned = cleaned.zfill(10)  # the spreadsheet stored 0712345678 as 712345678
+    if len(cleaned) != 10:
+        raise CellError(
+            _("« %(value)s » n'est pas un numéro AGDREF (10 chiffres attendus).")
+            % {"value": text[:40]}
+        )
+    return cleaned
+
+
+def _residence_statuses():
+    choices = {fold(str(label)): value for value, label in ResidenceStatus.choices}
+    choices.update({fold(value): value for value in ResidenceStatus.values})
+    return choices
+
+
+def _departments():
+    by_code = {}
+    for department in Department.objects.all():
+        by_code[fold(department.code)] = department
+        by_code[fold(department.name)] = department
+    return by_code
+
+
+@dataclass
+class Lookups:
+    """Reference data read once per import, not once per row."""
+
+    statuses: dict = field(default_factory=_residence_statuses)
+    departments: dict = field(default_factory=_departments)
+
+
+def parse_cell(name: str, text: str, lookups: Lookups):
+    """The stored value of one cell, or CellError with a French message."""
+    if text.startswith(("=", "+", "@")) and name not in ("phone",):
+        # A formula (or what a spreadsheet would run as one): never imported as text.
+        raise CellError(_("formule refusée : saisissez la valeur elle-même."))
+    if name == "birth_date":
+        return parse_date(text)
+    if name == "agdref_number":
+        return parse_agdref(text) if text else None
+    if name == "sex":
+        if fold(text) not in _SEX:
+            raise CellError(_("« %(value)s » : sexe attendu F, H ou vide.") % {"value": text[:40]})
+        return _SEX[fold(text)]
+    if name == "residence_status":
+        value = lookups.statuses.get(fold(text))
+        if value is None:
+            raise CellError(
+                _("« %(value)s » n'est pas une catégorie de séjour connue.") % {"value": text[:40]}
+            )
+        return value
+    if name == "department":
+        department = lookups.departments.get(fold(text.zfill(2) if text.isdigit() else text))
+        if department is None:
+            raise CellError(_("« %(value)s » n'est pas un département.") % {"value": text[:40]})
+        return department.pk
+    if name in ("last_name", "usual_name"):
+        return text.upper()[:150]
+    if name == "first_names":
+        return text[:200]
+    if name == "email":
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise CellError(
+                _("« %(value)s » n'est pas une adresse électronique.") % {"value": text[:40]}
+            ) from None
+        return text
+    if name == "phone":
+        try:
+            return normalise_phone(text)
+        except ValidationError as error:
+            raise CellError(error.messages[0]) from None
+    if name == "postcode":
+        if not re.fullmatch(r"\d{5}", text.zfill(5) if text.isdigit() else text):
+            raise CellError(_("« %(value)s » n'est pas un code postal.") % {"value": text[:40]})
+        return text.zfill(5)  # typed as a number, 08000 (Ardennes) lost its leading zero
+    return text[:100]
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Plan
+# ---------------------------------------------------------------------------------------------
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
+ACTION_LABELS = {
+    Action.CREATE: gettext_lazy("À créer"),
+    Action.UPDATE: gettext_lazy("À mettre à jour"),
+    Action.UNCHANGED: gettext_lazy("Inchangée"),
+    Action.ERROR: gettext_lazy("En erreur"),
+}
+
+
+@dataclass
+class PlannedRow:
+    number: int
+    action: str
+    values: dict
+    person_id: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    rows: list[PlannedRow]
+    mapping: Mapping
+    mapping_headers: dict[str, str] = field(default_factory=dict)  # field -> header text
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action: self.count(action) for action in ACTION_LABELS}
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for row in self.rows for p in row.problems]
+
+
+def duplicate_candidates(values: dict) -> list:
+    """Persons that may be the one of `values` though their AGDREF number differs or is
+    absent: to be wired at merge to `people.duplicates.find_candidates` (helper "find").
+    Until then nobody is proposed, and a row without AGDREF number is created."""
+    return []
+
+
+def _row_values(row: Row, mapping: Mapping, lookups: Lookups) -> tuple[dict, list[Problem]]:
+    values, problems = {}, []
+    for name, position in mapping.columns.items():
+        text = row.cell(position)
+        if not text:
+            if BY_FIELD[name].required:
+                problems.append(
+                    Problem(
+                        row.number,
+                        position,
+                        _("« %(column)s » est obligatoire.") % {"column": BY_FIELD[name].label},
+                    )
+                )
+            elif name == "agdref_number":
+                values[name] = None
+            elif name == "sex":
+                values[name] = Sex.UNKNOWN
+            else:
+                values[name] = ""
+            continue
+        try:
+            values[name] = parse_cell(name, text, lookups)
+        except CellError as error:
+            problems.append(Problem(row.number, position, str(error)))
+    return values, problems
+
+
+def _stored(person: Person, name: str):
+    return person.department_id if name == "department" else getattr(person, name)
+
+
+def plan_rows(
+    rows: Iterable[Row],
+    mapping: Mapping,
+    persons,
+    *,
+    everyone=None,
+    on_progress: Callable[[int], None] | None = None,
+    batch: int = 2000,
+) -> list[PlannedRow]:
+    """Plan every body row; `persons` are those the importer may update (its perimeter),
+    `everyone` all persons (an AGDREF number of another perimeter is an error, not a new
+    file). Existing persons are fetched per batch of rows, not per row."""
+    everyone = everyone if everyone is not None else Person.objects.all()
+    lookups = Lookups()
+    seen: dict[str, int] = {}
+    planned: list[PlannedRow] = []
+    pending: list[PlannedRow] = []
+
+    def flush():
+        numbers = [r.values["agdref_number"] for r in pending if r.values.get("agdref_number")]
+        mine = {p.agdref_number: p for p in persons.filter(agdref_number__in=numbers)}
+        elsewhere = set(
+            everyone.filter(agdref_number__in=numbers)
+            .exclude(agdref_number__in=list(mine))
+            .values_list("agdref_number", flat=True)
+        )
+        for planned_row in pending:
+            number = planned_row.values.get("agdref_number")
+            if planned_row.problems:
+                planned_row.action = Action.ERROR
+            elif number in elsewhere:
+                column = mapping.columns["agdref_number"]
+                planned_row.problems.append(
+                    Problem(
+                        planned_row.number,
+                        column,
+                        _("%(number)s est le numéro d'un dossier hors de votre périmètre.")
+                        % {"number": number},
+                    )
+                )
+                planned_row.action = Action.ERROR
+            elif number in mine:
+                person = mine[number]
+                planned_row.person_id = person.pk
+                planned_row.changed = [
+                    name
+                    for name, value in planned_row.values.items()
+                    if _stored(person, name) != value
+                ]
+                planned_row.action = Action.UPDATE if planned_row.changed else Action.UNCHANGED
+            else:
+                duplicate_candidates(planned_row.values)  # wired at merge (see its docstring)
+                planned_row.action = Action.CREATE
+        planned.extend(pending)
+        pending.clear()
+        if on_progress:
+            on_progress(len(planned))
+
+    for row in rows:
+        values, problems = _row_values(row, mapping, lookups)
+        number = values.get("agdref_number")
+        if number and number in seen:
+            problems.append(
+                Problem(
+                    row.number,
+                    mapping.columns["agdref_number"],
+                    _("%(number)s figure déjà ligne %(row)s du fichier.")
+                    % {"number": number, "row": seen[number]},
+                )
+            )
+        elif number:
+            seen[number] = row.number
+        pending.append(PlannedRow(row.number, Action.ERROR, values, problems=problems))
+        if len(pending) >= batch:
+            flush()
+    flush()
+    return planned
+
+
+def read_plan(data, kind: str, persons, *, saved_mapping=None, on_progress=None) -> Plan:
+    """Read the file and plan it; ValidationError (French) when it cannot be read or mapped."""
+    sheets = read_sheets(data, kind, max_rows=MAX_ROWS)
+    filled = [sheet for sheet in sheets if sheet.rows] or sheets[:1]
+    if not filled:
+        raise ValidationError(_("Le fichier est vide : aucune ligne à importer."), code="empty")
+    sheet = filled[0]
+    mapping = map_header(sheet, saved_mapping)
+    body = sheet.rows[mapping.header_row + 1 :]
+    if not body:
+        raise ValidationError(
+            _("Le fichier n'a que sa ligne d'en-tête : aucune personne à importer."),
+            code="header_only",
+        )
+    rows = plan_rows(body, mapping, persons, on_progress=on_progress)
+    # Cells the reader could not read (a formula without stored value) fail their row.
+    by_number = {row.number: row for row in rows}
+    for problem in sheet.problems:
+        if problem.row in by_number:
+            by_number[problem.row].problems.append(problem)
+            by_number[problem.row].action = Action.ERROR
+    return Plan(rows, mapping, mapping_to_save(sheet, mapping))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Commit
+# ---------------------------------------------------------------------------------------------
+
+IMPORT_REASON = gettext_lazy("Import d'un fichier de personnes")
+
+
+def commit(plan: Plan, *, actor, on_progress=None) -> dict[str, int]:
+    """Write the plan in one transaction through people.services; refuse it with any error.
+
+    Nothing is written when a row is in error, or when the process stops half-way (the
+    transaction is rolled back, and the same file can be imported again).
+    """
+    from parcours.people import services  # the one writer of Person (issue 13)
+
+    errors = plan.count(Action.ERROR)
+    if errors:
+        raise ValidationError(
+            _("Rien n'a été importé : %(count)s ligne(s) en erreur. Corrigez le fichier.")
+            % {"count": errors},
+            code="rows_in_error",
+        )
+    with transaction.atomic():
+        for done, row in enumerate(plan.rows, start=1):
+            # The services take a département by id as well as by row.
+            if row.action == Action.CREATE:
+                services.create_person(row.values, actor=actor)
+            elif row.action == Action.UPDATE:
+                person = Person.objects.get(pk=row.person_id)
+                changed = {name: row.values[name] for name in row.changed}
+                services.edit_person(person, changed, actor=actor, reason=str(IMPORT_REASON))
+            if on_progress and done % 1000 == 0:
+                on_progress(done)
+    return plan.counts
+
+
+def describe(problem: Problem) -> str:
+    return _("Ligne %(row)s, colonne %(column)s : %(message)s") % {
+        "row": problem.row,
+        "column": column_letter(problem.column),
+        "message": problem.message,
+    }

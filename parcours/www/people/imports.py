@@ -1,0 +1,89 @@
+"""Pages of the tabular import of persons (issue 17): upload, preview with progress, commit."""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from parcours.organisations.permissions import Action
+from parcours.people.import_models import ImportStatus, PersonImport
+from parcours.people.import_tasks import commit_import_task, plan_import_task
+from parcours.privacy.uploads import check_upload
+from parcours.www.decorators import action_required
+from parcours.www.forms import DsfrForm
+
+IMPORT_KINDS = ("csv", "xlsx", "ods")
+# Imports shown in the history.
+HISTORY = 20
+
+
+class PersonFileForm(DsfrForm):
+    person_file = forms.FileField(
+        label=_("Fichier de personnes"),
+        help_text=_(
+            "CSV, .xlsx ou .ods. Colonnes obligatoires : Nom, Prénoms, Date de naissance, "
+            "Catégorie de séjour, Département ; facultatives : Numéro AGDREF, Sexe, Nom "
+            "d'usage, Téléphone, Adresse électronique, Code postal, Commune."
+        ),
+    )
+
+    def clean_person_file(self):
+        uploaded = self.cleaned_data["person_file"]
+        self.kind = check_upload(uploaded, IMPORT_KINDS)
+        return uploaded
+
+
+def _imports_of(request):
+    return PersonImport.objects.filter(organisation=request.membership.organisation)
+
+
+@action_required(Action.EDIT_PERSON)
+def person_import(request):
+    """Upload a file; its reading and preview run in the background."""
+    form = PersonFileForm()
+    if request.method == "POST":
+        form = PersonFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploaded = form.cleaned_data["person_file"]
+            uploaded.seek(0)
+            run = PersonImport.objects.create(
+                organisation=request.membership.organisation,
+                membership=request.membership,
+                created_by=request.user,
+                file_name=uploaded.name[:255],
+                file_kind=form.kind,
+                content=uploaded.read(),
+            )
+            plan_import_task(run.pk)
+            return redirect("person_import_detail", pk=run.pk)
+    history = _imports_of(request).select_related("created_by").defer("content")[:HISTORY]
+    return render(request, "people/import.html", {"form": form, "history": history})
+
+
+@action_required(Action.EDIT_PERSON)
+def person_import_detail(request, pk):
+    """The preview (counts, every faulty cell), the progress while it runs, the result."""
+    run = get_object_or_404(_imports_of(request).defer("content"), pk=pk)
+    template = (
+        "people/_import_status.html"
+        if request.headers.get("HX-Request")
+        else ("people/import_detail.html")
+    )
+    return render(
+        request,
+        template,
+        {"run": run, "working": run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING)},
+    )
+
+
+@require_POST
+@action_required(Action.EDIT_PERSON)
+def person_import_commit(request, pk):
+    run = get_object_or_404(_imports_of(request).defer("content"), pk=pk)
+    # RUNNING too: a commit whose worker died left nothing and may be started again.
+    if run.status not in (ImportStatus.PREVIEWED, ImportStatus.RUNNING) or run.error_count:
+        raise Http404
+    PersonImport.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    commit_import_task(run.pk)  # a refusal is recorded on the import; the page says it
+    return redirect("person_import_detail", pk=run.pk)
