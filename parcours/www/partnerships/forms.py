@@ -277,7 +277,7 @@ class ApplicationForm(DsfrForm):
     directorate = forms.ModelChoiceField(label=_("Pour la DT"), queryset=Directorate.objects.none())
     submitted_on = forms.DateField(label=_("Déposée le"), widget=DateInput())
     project = forms.CharField(
-        label=_("Projet"), widget=forms.Textarea, max_length=TEXT_LIMIT, required=False
+        label=_("Projet déposé"), widget=forms.Textarea, max_length=TEXT_LIMIT, required=False
     )
 
     def __init__(self, *args, call=None, membership=None, **kwargs):
