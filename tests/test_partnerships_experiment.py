@@ -166,3 +166,6 @@ def test_a_period_is_sent_once_and_not_before_it_ends():
     assert len(mail.outbox) == sent
     with pytest.raises(ValidationError, match="ne couvre pas"):
         reporting.send_report(duty, Month(2027, 1), by=user)
+    duty.recipients.clear()
+    with pytest.raises(ValidationError, match="aucun destinataire"):
+        reporting.send_report(duty, Month(2026, 2), by=user)

@@ -25,7 +25,8 @@ TODAY = datetime.date(2026, 10, 27)  # 34 days before the end, 4 before October'
 
 def test_each_reminder_fires_once_when_the_task_runs_twice(django_capture_on_commit_callbacks):
     world = metz_experiment()
-    world["duty"].recipients.clear()  # the September report is owed too; no e-mail for it here
+    # Without recipients, September's report (owed too) is not sent: only reminders go.
+    world["duty"].recipients.clear()
     amli = world["operators"][0]
     MembershipFactory(organisation=amli, role=Role.PARTNER_ADMIN, user__email="admin@amli.test")
     group = fle_group(members=[amli], directorate_code="metz")
@@ -49,7 +50,7 @@ def test_each_reminder_fires_once_when_the_task_runs_twice(django_capture_on_com
     ):
         first = partnerships_daily.call_local()
         second = partnerships_daily.call_local()
-    assert first == {"agreement_end": 1, "report_deadline": 1, "overdue_action": 1, "reports": 1}
+    assert first == {"agreement_end": 1, "report_deadline": 1, "overdue_action": 1, "reports": 0}
     assert second == {"agreement_end": 0, "report_deadline": 0, "overdue_action": 0, "reports": 0}
     reminders = {r.kind: r for r in Reminder.objects.all()}
     assert set(reminders) == set(ReminderKind)
@@ -63,9 +64,25 @@ def test_each_reminder_fires_once_when_the_task_runs_twice(django_capture_on_com
     assert world["director"].user.email in to[end] and "admin@amli.test" in to[end]
     overdue = next(s for s in to if "en retard" in s)
     assert "admin@amli.test" in to[overdue]
-    # September's report went once (by the task), and October's deadline is not reminded again
-    # once it is sent.
-    assert AgreementReport.objects.filter(period_start=datetime.date(2026, 9, 1)).count() == 1
+    assert not AgreementReport.objects.exists()
+
+
+def test_the_daily_task_sends_the_months_report_once(django_capture_on_commit_callbacks):
+    world = metz_experiment()
+    duty = world["duty"]
+    duty.recipients.set(duty.recipients.filter(audience="dreets"))
+    first_working_day = datetime.date(2026, 10, 1)
+    with (
+        mock.patch("django.utils.timezone.localdate", return_value=first_working_day),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert partnerships_daily.call_local()["reports"] == 1
+        assert partnerships_daily.call_local()["reports"] == 0
+    report = AgreementReport.objects.get()
+    assert report.period_start == datetime.date(2026, 9, 1)
+    assert report.transitions.get().by.email == "systeme@parcours.invalid"
+    sent_reports = [m for m in mail.outbox if m.attachments]  # reminders carry none
+    assert [m.to for m in sent_reports] == [["dreets@grand-est.example.org"]]
 
 
 def test_no_reminder_before_the_notice_nor_for_a_done_action(django_capture_on_commit_callbacks):

@@ -150,6 +150,11 @@ def send_report(duty: ReportingDuty, month: Month, *, by, organisation=None) -> 
     period = period_of(duty, month)
     if not covers(duty, period):
         raise ValidationError(_("La convention ne couvre pas cette période."))
+    if not duty.recipients.filter(is_active=True).exists():
+        # A report sent to nobody would show as sent: the DT chooses its recipients first.
+        raise ValidationError(
+            _("Ce compte rendu n'a aucun destinataire : choisissez-les avant l'envoi.")
+        )
     if period.last.last_day >= timezone.localdate():
         # A period's figures are complete once it is over (as for approvals).
         raise ValidationError(
