@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "parcours.referrals",
     "parcours.privacy",
     "parcours.indicators",
+    "parcours.partnerships",
     "parcours.api",
     "parcours.www",
     "parcours.demo",

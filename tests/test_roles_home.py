@@ -83,16 +83,24 @@ def test_the_header_menu_stays_short_for_a_dt_director(client_for):
         "Journées d&#x27;accueil",
         "Orientations",
         "Chiffres",
+        "Partenariats",
         "Données et sécurité",
     ]
-    for page in ("Sessions d&#x27;accueil", "Orientations envoyées", "Journal des accès"):
+    for page in (
+        "Sessions d&#x27;accueil",
+        "Orientations envoyées",
+        "Réseau des partenaires",
+        "Journal des accès",
+    ):
         assert f">{page}</a>" in menu
 
 
 def test_a_group_with_one_page_for_the_role_is_a_plain_link(client_for):
     menu, top_level = _header_menu(client_for(Role.REGIONAL_VIEWER))
-    assert top_level == ["Accueil", "Récapitulatif des journées", "Chiffres"]
-    assert "fr-nav__btn" not in menu
+    # "Journées d'accueil" holds one page for the DREETS: its link, no drop-down button.
+    assert top_level == ["Accueil", "Récapitulatif des journées", "Chiffres", "Partenariats"]
+    assert "Journées d&#x27;accueil" not in menu
+    assert menu.count("fr-nav__btn") == 1  # the partnerships group only
 
 
 def test_the_home_page_lists_the_day_s_work_before_the_settings(client_for):

@@ -20,8 +20,10 @@ from django.test import Client
 from django.utils import timezone
 
 from parcours.accounts.models import User
+from parcours.indicators.models import ReportRecipient
 from parcours.organisations.models import Organisation
 from parcours.organisations.roles import OrganisationKind, Role
+from parcours.partnerships.models import Contact
 from parcours.people.models import Language, Person
 from parcours.reception import services as reception
 from parcours.reception.models import Convocation, ReceptionSession
@@ -30,6 +32,7 @@ from parcours.territories.models import Country, Department, Directorate
 from parcours.www import forms as www_forms
 from parcours.www.accounts import forms as account_forms
 from parcours.www.indicators import forms as indicator_forms
+from parcours.www.partnerships import forms as partnership_forms
 from parcours.www.privacy import forms as privacy_forms
 from parcours.www.reception import forms as reception_forms
 from parcours.www.referrals import forms as referral_forms
@@ -49,6 +52,7 @@ FORM_MODULES = [
     www_forms,
     account_forms,
     indicator_forms,
+    partnership_forms,
     privacy_forms,
     reception_forms,
     referral_forms,
@@ -78,7 +82,15 @@ def foreign_world():
         actor=None,
     )
     agent = membership_for(Role.RECEPTION_AGENT, directorate_code="amiens").user
+    recipient = ReportRecipient.objects.create(
+        directorate=amiens, email="dreets@hauts-de-france.example.org", audience="dreets"
+    )
+    partner_contact = Contact.objects.create(
+        organisation=organisation, full_name="Contact Aisne", job_title="Directeur", phone="03"
+    )
     return {
+        ReportRecipient: [recipient],
+        Contact: [partner_contact],
         Department: [aisne],
         Directorate: [amiens],
         Organisation: [organisation, scheme.organisation],
@@ -117,7 +129,9 @@ def own_world(membership):
     )
     attendee = InformationSessionAttendee.objects.create(session=information, person=person)
     assert Convocation.objects.filter(pk=convocation.pk).exists()
+    partnerships = partnership_world(membership)
     return {
+        **partnerships,
         "personnes": person.pk,
         "nouvelle": scheme.pk,
         "dispositifs": scheme.pk,
@@ -128,6 +142,27 @@ def own_world(membership):
         "convocations": convocation.pk,
         "seances-information": information.pk,
         "participants": attendee.pk,
+    }
+
+
+def partnership_world(membership):
+    """An agreement, a call and a group of the role, for the partnership pages (issue 19)."""
+    from tests.factories_partnerships import fle_group, metz_experiment
+
+    world = metz_experiment()
+    agreement, call = world["agreement"], world["call"]
+    group = fle_group(members=[world["operators"][0]], directorate_code="metz")
+    organisation = membership.organisation
+    if membership.role in (Role.PARTNER_COUNSELLOR, Role.PARTNER_ADMIN):
+        agreement.partners.add(organisation)
+        call.invited.add(organisation)
+        group.members.add(organisation)
+    return {
+        "conventions": agreement.pk,
+        "comptes-rendus": world["duty"].pk,
+        "appels": call.pk,
+        "candidatures": world["applications"][0].pk,
+        "groupes": group.pk,
     }
 
 

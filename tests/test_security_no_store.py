@@ -100,6 +100,9 @@ FILE_OR_JSON_ROUTES = {
         (Role.DT_DIRECTOR, _figures("ods"), "application/vnd.oasis.opendocument"),
         (Role.REGIONAL_VIEWER, _figures("xlsx"), "application/vnd.openxml"),
     ],
+    "partnerships:network_export": [
+        (Role.DT_DIRECTOR, lambda client: client.get("/partenariats/reseau/export.csv"), "text/csv")
+    ],
     "privacy:access_log_export": [(Role.DT_DIRECTOR, _access_log_export, "text/csv")],
     "privacy:subject_access": [
         (Role.DT_DIRECTOR, _subject_access("json"), "application/json"),

@@ -50,3 +50,21 @@ def ods_bytes(rows: Iterable[Iterable], sheet_name: str) -> bytes:
     buffer = io.BytesIO()
     spreadsheet.write(buffer)
     return buffer.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[Iterable], sheet_name: str) -> bytes:
+    """Rows as an Excel workbook: every text cell neutralised and stored as text."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name[:31]
+    for row in rows:
+        sheet.append([neutralise(cell) for cell in row])
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -78,6 +78,15 @@ def _message(document: ReportDocument, recipient: ReportRecipient) -> EmailMessa
     return message
 
 
+def send_document(document: ReportDocument, recipient: ReportRecipient) -> None:
+    """E-mail one report to one recipient as the monthly sending does (PDF and XLSX attached).
+
+    Used by the agreements' reports (partnerships.reporting), which are sent with the same
+    message and the same protection per audience.
+    """
+    _message(document, recipient).send()
+
+
 def _claim(directorate_id, month: Month, recipient: ReportRecipient, code: str) -> ReportRun | None:
     """The run row this sending owns, or None when it was sent or is being sent elsewhere."""
     try:

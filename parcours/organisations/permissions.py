@@ -26,6 +26,13 @@ class Action(models.TextChoices):
     ANSWER_REFERRAL = "answer_referral", _("Répondre à une orientation")
     MANAGE_SCHEMES = "manage_schemes", _("Gérer les dispositifs et leurs places")
     MANAGE_PARTNERS = "manage_partners", _("Gérer les partenaires et conventions")
+    # Partnerships (issue 19): agreements, calls, working groups, network
+    VIEW_PARTNERSHIPS = "view_partnerships", _("Consulter les conventions et groupes de travail")
+    REVIEW_PARTNER_REPORTS = (
+        "review_partner_reports",
+        _("Demander la correction d'un rapport de convention"),
+    )
+    VIEW_NETWORK = "view_network", _("Consulter le réseau des partenaires")
     # Figures
     VIEW_AGGREGATES = "view_aggregates", _("Consulter les chiffres")
     EXPORT = "export", _("Exporter des données")
@@ -64,6 +71,15 @@ MATRIX: dict[str, frozenset[str]] = {
     Action.ANSWER_REFERRAL: _PARTNERS,
     Action.MANAGE_SCHEMES: _DT_MANAGERS | frozenset({Role.PARTNER_ADMIN}),
     Action.MANAGE_PARTNERS: _DT_MANAGERS | frozenset({Role.NATIONAL_ADMIN}),
+    # What each role reads of them is narrowed by partnerships.queries (partners: the
+    # agreements and groups they belong to).
+    Action.VIEW_PARTNERSHIPS: _DT_MANAGERS
+    | _AUDITORS
+    | _PARTNERS
+    | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),
+    # The DREETS receives the agreements' reports and may send one back (seed 001).
+    Action.REVIEW_PARTNER_REPORTS: frozenset({Role.REGIONAL_VIEWER}),
+    Action.VIEW_NETWORK: _DT_MANAGERS | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),
     Action.VIEW_AGGREGATES: _DT_MANAGERS
     | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN, Role.PARTNER_ADMIN}),
     Action.EXPORT: _DT_MANAGERS | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),

@@ -10,6 +10,7 @@ from parcours.organisations.permissions import Action
 from parcours.www.navigation import (
     DATA_AND_SECURITY,
     FIGURES_POSITION,
+    PARTNERSHIPS,
     RECEPTION,
     REFERRALS,
     MenuEntry,
@@ -88,6 +89,35 @@ MENU = (
         Action.ANSWER_REFERRAL,
         "/seances-information/",
         group=REFERRALS,
+    ),
+    # partnerships
+    MenuEntry(
+        label=_("Conventions et groupes"),
+        url_name="partnerships:index",
+        action=Action.VIEW_PARTNERSHIPS,
+        url_prefix="/partenariats/",
+        group=PARTNERSHIPS,
+    ),
+    MenuEntry(
+        label=_("Actions à suivre"),
+        url_name="partnerships:action_list",
+        action=Action.VIEW_PARTNERSHIPS,
+        url_prefix="/partenariats/actions/",
+        group=PARTNERSHIPS,
+    ),
+    MenuEntry(
+        label=_("Contacts des partenaires"),
+        url_name="partnerships:contact_list",
+        action=Action.VIEW_PARTNERSHIPS,
+        url_prefix="/partenariats/contacts/",
+        group=PARTNERSHIPS,
+    ),
+    MenuEntry(
+        label=_("Réseau des partenaires"),
+        url_name="partnerships:network",
+        action=Action.VIEW_NETWORK,
+        url_prefix="/partenariats/reseau/",
+        group=PARTNERSHIPS,
     ),
     # privacy
     MenuEntry(

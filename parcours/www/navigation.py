@@ -27,6 +27,7 @@ class MenuGroup:
 RECEPTION = MenuGroup(_("Journées d'accueil"), 10)
 REFERRALS = MenuGroup(_("Orientations"), 20)
 FIGURES_POSITION = 30
+PARTNERSHIPS = MenuGroup(_("Partenariats"), 40)
 DATA_AND_SECURITY = MenuGroup(_("Données et sécurité"), 90)
 
 

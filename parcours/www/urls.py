@@ -30,4 +30,6 @@ urlpatterns = [
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("sante/", views.health, name="health"),
+    # Agreements, calls, working groups, contacts and the partner network (issue 19).
+    path("partenariats/", include("parcours.www.partnerships.urls")),
 ]
