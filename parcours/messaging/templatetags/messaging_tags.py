@@ -1,0 +1,53 @@
+"""Template tags showing who was reached and how, without one query per row."""
+
+from django import template
+
+from parcours.messaging.models import ConvocationPage, Message
+
+register = template.Library()
+
+
+def _load(convocation_ids) -> dict:
+    found = {pk: {"messages": [], "page": None} for pk in convocation_ids}
+    for message in Message.objects.filter(convocation_id__in=convocation_ids).order_by(
+        "created_at", "pk"
+    ):
+        found[message.convocation_id]["messages"].append(message)
+    for page in ConvocationPage.objects.filter(convocation_id__in=convocation_ids):
+        found[page.convocation_id]["page"] = page
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def reach(context, convocation):
+    """Messages and answer of a convocation; those of its whole session are read at once
+    (two queries per session on the day sheet, whatever the number of rows)."""
+    cache = context.render_context.setdefault("messaging_reach", {})
+    session_id = convocation.session_id
+    if session_id not in cache:
+        from parcours.reception.models import Convocation
+
+        ids = list(Convocation.objects.filter(session_id=session_id).values_list("pk", flat=True))
+        cache[session_id] = _load(ids)
+    return cache[session_id].get(convocation.pk) or _load([convocation.pk])[convocation.pk]
+
+
+@register.simple_tag
+def page_answers(convocations) -> dict:
+    """The page answers of a list of convocations (one query), by convocation id."""
+    ids = [c.pk for c in convocations]
+    return {p.convocation_id: p for p in ConvocationPage.objects.filter(convocation_id__in=ids)}
+
+
+@register.filter
+def answer_of(answers: dict, convocation_id):
+    return answers.get(convocation_id)
+
+
+@register.simple_tag
+def person_messages(person):
+    return list(
+        Message.objects.filter(person=person)
+        .select_related("convocation")
+        .order_by("-created_at", "-pk")[:50]
+    )
