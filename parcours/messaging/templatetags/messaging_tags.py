@@ -51,3 +51,32 @@ def person_messages(person):
         .select_related("convocation")
         .order_by("-created_at", "-pk")[:50]
     )
+
+
+@register.simple_tag
+def reach_dashboard(perimeter, period):
+    """The figures of the messages for the dashboard's perimeter and period (two queries)."""
+    import datetime
+
+    from parcours.messaging.figures import reach_figures
+
+    names = {d.pk: d.name for d in perimeter.directorates}
+    figures = reach_figures(
+        perimeter.ids,
+        period.start,
+        period.end_exclusive - datetime.timedelta(days=1),
+        exact=perimeter.exact,
+    )
+    for f in figures:
+        f.directorate_name = names.get(f.directorate_id, "")
+    return figures
+
+
+@register.filter
+def percent(value):
+    return "s" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+@register.filter
+def count_or_secret(value):
+    return "s" if value is None else value
