@@ -80,3 +80,19 @@ def percent(value):
 @register.filter
 def count_or_secret(value):
     return "s" if value is None else value
+
+
+@register.inclusion_tag("messaging/_capacity.html")
+def capacity_outlook(directorate_id, compact=False):
+    """Free places of the coming weeks against the people waiting (four queries)."""
+    from django.utils import timezone
+
+    from parcours.messaging.capacity import DEFAULT_WEEKS, outlook
+
+    if not directorate_id:
+        return {"outlook": None}
+    return {
+        "outlook": outlook(directorate_id, timezone.localdate()),
+        "weeks": DEFAULT_WEEKS,
+        "compact": compact,
+    }
