@@ -7,7 +7,7 @@ the figures (no-show rate by channel).
 """
 
 from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from parcours.messaging.models import ConvocationPage, Message
 from parcours.privacy.retention import register_anonymiser
