@@ -207,3 +207,17 @@ def test_no_reminder_after_cannot_come_nor_after_the_start(django_capture_on_com
     assert not Message.objects.filter(kind="reminder").exists()
     cannot.refresh_from_db()
     assert cannot.status == "excused"
+
+
+def test_the_file_backend_writes_one_line_per_sms(settings, tmp_path):
+    from parcours.messaging.sms import FileBackend
+
+    settings.SMS_FILE_PATH = str(tmp_path)
+    submitted = FileBackend().send("+33612345678", "OFII : rappel", "12")
+    (written,) = tmp_path.iterdir()
+    line = json.loads(written.read_text())
+    assert (line["id"], line["to"], line["body"]) == (
+        submitted.provider_id,
+        "+33612345678",
+        "OFII : rappel",
+    )

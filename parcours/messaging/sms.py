@@ -54,6 +54,17 @@ class FileBackend:
         return Submitted(provider_id, "sent")
 
 
+class LocmemBackend:
+    """Keeps SMS in `LocmemBackend.outbox` (the test suite's default, like Django's mail)."""
+
+    outbox: list = []
+
+    def send(self, to: str, body: str, reference: str) -> Submitted:
+        provider_id = f"locmem-{uuid.uuid4().hex}"
+        LocmemBackend.outbox.append({"id": provider_id, "to": to, "body": body})
+        return Submitted(provider_id, "sent")
+
+
 class HttpProviderBackend:
     """POST {SMS_API_URL}/messages {"sender", "to", "text", "reference", "callback_url"}
     with `Authorization: Bearer SMS_API_TOKEN`; the answer is {"id": ..., "status": ...}."""
