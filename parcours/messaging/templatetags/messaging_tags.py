@@ -22,14 +22,25 @@ def _load(convocation_ids) -> dict:
 def reach(context, convocation):
     """Messages and answer of a convocation; those of its whole session are read at once
     (two queries per session on the day sheet, whatever the number of rows)."""
-    cache = context.render_context.setdefault("messaging_reach", {})
+    # Kept on the request: each {% include %} of a row has its own render context.
+    holder = context.get("request") or context.render_context
+    cache = getattr(holder, "_messaging_reach", None)
+    if cache is None:
+        cache = {}
+        holder._messaging_reach = cache
     session_id = convocation.session_id
     if session_id not in cache:
-        from parcours.reception.models import Convocation
-
-        ids = list(Convocation.objects.filter(session_id=session_id).values_list("pk", flat=True))
-        cache[session_id] = _load(ids)
-    return cache[session_id].get(convocation.pk) or _load([convocation.pk])[convocation.pk]
+        found = {}
+        for message in Message.objects.filter(convocation__session_id=session_id).order_by(
+            "created_at", "pk"
+        ):
+            found.setdefault(message.convocation_id, {"messages": [], "page": None})
+            found[message.convocation_id]["messages"].append(message)
+        for page in ConvocationPage.objects.filter(convocation__session_id=session_id):
+            found.setdefault(page.convocation_id, {"messages": [], "page": None})
+            found[page.convocation_id]["page"] = page
+        cache[session_id] = found
+    return cache[session_id].get(convocation.pk) or {"messages": [], "page": None}
 
 
 @register.simple_tag
