@@ -135,3 +135,11 @@ def test_requests_are_rate_limited_per_device(client, page):
     for _ in range(30):
         client.get(f"/c/{page.token}")
     assert client.get(f"/c/{page.token}").status_code == 429
+
+
+def test_a_convocation_excused_by_the_agent_closes_the_page(client, page):
+    from parcours.reception import services as reception_services
+
+    reception_services.record_attendance(page.convocation, "excused", actor=None)
+    assert client.get(f"/c/{page.token}").status_code == 410
+    assert services.send_for_convocations([page.convocation_id], "moved") == []

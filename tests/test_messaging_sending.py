@@ -221,3 +221,17 @@ def test_the_file_backend_writes_one_line_per_sms(settings, tmp_path):
         "+33612345678",
         "OFII : rappel",
     )
+
+
+@pytest.mark.parametrize("code", sorted(set(LANGUAGES) - {"fr"}))
+def test_every_language_has_every_text_of_the_french_reference(code):
+    french, other = LANGUAGES["fr"], LANGUAGES[code]
+    for name in ("SMS", "EMAIL_SUBJECT", "EMAIL_INTRO", "EMAIL_LINES", "PAGE"):
+        assert set(getattr(other, name)) == set(getattr(french, name)), name
+    assert set(other.PAGE["reasons"]) == set(french.PAGE["reasons"])
+    assert len(other.PAGE["bring_items"]) == len(french.PAGE["bring_items"])
+    for kind, text in french.SMS.items():
+        placeholders = {p.split("}")[0] for p in text.split("{")[1:]}
+        assert placeholders <= {p.split("}")[0] for p in other.SMS[kind].split("{")[1:]} | {
+            "bring"
+        }, kind

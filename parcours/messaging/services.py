@@ -158,7 +158,8 @@ def send_for_convocations(convocation_ids, kind: str) -> list[Message]:
     pages = pages_for(convocations)
     sent = []
     for convocation in convocations:
-        if not _reachable(convocation.person):
+        # Only pending convocations: a person excused (or already seen) hears nothing more.
+        if convocation.status != AttendanceStatus.PENDING or not _reachable(convocation.person):
             continue
         this_kind = kind
         if kind == Kind.CONVOKED and convocation.person_id in earlier:
@@ -267,8 +268,12 @@ def page_open(page: ConvocationPage, now: datetime.datetime) -> bool:
     """Issue 18: the page expires once the session has passed (the day of the session is
     still open), and with a convocation that is no longer pending."""
     convocation = page.convocation
+    # Excused stays open only after the person's own « cannot come » (the page thanks them).
+    answered = convocation.status == AttendanceStatus.EXCUSED and (
+        page.answer == Answer.CANNOT_COME
+    )
     return (
-        convocation.status in (AttendanceStatus.PENDING, AttendanceStatus.EXCUSED)
+        (convocation.status == AttendanceStatus.PENDING or answered)
         and convocation.session.date >= timezone.localdate(now)
         and convocation.person.anonymised_at is None
     )

@@ -2,7 +2,7 @@
 
 Like the letters (ADR 0004), these texts are in the person's language, not the signed-in
 user's: they are not gettext. French is the reference; a new language is one more module
-listed in LANGUAGES, with the same keys (tests/test_messaging_texts.py checks the keys).
+listed in LANGUAGES, with the same keys (tests/test_messaging_sending.py checks them).
 """
 
 from parcours.messaging.texts import ar, en, fr
