@@ -10,7 +10,9 @@ from parcours.messaging import services
 logger = logging.getLogger(__name__)
 
 
-@db_task(retries=2, retry_delay=300)
+# No automatic retry: a rerun would send the messages already sent again. Each failure is a
+# "failed" row with its reason, shown to the agent on the day sheet and the person file.
+@db_task()
 def send_convocation_messages(convocation_ids, kind):
     return len(services.send_for_convocations(convocation_ids, kind))
 
