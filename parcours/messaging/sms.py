@@ -3,7 +3,7 @@
 `get_backend()` returns the backend named by settings.SMS_BACKEND. A backend's `send(to,
 body, reference)` returns a `Submitted(provider_id, status)` or raises `SmsError` with a
 reason an agent can read. The delivery status comes later through the signed callback
-(`verify_signature`, parcours.www.messaging.views.sms_status).
+(`verify_signature`, checked by the web view of `POST /messages/sms/statut/`).
 
 The HTTP adapter speaks the common shape of French SMS providers' REST APIs (a JSON POST
 with a bearer token, an id in the answer, delivery reports pushed to a callback URL). The
