@@ -235,3 +235,19 @@ def test_every_language_has_every_text_of_the_french_reference(code):
         assert placeholders <= {p.split("}")[0] for p in other.SMS[kind].split("{")[1:]} | {
             "bring"
         }, kind
+
+
+def test_the_dt_sets_its_reminder_delay_within_bounds(client_for):
+    from parcours.organisations.roles import Role
+
+    agent = client_for(Role.RECEPTION_AGENT)
+    dt = agent.membership.organisation.directorate_id
+    assert 'value="2"' in agent.get("/pfa/a-traiter/").content.decode()
+    assert agent.post("/pfa/a-traiter/rappels/", {"reminder_days": "5"}).status_code == 302
+    assert services.reminder_days(dt) == 5
+    for bad in ("0", "15", "deux"):
+        agent.post("/pfa/a-traiter/rappels/", {"reminder_days": bad})
+        assert services.reminder_days(dt) == 5
+    auditor = client_for(Role.INTEGRATION_AUDITOR)
+    assert auditor.post("/pfa/a-traiter/rappels/", {"reminder_days": "3"}).status_code == 403
+    assert services.reminder_days(dt) == 5

@@ -91,8 +91,9 @@ PAGES = [
      lambda w: ("get", f"/personnes/{w.persons[0].pk}/", {}), 200, 18),
     ("person search", Role.RECEPTION_AGENT, lambda w: ("get", "/personnes/?q=HADDAD", {}), 200, 15),
     ("person list", Role.RECEPTION_AGENT, lambda w: ("get", "/personnes/?q=", {}), 200, 15),
-    # Issue 18: + the capacity warning (3 queries) and the answers of the persons' pages (1).
-    ("worklists", Role.RECEPTION_AGENT, lambda w: ("get", "/pfa/a-traiter/", {}), 200, 20),
+    # Issue 18: + the capacity warning (3 queries), the answers of the persons' pages (1) and
+    # the DT's reminder delay (1).
+    ("worklists", Role.RECEPTION_AGENT, lambda w: ("get", "/pfa/a-traiter/", {}), 200, 21),
     ("DT figures", Role.DT_DIRECTOR, lambda w: ("get", "/chiffres/" + JANUARY, {}), 200, 40),
     ("XLSX export", Role.DT_DIRECTOR,
      lambda w: ("get", "/chiffres/export.xlsx" + JANUARY, {}), 200, 12),

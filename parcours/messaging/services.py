@@ -10,10 +10,12 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parcours.messaging import compose
 from parcours.messaging.models import (
@@ -336,3 +338,13 @@ def answer(page: ConvocationPage, value: str, reason: str, now) -> ConvocationPa
     locked.answer, locked.reason, locked.answered_at = value, reason, now
     locked.save(update_fields=["answer", "reason", "answered_at"])
     return locked
+
+
+def set_reminder_days(directorate_id, days: int) -> MessagingSettings:
+    """Set how many days before a session its reminder goes, for one DT (issue 18)."""
+    if not 1 <= days <= 14:
+        raise ValidationError({"reminder_days": _("Choisissez un délai de 1 à 14 jours.")})
+    found, _created = MessagingSettings.objects.update_or_create(
+        directorate_id=directorate_id, defaults={"reminder_days": days}
+    )
+    return found

@@ -107,3 +107,19 @@ def capacity_outlook(directorate_id, compact=False):
         "weeks": DEFAULT_WEEKS,
         "compact": compact,
     }
+
+
+@register.inclusion_tag("messaging/_reminder_days.html", takes_context=True)
+def reminder_days_form(context, directorate_id):
+    """The DT's reminder delay, and its form for those who plan sessions (one query)."""
+    from parcours.messaging.services import reminder_days
+    from parcours.organisations.permissions import Action, can
+
+    request = context.get("request")
+    if not directorate_id or request is None:
+        return {"days": None}
+    return {
+        "days": reminder_days(directorate_id),
+        "can_change": can(request.membership, Action.PLAN_SESSIONS),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -10,4 +10,5 @@ urlpatterns = [
     path("c/<str:token>", views.convocation_page, name="page"),
     path("messages/sms/statut/", views.sms_status, name="sms_status"),
     path("personnes/<int:pk>/messages/", views.consent, name="consent"),
+    path("pfa/a-traiter/rappels/", views.reminder_days, name="reminder_days"),
 ]

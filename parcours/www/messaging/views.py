@@ -8,7 +8,7 @@ import json
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -247,3 +247,20 @@ def consent(request, pk):
             else _("La personne ne recevra plus de courriels ni de SMS."),
         )
     return redirect("person_detail", pk=person.pk)
+
+
+@require_POST
+@action_required(Action.PLAN_SESSIONS)
+def reminder_days(request):
+    """The DT sets how many days before a session the reminder goes (from 1 to 14)."""
+    directorate_id = getattr(request.membership.organisation, "directorate_id", None)
+    if not directorate_id:
+        raise PermissionDenied
+    try:
+        days = int(request.POST.get("reminder_days", ""))
+        services.set_reminder_days(directorate_id, days)
+    except (ValueError, ValidationError):
+        flash.error(request, _("Choisissez un délai de 1 à 14 jours."))
+    else:
+        flash.success(request, _("Délai des rappels enregistré."))
+    return redirect("reception:worklists")
