@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "parcours.people",
     "parcours.reception",
     "parcours.referrals",
+    "parcours.messaging",
     "parcours.privacy",
     "parcours.indicators",
     "parcours.partnerships",
@@ -386,6 +387,18 @@ else:
     HUEY.update(
         {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "tasks.sqlite3")}
     )
+
+# Messages to convoked persons (issue 18, parcours.messaging): e-mails go through EMAIL_*;
+# SMS through a pluggable backend, a file under var/sms/ by default (demo, development), the
+# HTTP adapter of the SMS provider in production. Its delivery callbacks are signed with
+# SMS_CALLBACK_SECRET (HMAC-SHA256 of the body).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "parcours.messaging.sms.FileBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+SMS_API_URL = os.environ.get("SMS_API_URL", "")
+SMS_API_TOKEN = os.environ.get("SMS_API_TOKEN", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "OFII")
+SMS_CALLBACK_SECRET = os.environ.get("SMS_CALLBACK_SECRET", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 
 # Demo accounts (make demo) are flagged so that a production check can refuse them.
 PARCOURS_DEMO = env_bool("PARCOURS_DEMO", DEBUG)

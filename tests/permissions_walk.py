@@ -31,6 +31,8 @@ ALLOWLIST: dict[str, str] = {
     "accounts:oidc_callback": "public: ends the sign-in through the identity federation",
     "api:schema": "the API's published description; holds no data",
     "api:docs": "the API's published documentation page; holds no data",
+    "messaging:page": "public: the person's own convocation page, behind a birth-date check",
+    "messaging:sms_status": "public: the SMS provider's delivery report, HMAC-signed",
 }
 
 # Whole URL spaces with their own access control (some of their routes have no name).

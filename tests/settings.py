@@ -10,6 +10,7 @@ STORAGES = {
 # Argon2 is deliberately slow; tests that check hashing read parcours.settings directly.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "parcours.messaging.sms.LocmemBackend"
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (silences whitenoise's warning)
 HUEY = {**HUEY, "immediate": True}  # noqa: F405

@@ -13,6 +13,9 @@ PUBLIC_VIEWS |= {"accounts:oidc_start", "accounts:oidc_callback"}
 # The API's published description. The other API views skip the login redirect too, but
 # authenticate by themselves and answer 401/403 (tested below).
 PUBLIC_VIEWS |= {"api:schema", "api:docs"}
+# Issue 18: the person's own convocation page (no account: a birth-date check, attempt
+# limits, rate limit, access log) and the SMS provider's delivery callback (HMAC-signed).
+PUBLIC_VIEWS |= {"messaging:page", "messaging:sms_status"}
 
 
 def _is_api_data(route) -> bool:
@@ -67,3 +70,12 @@ def test_login_page_is_french_dsfr(client):
     assert '<html lang="fr"' in html
     assert "dsfr.min.css" in html
     assert "Connexion à Parcours" in html
+
+
+@pytest.mark.django_db
+def test_the_public_messaging_routes_reveal_nothing_to_a_visitor(client):
+    assert client.get("/c/x").status_code == 404
+    assert (
+        client.post("/messages/sms/statut/", "{}", content_type="application/json").status_code
+        == 403
+    )

@@ -84,13 +84,16 @@ def _xlsx(numbers) -> bytes:
 # (name, role, request builder, expected status, most statements allowed)
 PAGES = [
     ("home", Role.INTEGRATION_AUDITOR, lambda w: ("get", "/", {}), 200, 12),
+    # Issue 18: + who was reached and how (the session's messages and page answers: 2).
     ("day sheet", Role.RECEPTION_AGENT,
-     lambda w: ("get", f"/pfa/sessions/{w.session.pk}/", {}), 200, 17),
+     lambda w: ("get", f"/pfa/sessions/{w.session.pk}/", {}), 200, 19),
     ("person file", Role.RECEPTION_AGENT,
      lambda w: ("get", f"/personnes/{w.persons[0].pk}/", {}), 200, 18),
     ("person search", Role.RECEPTION_AGENT, lambda w: ("get", "/personnes/?q=HADDAD", {}), 200, 15),
     ("person list", Role.RECEPTION_AGENT, lambda w: ("get", "/personnes/?q=", {}), 200, 15),
-    ("worklists", Role.RECEPTION_AGENT, lambda w: ("get", "/pfa/a-traiter/", {}), 200, 16),
+    # Issue 18: + the capacity warning (3 queries), the answers of the persons' pages (1) and
+    # the DT's reminder delay (1).
+    ("worklists", Role.RECEPTION_AGENT, lambda w: ("get", "/pfa/a-traiter/", {}), 200, 21),
     ("DT figures", Role.DT_DIRECTOR, lambda w: ("get", "/chiffres/" + JANUARY, {}), 200, 40),
     ("XLSX export", Role.DT_DIRECTOR,
      lambda w: ("get", "/chiffres/export.xlsx" + JANUARY, {}), 200, 12),

@@ -271,6 +271,14 @@ class Person(models.Model):
     # Contact
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     email = models.EmailField(_("adresse électronique"), blank=True)
+    # Issue 18: phone and e-mail are optional, and the person may ask for no more messages
+    # (e-mail, SMS); the printed letter, the legal proof, is still sent.
+    messages_stopped_at = models.DateTimeField(
+        _("messages arrêtés le"),
+        null=True,
+        blank=True,
+        help_text=_("La personne a demandé à ne plus recevoir de courriels ni de SMS."),
+    )
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     city = models.CharField(_("commune"), max_length=100, blank=True)

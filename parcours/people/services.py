@@ -38,6 +38,7 @@ __all__ = [
     "create_person",
     "edit_person",
     "move_department",
+    "set_messages_consent",
     "update_situation",
 ]
 
@@ -458,3 +459,17 @@ def bulk_write(queryset, **values) -> int:
     """Bulk update for generated data (the benchmark dataset): no history, no follower."""
     with person_bulk_writes():
         return queryset.update(**values)
+
+
+@transaction.atomic
+def set_messages_consent(person, *, wanted: bool, actor, now: datetime.datetime) -> Outcome:
+    """Record that the person wants messages (e-mail, SMS) again, or no more (issue 18)."""
+    locked = _locked(person)
+    _refuse_anonymised(locked)
+    if wanted:
+        values, reason = {"messages_stopped_at": None}, _("La personne accepte les messages")
+    elif locked.messages_stopped_at is None:
+        values, reason = {"messages_stopped_at": now}, _("La personne refuse les messages")
+    else:
+        values, reason = {}, ""
+    return _write(locked, values, actor=actor, reason=reason)

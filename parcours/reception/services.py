@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -47,6 +48,21 @@ from parcours.reception.models import (
     SessionStaff,
 )
 from parcours.reception.states import TRANSITIONS, transition_to
+
+# Sent after commit when persons are convoked ("convoked") or their session moves ("moved"):
+# sender=ReceptionSession, convocation_ids, kind. Messaging listens (issue 18); the reception
+# day does not know who listens.
+convocations_changed = Signal()
+
+
+def _announce(kind: str, convocation_ids) -> None:
+    ids = list(convocation_ids)
+    if ids:
+        transaction.on_commit(
+            lambda: convocations_changed.send(
+                sender=ReceptionSession, convocation_ids=ids, kind=kind
+            )
+        )
 
 
 def _day(value: datetime.date) -> str:
@@ -268,6 +284,7 @@ def update_session(
     _check_slot_free(locked.directorate_id, date, half_day, place, exclude_pk=locked.pk)
     if date_changed:
         check_not_a_holiday(locked.directorate, date, confirmed=holiday_confirmed)
+    before = (locked.date, locked.start_time, " ".join(locked.address.split()))
     locked.date, locked.half_day, locked.place = date, half_day, place
     locked.address, locked.capacity, locked.start_time = address.strip(), capacity, start_time
     locked.full_clean(exclude=["directorate", "created_by"])
@@ -277,6 +294,8 @@ def update_session(
             convocation.age_at_event = rules.age_on(convocation.person.birth_date, date)
             convocation.save(update_fields=["age_at_event", "updated_at"])
         facts.follow_session_date(locked.pk, date)
+    if before != (locked.date, locked.start_time, " ".join(locked.address.split())):
+        _announce("moved", locked.convocations.holding_a_seat().values_list("pk", flat=True))
     if staff is not None:
         set_staff(locked, staff)
     return locked
@@ -388,6 +407,7 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
         )
         for c in convocations
     )
+    _announce("convoked", [c.pk for c in convocations])
     return convocations
 
 

@@ -52,10 +52,31 @@ def letter_blocks(convocation) -> list[LetterBlock]:
     return blocks
 
 
+# Other apps add a part to every letter (issue 18: the link and QR code of the person's page)
+# without the reception day knowing them: `source(convocations)` returns {convocation pk:
+# {"link": text, "qr_svg": safe SVG markup}}.
+_extra_sources: list = []
+
+
+def register_letter_extras(source):
+    if source not in _extra_sources:
+        _extra_sources.append(source)
+    return source
+
+
 def render_convocations_pdf(convocations, *, today) -> bytes:
     """One letter per page for the given convocations (session and person loaded)."""
+    convocations = list(convocations)
+    extras: dict = {}
+    for source in _extra_sources:
+        for pk, values in source(convocations).items():
+            extras.setdefault(pk, {}).update(values)
     letters = [
-        {"convocation": convocation, "blocks": letter_blocks(convocation)}
+        {
+            "convocation": convocation,
+            "blocks": letter_blocks(convocation),
+            "extras": extras.get(convocation.pk, {}),
+        }
         for convocation in convocations
     ]
     html = render_to_string(
