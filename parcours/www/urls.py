@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parcours.accounts.two_factor import second_factor_exempt
-from parcours.www import views
+from parcours.www import duplicates, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("organisation/", views.switch_membership, name="switch_membership"),
     path("personnes/", views.person_list, name="person_list"),
     path("personnes/nouvelle/", views.person_edit, name="person_create"),
+    path("personnes/doublons/", duplicates.duplicate_list, name="duplicate_list"),
+    path("personnes/doublons/<int:pk>/", duplicates.duplicate_review, name="duplicate_review"),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("sante/", views.health, name="health"),

@@ -20,6 +20,7 @@ from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
 from parcours.people import ages, titles
 from parcours.people import services as people_services
+from parcours.people.duplicates import find_candidates
 from parcours.people.models import Person
 from parcours.people.timeline import timeline_for
 from parcours.privacy.access_log import Operation, log_access
@@ -129,7 +130,7 @@ def person_list(request):
     if form.is_valid():
         query = form.cleaned_data["q"]
         if query:
-            persons = persons.search(query).in_search_order()
+            persons = persons.ranked(query)
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
     if page.object_list:
         # Issue 6: every search or list that shows people is logged, with the persons shown.
@@ -202,11 +203,31 @@ def person_edit(request, pk=None):
         # copies on events brought in line).
         values = form.person_values()
         languages = form.cleaned_data.get("languages") or []
+        candidates = []
+        if is_new:
+            # Issue 16.4: the files that may be this person come first; the agent opens one
+            # or confirms that this is somebody else. Only files of the agent's perimeter.
+            candidates = find_candidates(
+                first_name=values.get("first_names", ""),
+                last_name=values.get("last_name", ""),
+                birth_date=values.get("birth_date"),
+                agdref=values.get("agdref_number"),
+                within=Person.objects.visible_to(request.membership),
+            )
+            if candidates and request.POST.get("confirm_new_person") != "1":
+                log_access(request, [c.person for c in candidates], Operation.PERSON_SEARCH)
+                return render(
+                    request,
+                    "www/person_form.html",
+                    {"form": form, "person": None, "candidates": candidates},
+                )
         try:
             if is_new:
                 person = people_services.create_person(
                     values, actor=request.user, languages=languages
                 )
+                # Created next to likely files: the pairs go to the review list.
+                people_services.record_duplicates(person, candidates, actor=request.user)
             else:
                 people_services.edit_person(
                     person,
