@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parcours.accounts.two_factor import second_factor_exempt
-from parcours.www import duplicates, views
+from parcours.www import duplicates, person_lists, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisation/", views.switch_membership, name="switch_membership"),
     path("personnes/", views.person_list, name="person_list"),
     path("personnes/nouvelle/", views.person_edit, name="person_create"),
+    path("personnes/export.xlsx", person_lists.person_export, name="person_export"),
     path("personnes/doublons/", duplicates.duplicate_list, name="duplicate_list"),
     path("personnes/doublons/<int:pk>/", duplicates.duplicate_review, name="duplicate_review"),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),

@@ -107,6 +107,26 @@ def switch_membership(request):
     return redirect("home")
 
 
+def filtered_persons(request):
+    """The persons of the list as searched (session), filtered and sorted (address)."""
+    from parcours.www.person_lists import PersonFilterForm
+
+    form = PersonSearchForm({"q": request.session.get(SEARCH_SESSION_KEY, "")})
+    persons = (
+        Person.objects.visible_to(request.membership)
+        .not_anonymised()
+        .select_related("nationality", "department")
+    )
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+    if query:
+        persons = persons.ranked(query)
+    filters = PersonFilterForm(request.GET or None, membership=request.membership)
+    persons = filters.apply(persons, ranked=bool(query))
+    return persons, query, filters
+
+
 @action_required(Action.VIEW_PERSON)
 def person_list(request):
     if request.membership.role in PARTNER_ROLES:
@@ -120,17 +140,7 @@ def person_list(request):
         return redirect("person_list")
     if "q" in request.GET:
         request.session[SEARCH_SESSION_KEY] = request.GET["q"][:100]
-    form = PersonSearchForm({"q": request.session.get(SEARCH_SESSION_KEY, "")})
-    persons = (
-        Person.objects.visible_to(request.membership)
-        .not_anonymised()
-        .select_related("nationality", "department")
-    )
-    query = ""
-    if form.is_valid():
-        query = form.cleaned_data["q"]
-        if query:
-            persons = persons.ranked(query)
+    persons, query, filters = filtered_persons(request)
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
     if page.object_list:
         # Issue 6: every search or list that shows people is logged, with the persons shown.
@@ -140,10 +150,13 @@ def person_list(request):
         request,
         "www/person_list.html",
         {
-            "form": form,
+            "form": PersonSearchForm({"q": query}),
+            "filters": filters,
+            "query_string": filters.query_string(),
             "page": page,
             "query": query,
             "can_edit": can(request.membership, Action.EDIT_PERSON),
+            "can_export": can(request.membership, Action.EXPORT),
         },
     )
 

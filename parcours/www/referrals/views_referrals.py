@@ -212,6 +212,10 @@ def _tabs(request, referrals, tabs, default):
     current = request.GET.get("onglet", default)
     if current not in counts:
         current = default
+    if "onglet" not in request.GET and not counts[current]:
+        # Issue 16.5: open where the work is, not on an empty default tab while others hold
+        # items (a tab asked for by name stays, even empty).
+        current = next((key for key, _label, _q in tabs if counts[key]), default)
     condition = next(q for key, _label, q in tabs if key == current)
     return current, [(key, label, counts[key]) for key, label, _q in tabs], condition
 
