@@ -13,9 +13,9 @@ from parcours.privacy.access_log import Operation
 from parcours.privacy.models import AccessLog
 from parcours.territories.models import Department
 from tests.factories import PersonFactory
-from tests.factories_referrals import make_referral
+from tests.factories_referrals import SchemeFactory, auditor, make_referral
 from tests.helpers import page_text
-from tests.test_referrals_pages import partner_client
+from tests.test_referrals_pages import client_of, partner_client
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,49 @@ def test_an_explicit_empty_tab_stays_empty():
     client = partner_client(referral.scheme)
     text = page_text(client.get("/orientations-recues/", {"onglet": "a-traiter"}))
     assert referral.person.display_name not in text
+
+
+def test_the_inbox_filters_by_scheme_and_its_tabs_keep_the_filter():
+    referral = make_referral(state="sent", person=PersonFactory(last_name="PREMIER"))
+    other = SchemeFactory(organisation=referral.scheme.organisation, name="Autre dispositif")
+    make_referral(other, state="sent", person=PersonFactory(last_name="SECOND"))
+    client = partner_client(referral.scheme)
+    both = page_text(client.get("/orientations-recues/"))
+    assert "PREMIER" in both and "SECOND" in both
+    response = client.get("/orientations-recues/", {"dispositif": other.pk})
+    text = page_text(response)
+    assert "SECOND" in text and "PREMIER" not in text
+    assert f'href="?onglet=closes&amp;dispositif={other.pk}"' in response.content.decode()
+
+
+def test_the_inbox_export_holds_the_partners_columns_and_is_logged():
+    person = PersonFactory(last_name="EXPORTEE", agdref_number="7501234567")
+    referral = make_referral(state="sent", person=person)
+    client = partner_client(referral.scheme)
+    response = client.get("/orientations-recues/", {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][1] == "EXPORTEE Amina"
+    assert "7501234567" not in [str(cell) for row in rows for cell in row]
+    log = AccessLog.objects.get(operation=Operation.EXPORT)
+    assert list(log.entries.values_list("person_id", flat=True)) == [person.pk]
+
+
+def test_the_sent_list_exports_its_tab(client_for):
+    referral = make_referral(state="sent", person=PersonFactory(last_name="ENVOYEE"))
+    client = client_of(auditor())
+    response = client.get("/orientations/", {"onglet": "en-attente", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [referral.reference]
+
+
+def test_the_inbox_with_filters_runs_a_fixed_number_of_queries():
+    scheme = SchemeFactory()
+    client = partner_client(scheme)
+    make_referral(scheme, state="sent")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/orientations-recues/", {"tri": "recentes"})
+    for _ in range(8):
+        make_referral(scheme, state="sent")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/orientations-recues/", {"tri": "recentes"})
+    assert len(many) == len(few)
