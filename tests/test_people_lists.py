@@ -152,3 +152,25 @@ def test_the_inbox_with_filters_runs_a_fixed_number_of_queries():
     with CaptureQueriesContext(connection) as many:
         client.get("/orientations-recues/", {"tri": "recentes"})
     assert len(many) == len(few)
+
+
+def test_information_sessions_filter_upcoming_and_export(client_for):
+    from tests.factories import MembershipFactory
+    from tests.factories_referrals import InformationSessionFactory
+    from tests.test_referrals_pages import client_of
+
+    upcoming = InformationSessionFactory()
+    InformationSessionFactory(
+        organisation=upcoming.organisation,
+        venue=upcoming.venue,
+        date=upcoming.date - datetime.timedelta(days=60),
+        start_time=datetime.time(9, 15),
+    )
+    client = client_of(
+        MembershipFactory(organisation=upcoming.organisation, role=Role.PARTNER_COUNSELLOR)
+    )
+    text = page_text(client.get("/seances-information/", {"quand": "a-venir"}))
+    assert "14:00" in text and "09:15" not in text
+    response = client.get("/seances-information/", {"quand": "passees", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["09:15"]

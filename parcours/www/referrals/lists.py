@@ -153,3 +153,84 @@ def export(request, referrals, rows, name: str) -> HttpResponse:
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{day}.xlsx"'
     return response
+
+
+class SessionFilterForm(DsfrForm):
+    """The information sessions: upcoming or past, since a date, in date order."""
+
+    quand = forms.ChoiceField(
+        label=gettext_lazy("Séances"),
+        choices=[
+            ("", gettext_lazy("Toutes")),
+            ("a-venir", gettext_lazy("À venir")),
+            ("passees", gettext_lazy("Passées")),
+        ],
+        required=False,
+    )
+    depuis = forms.DateField(
+        label=gettext_lazy("Depuis le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    tri = forms.ChoiceField(
+        label=gettext_lazy("Trier par"),
+        choices=[
+            ("", gettext_lazy("Les plus récentes d'abord")),
+            ("date", gettext_lazy("Les plus anciennes d'abord")),
+        ],
+        required=False,
+    )
+
+    def apply(self, sessions):
+        if not self.is_bound or not self.is_valid():
+            return sessions
+        data = self.cleaned_data
+        today = timezone.localdate()
+        if data.get("quand") == "a-venir":
+            sessions = sessions.filter(date__gte=today)
+        elif data.get("quand") == "passees":
+            sessions = sessions.filter(date__lt=today)
+        if data.get("depuis"):
+            sessions = sessions.filter(date__gte=data["depuis"])
+        if data.get("tri") == "date":
+            sessions = sessions.order_by("date", "start_time", "pk")
+        return sessions
+
+    def query_string(self) -> str:
+        if not self.is_bound:
+            return ""
+        kept = self.data.copy()
+        for name in ("page", "export"):
+            kept.pop(name, None)
+        return kept.urlencode()
+
+
+def session_export(sessions) -> HttpResponse:
+    """The sessions with their counts (no person in it: nothing to access-log)."""
+
+    def rows():
+        yield [
+            _("Date"),
+            _("Heure"),
+            _("Centre"),
+            _("Participants"),
+            _("Volontaires"),
+            _("Orientations"),
+        ]
+        for session in sessions[:EXPORT_MAX_ROWS]:
+            yield [
+                session.date,
+                session.start_time.strftime("%H:%M"),
+                session.venue.name,
+                session.attendee_count,
+                session.volunteer_count,
+                session.referral_count,
+            ]
+
+    response = HttpResponse(
+        xlsx_bytes(rows(), _("Séances")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="seances-{day}.xlsx"'
+    return response
