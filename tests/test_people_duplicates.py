@@ -317,3 +317,14 @@ def test_the_review_list_runs_a_fixed_number_of_queries(client_for):
 
 def test_partners_cannot_open_the_review_list(client_for):
     assert client_for(Role.PARTNER_COUNSELLOR).get("/personnes/doublons/").status_code == 403
+
+
+def test_a_merge_unites_the_languages_of_both_files():
+    from parcours.people.models import Language
+
+    arabic, french, kurdish = Language.objects.order_by("pk")[:3]
+    kept, absorbed = benali(), benali(last_name="BENALY")
+    kept.languages.set([arabic, french])
+    absorbed.languages.set([french, kurdish])
+    services.merge_persons(kept, absorbed, actor=None, reason="Doublon")
+    assert set(kept.languages.all()) == {arabic, french, kurdish}

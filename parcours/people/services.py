@@ -497,7 +497,8 @@ def _person_relations():
         if relation.many_to_many or not getattr(relation, "field", None):
             continue
         model = relation.related_model
-        if model in (DuplicatePair, PersonMerge):
+        if model in (DuplicatePair, PersonMerge) or model._meta.auto_created:
+            # The languages' link table is merged as a set (below), not repointed.
             continue
         if not relation.field.db_constraint:
             continue
