@@ -458,6 +458,8 @@ class Person(models.Model):
             # alike born within a year (people/duplicates.py).
             models.Index(fields=["birth_date"], name="person_birth_date_idx"),
             models.Index(fields=["last_name_key", "birth_date"], name="person_name_key_birth_idx"),
+            # Search: a word sounding like a first name (people/models.PersonQuerySet.search).
+            models.Index(fields=["first_name_key"], name="person_first_name_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -155,6 +155,10 @@ class Migration(migrations.Migration):
             model_name='duplicatepair',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'open')), models.Q(models.Q(('status', 'open'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='duplicate_pair_decided_has_date'),
         ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(fields=["first_name_key"], name="person_first_name_key_idx"),
+        ),
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop, elidable=False),
         migrations.RunPython(create_trigram_index, drop_trigram_index, elidable=False),
     ]
