@@ -54,9 +54,11 @@ class ReferralFilterForm(DsfrForm):
     def __init__(self, data, *, referrals):
         super().__init__(data)
         # Only the schemes and DTs the list holds: one query each, on the list's perimeter.
-        self.fields["dispositif"].queryset = Scheme.objects.filter(
-            pk__in=referrals.values("scheme_id")
-        ).order_by("name")
+        self.fields["dispositif"].queryset = (
+            Scheme.objects.filter(pk__in=referrals.values("scheme_id"))
+            .select_related("organisation")  # a scheme is labelled with its organisation
+            .order_by("name")
+        )
         self.fields["dt"].queryset = Directorate.objects.filter(
             pk__in=referrals.values("directorate_id")
         ).order_by("name")
