@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Trigram lookups of the person search (people/models.py), PostgreSQL only.
+    "django.contrib.postgres",
     "django_htmx",
     "huey.contrib.djhuey",
     "widget_tweaks",

@@ -104,6 +104,13 @@ FILE_OR_JSON_ROUTES = {
         (Role.DT_DIRECTOR, lambda client: client.get("/partenariats/reseau/export.csv"), "text/csv")
     ],
     "privacy:access_log_export": [(Role.DT_DIRECTOR, _access_log_export, "text/csv")],
+    "person_export": [
+        (
+            Role.DT_DIRECTOR,
+            lambda client: client.get("/personnes/export.xlsx"),
+            "application/vnd.openxml",
+        )
+    ],
     "privacy:subject_access": [
         (Role.DT_DIRECTOR, _subject_access("json"), "application/json"),
         (Role.DT_DIRECTOR, _subject_access("pdf"), "application/pdf"),

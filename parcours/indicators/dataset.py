@@ -219,6 +219,8 @@ def _chunk(
         plans.append(
             (day, directorate, situation, rng.choice(["morning", "afternoon"]), rng.randint(1, 3))
         )
+    for person in people:
+        person.fill_name_keys()  # bulk_create skips save() (people/names.py)
     people = Person.objects.bulk_create(people, batch_size=5000)
 
     # 2. Sessions: one per (DT, day, half-day, room), shared by the persons of that slot.

@@ -182,21 +182,87 @@ class PersonQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text: str):
-        """Match on names (birth, usual, first names) or an AGDREF number."""
+        """Match on names (birth, usual, first names) or the start of an AGDREF number.
+
+        Tolerant to accents, case, hyphens and spaces (the names' `search_text`), to the
+        Latin spellings of one name (the phonetic keys, people/names.py) and to small typos:
+        trigram word similarity on PostgreSQL (GIN index, migration 0009); on SQLite, words
+        starting with the same three letters, ranked by `ranked` with rapidfuzz. Every word
+        of the query must match.
+        """
+        from parcours.people import names
+
         text = (text or "").strip()
         if not text:
             return self
         digits = "".join(ch for ch in text if ch.isdigit())
+        words = names.words(text)
+        postgres = self.db_connection_vendor() == "postgresql"
         condition = Q()
-        for word in text.split():
-            condition &= (
-                Q(last_name__icontains=word)
-                | Q(usual_name__icontains=word)
-                | Q(first_names__icontains=word)
-            )
+        for word in words:
+            key = names.phonetic_key(word)
+            matches = Q(search_text__contains=word)
+            if key:
+                matches |= Q(last_name_key=key) | Q(first_name_key=key)
+            if len(word) >= 4:
+                if postgres:
+                    matches |= Q(search_text__trigram_word_similar=word)
+                else:
+                    matches |= Q(search_text__startswith=word[:3]) | Q(
+                        search_text__contains=" " + word[:3]
+                    )
+            condition &= matches
+        if not words:
+            condition = Q(pk__in=[])
         if len(digits) >= 4:
             condition |= Q(agdref_number__startswith=digits)
         return self.filter(condition)
+
+    def db_connection_vendor(self) -> str:
+        from django.db import connections
+
+        return connections[self.db].vendor
+
+    def ranked(self, text: str, *, cutoff: int = 70, limit: int = 1000):
+        """Matches of `search(text)`, best first (the person list and the duplicate step).
+
+        PostgreSQL orders by trigram word similarity in the database (paginated there);
+        SQLite reads at most `limit` matches' names, ranks them with rapidfuzz and drops
+        those under `cutoff` (0–100), then returns them in that order.
+        """
+        from django.db.models import Case, IntegerField, Value, When
+        from django.db.models.functions import Upper
+
+        from parcours.people import names
+
+        query = names.search_text(text)
+        matches = self.search(text)
+        if not query:
+            return matches.in_search_order()
+        if self.db_connection_vendor() == "postgresql":
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            return matches.annotate(rank=TrigramWordSimilarity(query, "search_text")).order_by(
+                "-rank", Upper("last_name"), Upper("first_names"), "pk"
+            )
+        digits = "".join(ch for ch in text if ch.isdigit())
+        scored = []
+        for pk, stored, agdref in matches.values_list("pk", "search_text", "agdref_number")[:limit]:
+            score = names.match_score(query, stored)
+            if digits and agdref and agdref.startswith(digits):
+                score = 100
+            if score >= cutoff:
+                scored.append((-score, stored, pk))
+        scored.sort()
+        order = [pk for _score, _stored, pk in scored]
+        return matches.filter(pk__in=order).order_by(
+            Case(
+                *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(order)],
+                output_field=IntegerField(),
+            )
+            if order
+            else "pk"
+        )
 
     def in_search_order(self):
         """Matches of `search` in name order, sorted once found.
@@ -371,7 +437,16 @@ class Person(models.Model):
         _("préavis d'anonymisation envoyé le"), null=True, blank=True
     )
 
+    # Spelling-tolerant keys of the names (people/names.py), kept by `fill_name_keys` on every
+    # save: the search and the duplicate finder (people/duplicates.py) read them from indexes.
+    search_text = models.CharField(max_length=500, blank=True, editable=False)
+    last_name_key = models.CharField(max_length=40, blank=True, editable=False)
+    first_name_key = models.CharField(max_length=40, blank=True, editable=False)
+
     objects = PersonQuerySet.as_manager()
+
+    NAME_FIELDS = ("last_name", "usual_name", "first_names")
+    NAME_KEY_FIELDS = ("search_text", "last_name_key", "first_name_key")
 
     class Meta:
         verbose_name = _("personne")
@@ -387,6 +462,12 @@ class Person(models.Model):
                 name="person_dt_alpha_idx",
             ),
             models.Index(fields=["department"], name="person_department_idx"),
+            # Duplicate finder: same birth date (or day and month swapped), or a name sounding
+            # alike born within a year (people/duplicates.py).
+            models.Index(fields=["birth_date"], name="person_birth_date_idx"),
+            models.Index(fields=["last_name_key", "birth_date"], name="person_name_key_birth_idx"),
+            # Search: a word sounding like a first name (people/models.PersonQuerySet.search).
+            models.Index(fields=["first_name_key"], name="person_first_name_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -398,6 +479,23 @@ class Person(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.fill_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
+            kwargs["update_fields"] = [*update_fields, *self.NAME_KEY_FIELDS]
+        super().save(*args, **kwargs)
+
+    def fill_name_keys(self) -> None:
+        """Compute the name keys from the names (bulk_create skips save: call it there)."""
+        from parcours.people import names
+
+        self.search_text = names.search_text(self.last_name, self.usual_name, self.first_names)[
+            :500
+        ]
+        self.last_name_key = names.phonetic_key(self.last_name)
+        self.first_name_key = names.phonetic_key(self.first_names)
 
     @property
     def display_name(self) -> str:
@@ -481,3 +579,123 @@ class DepartmentTransfer(models.Model):
 
 # Issue 17: the import's history and saved mappings live in their own module.
 from parcours.people.import_models import ColumnMapping, PersonImport  # noqa: E402, F401
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("À examiner")
+    DISTINCT = "distinct", _("Personnes distinctes")
+
+
+class DuplicatePairQuerySet(models.QuerySet):
+    def involving(self, person_id):
+        return self.filter(Q(low_id=person_id) | Q(high_id=person_id))
+
+
+class DuplicatePair(models.Model):
+    """Two files that may be one person: on the review list until merged or marked distinct.
+
+    Stored with the lower id first, so that a pair is one row whichever side found it. A
+    merge deletes the absorbed file and with it its pairs (the merge is logged in
+    `PersonMerge`); « distinctes » is remembered so that the finder stops proposing it.
+    """
+
+    low = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("raisons"), default=list)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    found_at = models.DateTimeField(_("signalé le"), auto_now_add=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signalé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = DuplicatePairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("doublon possible")
+        verbose_name_plural = _("doublons possibles")
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["low", "high"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=Q(low__lt=models.F("high")), name="duplicate_pair_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", decided_at__isnull=True)
+                | (~Q(status="open") & Q(decided_at__isnull=False)),
+                name="duplicate_pair_decided_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "low"], name="duplicate_pair_status_idx"),
+            models.Index(fields=["high"], name="duplicate_pair_high_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.low_id}~{self.high_id}"
+
+    @staticmethod
+    def ordered(a: int, b: int) -> tuple[int, int]:
+        return (a, b) if a < b else (b, a)
+
+    @classmethod
+    def distinct_from(cls, person_id: int, others) -> set[int]:
+        """Among `others`, the persons an agent marked distinct from `person_id`."""
+        found = set()
+        rows = (
+            cls.objects.involving(person_id)
+            .filter(status=DuplicateStatus.DISTINCT)
+            .filter(Q(low_id__in=others) | Q(high_id__in=others))
+            .values_list("low_id", "high_id")
+        )
+        for low, high in rows:
+            found.add(high if low == person_id else low)
+        return found
+
+
+class PersonMerge(models.Model):
+    """Two files merged into one (people.services.merge_persons): the log of the merge.
+
+    It keeps the absorbed file's id (the access log still names it) but none of its data:
+    what the absorbed file said is in the kept file's history, deleted with it.
+    """
+
+    kept = models.ForeignKey(
+        Person, verbose_name=_("dossier conservé"), on_delete=models.CASCADE, related_name="merges"
+    )
+    absorbed_id = models.PositiveBigIntegerField(_("numéro du dossier fusionné"), unique=True)
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("motif"), max_length=300)
+    moved = models.JSONField(_("lignes rattachées"), default=dict)
+
+    class Meta:
+        verbose_name = _("fusion de dossiers")
+        verbose_name_plural = _("fusions de dossiers")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.absorbed_id}→{self.kept_id}"

@@ -22,11 +22,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.people.models import Language, Person, PersonWriteOutsideServices, person_bulk_writes
+from parcours.people.models import (
+    DuplicatePair,
+    DuplicateStatus,
+    Language,
+    Person,
+    PersonMerge,
+    PersonWriteOutsideServices,
+    person_bulk_writes,
+)
 from parcours.territories.models import Department, Directorate
 
 __all__ = [
@@ -37,8 +46,11 @@ __all__ = [
     "correct_identity",
     "create_person",
     "edit_person",
+    "mark_distinct",
+    "merge_persons",
     "move_department",
     "set_messages_consent",
+    "record_duplicates",
     "update_situation",
 ]
 
@@ -432,6 +444,164 @@ def move_department(
 
 
 # ---------------------------------------------------------------------------------------------
+# Duplicates: the review list, « distinctes », the merge (issue 17, point 5)
+# ---------------------------------------------------------------------------------------------
+
+
+def record_duplicates(person, candidates, *, actor) -> int:
+    """Put the pairs (person, candidate) on the review list; pairs already known are left as
+    they are (a pair marked distinct stays distinct). Returns how many pairs are new."""
+    created = 0
+    for candidate in candidates:
+        if candidate.person.pk == person.pk:
+            continue
+        low, high = DuplicatePair.ordered(person.pk, candidate.person.pk)
+        _pair, was_created = DuplicatePair.objects.get_or_create(
+            low_id=low,
+            high_id=high,
+            defaults={
+                "score": candidate.score,
+                "reasons": [str(reason) for reason in candidate.reasons],
+                "found_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
+        created += was_created
+    return created
+
+
+@transaction.atomic
+def mark_distinct(first, second, *, actor) -> DuplicatePair:
+    """Two files an agent says are two persons: the finder will not propose them again."""
+    if first.pk == second.pk:
+        raise ValidationError(_("Un dossier ne peut pas être distinct de lui-même."))
+    low, high = DuplicatePair.ordered(first.pk, second.pk)
+    pair, _created = DuplicatePair.objects.select_for_update().get_or_create(
+        low_id=low, high_id=high, defaults={"score": 0.0}
+    )
+    pair.status = DuplicateStatus.DISTINCT
+    pair.decided_at = timezone.now()
+    pair.decided_by = actor if getattr(actor, "pk", None) else None
+    pair.save(update_fields=["status", "decided_at", "decided_by"])
+    return pair
+
+
+# The identity fields whose absorbed value is written in the kept file's history at a merge.
+_MERGE_HISTORY_FIELDS = ("last_name", "usual_name", "first_names", "birth_date", "agdref_number")
+
+
+def _person_relations():
+    """The foreign keys of other records to Person, except the duplicate bookkeeping and
+    the references that outlive the person row (no database constraint: the access log)."""
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete):
+            continue
+        if relation.many_to_many or not getattr(relation, "field", None):
+            continue
+        model = relation.related_model
+        if model in (DuplicatePair, PersonMerge) or model._meta.auto_created:
+            # The languages' link table is merged as a set (below), not repointed.
+            continue
+        if not relation.field.db_constraint:
+            continue
+        yield model, relation.field
+
+
+@transaction.atomic
+def merge_persons(kept, absorbed, *, actor, reason: str) -> PersonMerge:
+    """Merge `absorbed` into `kept`: one file, with every record of both.
+
+    Every record of other apps pointing at the absorbed file (convocations and their steps,
+    the CIR, prescriptions, referrals, the history of changes…) is repointed to the kept file;
+    the kept file takes the absorbed file's values where it has none and every language of
+    both; the absorbed file's identity goes into the kept file's history with the reason; the
+    absorbed row is deleted and `PersonMerge` logs the merge. The access log is left as it is
+    (it names the absorbed id; `PersonMerge` leads from it to the kept file).
+
+    Refused, with nothing written, when a record can exist only once per person and both
+    files have one (two CIR, two convocations to the same session, two open referrals to one
+    scheme): the agent settles that record first (docs/duplicates.md).
+    """
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la fusion.")})
+    if kept.pk == absorbed.pk:
+        raise ValidationError(_("Un dossier ne peut pas être fusionné avec lui-même."))
+    locked = {
+        person.pk: person
+        for person in Person.objects.select_for_update().filter(pk__in=[kept.pk, absorbed.pk])
+    }
+    if len(locked) != 2:
+        raise ValidationError(_("L'un des deux dossiers n'existe plus."))
+    kept, absorbed = locked[kept.pk], locked[absorbed.pk]
+    for person in (kept, absorbed):
+        _refuse_anonymised(person)
+    if (
+        kept.agdref_number
+        and absorbed.agdref_number
+        and (kept.agdref_number != absorbed.agdref_number)
+    ):
+        raise ValidationError(
+            _(
+                "Les deux dossiers ont des numéros AGDREF différents (%(a)s et %(b)s) : ce sont "
+                "deux personnes, ou l'un des numéros est à corriger avant la fusion."
+            )
+            % {"a": kept.agdref_number, "b": absorbed.agdref_number}
+        )
+    moved: dict[str, int] = {}
+    for model, fk in _person_relations():
+        try:
+            with transaction.atomic():
+                count = model._base_manager.filter(**{fk.name: absorbed.pk}).update(
+                    **{fk.name: kept.pk}
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _(
+                    "Fusion impossible : les deux dossiers ont chacun un enregistrement « "
+                    "%(record)s » qui ne peut exister qu'une fois par personne. Réglez-le dans "
+                    "l'un des dossiers (annulation, clôture), puis fusionnez."
+                )
+                % {"record": model._meta.verbose_name},
+                code="merge_conflict",
+            ) from error
+        if count:
+            moved[model._meta.label_lower] = moved.get(model._meta.label_lower, 0) + count
+    # What the kept file lacks, the absorbed file gives.
+    values = {}
+    for model_field in Person._meta.concrete_fields:
+        name = model_field.name
+        if not model_field.editable or name in _NOT_EDITABLE or model_field.primary_key:
+            continue
+        mine, theirs = _field_value(kept, name), _field_value(absorbed, name)
+        if mine in (None, "") and theirs not in (None, ""):
+            values[name] = theirs
+    languages = set(kept.languages.values_list("pk", flat=True)) | set(
+        absorbed.languages.values_list("pk", flat=True)
+    )
+    history = [
+        Change(name, _field_value(absorbed, name), _field_value(kept, name))
+        for name in _MERGE_HISTORY_FIELDS
+        if _field_value(absorbed, name) != _field_value(kept, name)
+    ]
+    absorbed_pk = absorbed.pk
+    absorbed.delete()
+    reason = _clean_reason(
+        _("Fusion du dossier n° %(pk)s dans ce dossier : %(reason)s")
+        % {"pk": absorbed_pk, "reason": reason}
+    )
+    if history:
+        # The absorbed file's identity, kept in this file's history (deleted with it).
+        person_changed.send(sender=Person, person=kept, changes=history, actor=actor, reason=reason)
+    _write(kept, values, actor=actor, reason=reason, languages=languages)
+    return PersonMerge.objects.create(
+        kept=kept,
+        absorbed_id=absorbed_pk,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+        moved=moved,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Bookkeeping and anonymisation (no history: they are not changes of the person's data)
 # ---------------------------------------------------------------------------------------------
 
@@ -449,8 +619,10 @@ def anonymise(person_ids: Iterable[int], values: Mapping) -> int:
     """Blank or coarsen identity fields of many files (privacy.retention decides which).
 
     The facts stored on events (DT, date, sex, ages) are left alone: past figures stay
-    identical (issue 13). No follower runs.
+    identical (issue 13). No follower runs. The name keys go with the names.
     """
+    if set(values) & set(Person.NAME_FIELDS):
+        values = {**values, **dict.fromkeys(Person.NAME_KEY_FIELDS, "")}
     with person_bulk_writes():
         return Person.objects.filter(pk__in=list(person_ids)).update(**values)
 

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parcours.accounts.two_factor import second_factor_exempt
-from parcours.www import views
+from parcours.www import duplicates, person_lists, views
 from parcours.www.people import imports as person_imports
 
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
         person_imports.person_import_commit,
         name="person_import_commit",
     ),
+    path("personnes/export.xlsx", person_lists.person_export, name="person_export"),
+    path("personnes/doublons/", duplicates.duplicate_list, name="duplicate_list"),
+    path("personnes/doublons/<int:pk>/", duplicates.duplicate_review, name="duplicate_review"),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("sante/", views.health, name="health"),

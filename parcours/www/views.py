@@ -20,6 +20,7 @@ from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
 from parcours.people import ages, titles
 from parcours.people import services as people_services
+from parcours.people.duplicates import find_candidates
 from parcours.people.models import Person
 from parcours.people.timeline import timeline_for
 from parcours.privacy.access_log import Operation, log_access
@@ -106,6 +107,26 @@ def switch_membership(request):
     return redirect("home")
 
 
+def filtered_persons(request):
+    """The persons of the list as searched (session), filtered and sorted (address)."""
+    from parcours.www.person_lists import PersonFilterForm
+
+    form = PersonSearchForm({"q": request.session.get(SEARCH_SESSION_KEY, "")})
+    persons = (
+        Person.objects.visible_to(request.membership)
+        .not_anonymised()
+        .select_related("nationality", "department")
+    )
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+    if query:
+        persons = persons.ranked(query)
+    filters = PersonFilterForm(request.GET or None, membership=request.membership)
+    persons = filters.apply(persons, ranked=bool(query))
+    return persons, query, filters
+
+
 @action_required(Action.VIEW_PERSON)
 def person_list(request):
     if request.membership.role in PARTNER_ROLES:
@@ -119,17 +140,7 @@ def person_list(request):
         return redirect("person_list")
     if "q" in request.GET:
         request.session[SEARCH_SESSION_KEY] = request.GET["q"][:100]
-    form = PersonSearchForm({"q": request.session.get(SEARCH_SESSION_KEY, "")})
-    persons = (
-        Person.objects.visible_to(request.membership)
-        .not_anonymised()
-        .select_related("nationality", "department")
-    )
-    query = ""
-    if form.is_valid():
-        query = form.cleaned_data["q"]
-        if query:
-            persons = persons.search(query).in_search_order()
+    persons, query, filters = filtered_persons(request)
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
     if page.object_list:
         # Issue 6: every search or list that shows people is logged, with the persons shown.
@@ -139,10 +150,13 @@ def person_list(request):
         request,
         "www/person_list.html",
         {
-            "form": form,
+            "form": PersonSearchForm({"q": query}),
+            "filters": filters,
+            "query_string": filters.query_string(),
             "page": page,
             "query": query,
             "can_edit": can(request.membership, Action.EDIT_PERSON),
+            "can_export": can(request.membership, Action.EXPORT),
         },
     )
 
@@ -202,11 +216,31 @@ def person_edit(request, pk=None):
         # copies on events brought in line).
         values = form.person_values()
         languages = form.cleaned_data.get("languages") or []
+        candidates = []
+        if is_new:
+            # Issue 16.4: the files that may be this person come first; the agent opens one
+            # or confirms that this is somebody else. Only files of the agent's perimeter.
+            candidates = find_candidates(
+                first_name=values.get("first_names", ""),
+                last_name=values.get("last_name", ""),
+                birth_date=values.get("birth_date"),
+                agdref=values.get("agdref_number"),
+                within=Person.objects.visible_to(request.membership),
+            )
+            if candidates and request.POST.get("confirm_new_person") != "1":
+                log_access(request, [c.person for c in candidates], Operation.PERSON_SEARCH)
+                return render(
+                    request,
+                    "www/person_form.html",
+                    {"form": form, "person": None, "candidates": candidates},
+                )
         try:
             if is_new:
                 person = people_services.create_person(
                     values, actor=request.user, languages=languages
                 )
+                # Created next to likely files: the pairs go to the review list.
+                people_services.record_duplicates(person, candidates, actor=request.user)
             else:
                 people_services.edit_person(
                     person,

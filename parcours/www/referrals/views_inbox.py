@@ -16,7 +16,9 @@ from parcours.referrals.models import Referral
 from parcours.referrals.projection import partner_fields
 from parcours.referrals.states import CLOSED_STATES, ReferralStatus
 from parcours.www.decorators import action_required
+from parcours.www.referrals import lists
 from parcours.www.referrals.forms import CommentForm, EntryForm, ExitForm, RefuseForm
+from parcours.www.referrals.lists import ReferralFilterForm
 from parcours.www.referrals.views_referrals import _detail_queryset, _tabs, render_detail
 
 S = ReferralStatus
@@ -34,20 +36,31 @@ INBOX_TABS = [
 def inbox(request):
     """Only the people referred to this organisation, with only what the partner needs."""
     referrals = Referral.objects.received_by(request.membership.organisation)
+    filters = ReferralFilterForm(request.GET or None, referrals=referrals)
+    referrals = filters.apply(referrals)
     current, tabs, condition = _tabs(request, referrals, INBOX_TABS, "a-traiter")
     ordering = ("answered_at", "pk") if current == "liste-attente" else ("sent_at", "pk")
     rows = (
         referrals.filter(condition)
         .select_related("person", "scheme__organisation", "referrer_organisation")
-        .order_by(*ordering)
+        .order_by(*filters.ordering(ordering))
     )
+    if request.GET.get("export") == "xlsx":
+        # The partner's own inbox, with the inbox's columns only (the partner projection).
+        return lists.export(request, rows, lists.received_rows, "orientations-recues")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     if page.object_list:
         log_access(request, [r.person_id for r in page.object_list], Operation.PERSON_LIST)
     return render(
         request,
         "referrals/inbox.html",
-        {"page": page, "tabs": tabs, "current": current},
+        {
+            "page": page,
+            "tabs": tabs,
+            "current": current,
+            "filters": filters,
+            "filter_query": filters.query_string(),
+        },
     )
 
 

@@ -212,6 +212,10 @@ def _tabs(request, referrals, tabs, default):
     current = request.GET.get("onglet", default)
     if current not in counts:
         current = default
+    if "onglet" not in request.GET and not counts[current]:
+        # Issue 16.5: open where the work is, not on an empty default tab while others hold
+        # items (a tab asked for by name stays, even empty).
+        current = next((key for key, _label, _q in tabs if counts[key]), default)
     condition = next(q for key, _label, q in tabs if key == current)
     return current, [(key, label, counts[key]) for key, label, _q in tabs], condition
 
@@ -223,17 +227,29 @@ def sent_list(request):
     referrals = Referral.objects.visible_to(membership)
     if membership.role in PARTNER_ROLES:
         referrals = referrals.filter(referrer_organisation_id=membership.organisation_id)
+    from parcours.www.referrals import lists
+
+    filters = lists.ReferralFilterForm(request.GET or None, referrals=referrals)
+    referrals = filters.apply(referrals)
     current, tabs, condition = _tabs(request, referrals, SENT_TABS, "en-attente")
     rows = (
         referrals.filter(condition)
         .select_related("person", "scheme__organisation", "referred_by")
-        .order_by("-created_at", "-pk")
+        .order_by(*filters.ordering(("-created_at", "-pk")))
     )
+    if request.GET.get("export") == "xlsx":
+        return lists.export(request, rows, lists.sent_rows, "orientations-envoyees")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/sent_list.html",
-        {"page": page, "tabs": tabs, "current": current},
+        {
+            "page": page,
+            "tabs": tabs,
+            "current": current,
+            "filters": filters,
+            "filter_query": filters.query_string(),
+        },
     )
 
 

@@ -52,8 +52,19 @@ def session_list(request):
         )
         .order_by("-date", "-start_time")
     )
+    # Issue 16.5: « à venir » first on the day's work, sort and date filter, an export.
+    from parcours.www.referrals import lists
+
+    filters = lists.SessionFilterForm(request.GET or None)
+    sessions = filters.apply(sessions)
+    if request.GET.get("export") == "xlsx":
+        return lists.session_export(sessions)
     page = Paginator(sessions, 30).get_page(request.GET.get("page"))
-    return render(request, "referrals/session_list.html", {"page": page})
+    return render(
+        request,
+        "referrals/session_list.html",
+        {"page": page, "filters": filters, "query_string": filters.query_string()},
+    )
 
 
 @action_required(Action.ANSWER_REFERRAL)

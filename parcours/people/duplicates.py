@@ -1,0 +1,260 @@
+"""The duplicate finder: persons that may be the one being entered (person form, imports).
+
+One function, `find_candidates`, used by the person form and by imports (issue 17, point 5):
+
+- the same AGDREF number is the same person (the number is unique per foreign national,
+  CESEDA art. R142-1 and the AGDREF decree n° 93-1362);
+- otherwise the names and the birth date, tolerant to the ways an Arabic or Cyrillic name is
+  written in Latin letters, to compound first names with or without a hyphen or space, to
+  particles (« Abd El » / « Abdel »), to first and last names swapped, and to day and month
+  swapped in the birth date (people/names.py holds the keys);
+- people who merely share a common name and were born clearly apart (two years or more) are
+  not proposed: the birth date weighs as much as it does for an agent at the counter.
+
+Candidates are read in ONE query from indexes (AGDREF, birth date, name key with birth date),
+then scored in Python with rapidfuzz: fast at a million persons. Pairs an agent marked
+distinct (`DuplicatePair`) are not proposed again. Precision and recall on the labelled set
+`people/data/duplicate_pairs.csv` are measured by tests/test_people_duplicates.py and printed
+by `manage.py bench_duplicates` (docs/duplicates.md).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from parcours.people import names
+from parcours.people.models import DuplicatePair, Person
+
+# A pair at or above this score is proposed (tuned on the labelled set, docs/duplicates.md).
+THRESHOLD = 0.8
+# Weights of the names and of the birth date in the score.
+NAME_WEIGHT = 0.65
+DATE_WEIGHT = 0.35
+# Score given to a birth date that one side does not know: neither for nor against.
+UNKNOWN_DATE = 0.5
+# At most this many rows are read and scored for one search (the index paths are narrow:
+# about 40 persons per birth date at a million persons).
+MAX_ROWS = 400
+
+
+@dataclass
+class Candidate:
+    """A person that may be the one being entered: score from 0 to 1, reasons in French."""
+
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Identity:
+    last: str
+    first: str
+    last_key: str
+    first_key: str
+    first_word: str
+
+
+def _identity(last_name: str, first_names: str) -> _Identity:
+    return _Identity(
+        names.glued(last_name),
+        names.glued(first_names),
+        names.phonetic_key(last_name),
+        names.phonetic_key(first_names),
+        names.first_word(first_names),
+    )
+
+
+def _similarity(a: str, b: str, key_a: str, key_b: str) -> float:
+    """0–1: the spelled forms' similarity, raised to 0.95 when they sound alike."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    ratio = fuzz.ratio(a, b) / 100
+    if key_a and key_a == key_b:
+        ratio = max(ratio, 0.95)
+    return ratio
+
+
+def _first_names_similarity(a: _Identity, b: _Identity) -> float:
+    value = _similarity(a.first, b.first, a.first_key, b.first_key)
+    # « Mohamed Ali » and « Mohamed »: the first of the first names is the one in use.
+    if a.first_word and a.first_word == b.first_word:
+        value = max(value, 0.9)
+    return value
+
+
+def _names_score(a: _Identity, b: _Identity) -> tuple[float, bool]:
+    """The names' score and whether it is the first and last names swapped that match."""
+    straight = (
+        _similarity(a.last, b.last, a.last_key, b.last_key) + _first_names_similarity(a, b)
+    ) / 2
+    swapped = (
+        _similarity(a.last, b.first, a.last_key, b.first_key)
+        + _similarity(a.first, b.last, a.first_key, b.last_key)
+    ) / 2
+    # A swap is a little less likely than a same-order spelling.
+    swapped *= 0.97
+    return (swapped, True) if swapped > straight else (straight, False)
+
+
+def _swapped_day_month(day: datetime.date) -> datetime.date | None:
+    if day.day > 12 or day.day == day.month:
+        return None
+    try:
+        return day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return None
+
+
+def _one_digit_apart(a: datetime.date, b: datetime.date) -> bool:
+    left, right = a.strftime("%d%m%Y"), b.strftime("%d%m%Y")
+    return sum(x != y for x, y in zip(left, right, strict=True)) == 1
+
+
+def _date_score(a: datetime.date | None, b: datetime.date | None) -> tuple[float, str]:
+    if a is None or b is None:
+        return UNKNOWN_DATE, _("date de naissance inconnue pour l'un des deux dossiers")
+    if a == b:
+        return 1.0, _("même date de naissance")
+    if _swapped_day_month(a) == b:
+        return 0.9, _("date de naissance avec le jour et le mois inversés")
+    if _one_digit_apart(a, b):
+        return 0.75, _("date de naissance à un chiffre près")
+    if a.year == b.year:
+        return 0.5, _("même année de naissance")
+    if abs(a.year - b.year) == 1:
+        return 0.3, _("années de naissance voisines")
+    return 0.0, ""
+
+
+def score_pair(
+    *,
+    last_name: str,
+    first_names: str,
+    birth_date: datetime.date | None,
+    agdref: str | None,
+    person: Person,
+) -> Candidate:
+    """How likely `person` is the one described by the other arguments."""
+    if agdref and person.agdref_number and agdref == person.agdref_number:
+        return Candidate(person, 1.0, [_("même numéro AGDREF")])
+    wanted = _identity(last_name, first_names)
+    names_value, swapped = _names_score(wanted, _identity(person.last_name, person.first_names))
+    if person.usual_name:
+        usual_value, usual_swapped = _names_score(
+            wanted, _identity(person.usual_name, person.first_names)
+        )
+        if usual_value > names_value:
+            names_value, swapped = usual_value, usual_swapped
+    date_value, date_reason = _date_score(birth_date, person.birth_date)
+    score = NAME_WEIGHT * names_value + DATE_WEIGHT * date_value
+    reasons = []
+    if names_value >= 0.999:
+        reasons.append(_("mêmes nom et prénoms"))
+    elif swapped:
+        reasons.append(_("nom et prénom inversés"))
+    elif names_value >= 0.85:
+        reasons.append(_("nom et prénoms très proches (orthographe, translittération)"))
+    elif names_value >= 0.7:
+        reasons.append(_("nom et prénoms proches"))
+    if date_reason:
+        reasons.append(date_reason)
+    if agdref and person.agdref_number:
+        # Two different AGDREF numbers are two foreign nationals, unless one was mistyped.
+        score *= 0.7
+        reasons.append(_("numéros AGDREF différents"))
+    return Candidate(person, round(min(score, 1.0), 3), reasons)
+
+
+def _rows(*, last_name, first_names, birth_date, agdref, exclude_pk, within) -> list[Person]:
+    keys = {k for k in (names.phonetic_key(last_name), names.phonetic_key(first_names)) if k}
+    condition = Q(pk__in=[])
+    if agdref:
+        condition |= Q(agdref_number=agdref)
+    if birth_date is not None:
+        dates = {birth_date}
+        swapped = _swapped_day_month(birth_date)
+        if swapped:
+            dates.add(swapped)
+        condition |= Q(birth_date__in=sorted(dates))
+        if keys:
+            # A name sounding alike, born within about a year (a mistyped day or year).
+            condition |= Q(
+                last_name_key__in=sorted(keys),
+                birth_date__range=(
+                    birth_date - datetime.timedelta(days=400),
+                    birth_date + datetime.timedelta(days=400),
+                ),
+            )
+    elif keys:
+        condition |= Q(last_name_key__in=sorted(keys))
+    queryset = Person.objects.all() if within is None else within
+    queryset = queryset.filter(condition).filter(anonymised_at__isnull=True)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return list(
+        queryset.order_by().only(
+            "pk",
+            "last_name",
+            "usual_name",
+            "first_names",
+            "birth_date",
+            "agdref_number",
+            "sex",
+            "directorate_id",
+            "department_id",
+            "city",
+        )[:MAX_ROWS]
+    )
+
+
+def find_candidates(
+    *,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date | None,
+    agdref: str | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 10,
+    within=None,
+) -> list[Candidate]:
+    """Persons that may be the one described, best first, score >= THRESHOLD.
+
+    `within` narrows the search to a queryset of persons (the persons the agent may see:
+    a duplicate in another DT is not shown to this DT's agents). Two queries at most: the
+    candidates, and the pairs already marked distinct when `exclude_pk` is a stored person.
+    """
+    agdref = (agdref or "").strip() or None
+    rows = _rows(
+        last_name=last_name,
+        first_names=first_name,
+        birth_date=birth_date,
+        agdref=agdref,
+        exclude_pk=exclude_pk,
+        within=within,
+    )
+    if not rows:
+        return []
+    distinct: set[int] = set()
+    if exclude_pk is not None:
+        distinct = DuplicatePair.distinct_from(exclude_pk, [row.pk for row in rows])
+    found = []
+    for person in rows:
+        if person.pk in distinct:
+            continue
+        candidate = score_pair(
+            last_name=last_name,
+            first_names=first_name,
+            birth_date=birth_date,
+            agdref=agdref,
+            person=person,
+        )
+        if candidate.score >= THRESHOLD:
+            found.append(candidate)
+    found.sort(key=lambda c: (-c.score, c.person.last_name, c.person.first_names, c.person.pk))
+    return found[:limit]
