@@ -12,12 +12,13 @@ import re
 import pytest
 from django.test import Client
 
-from parcours.api.models import ApiToken
+from parcours.api.models import ApiToken, Scope
 from parcours.organisations.roles import Role
 from parcours.reception import services
 from tests.factories import PersonFactory
 from tests.factories_indicators import born, check_on
 from tests.factories_reception import SessionFactory
+from tests.factories_referrals import SchemeFactory, make_referral, partner_membership
 from tests.permissions_walk import signed_in_client
 from tests.urlwalk import walk
 
@@ -88,6 +89,48 @@ def _api(path):
     return play
 
 
+def _api_referral(suffix, state="sent", body=None):
+    """A referral's JSON as the partner running its scheme gets it; a transition is posted
+    with the ETag just read, so the answer is the partner's 200, not a refusal."""
+
+    def play(_client):
+        referral = make_referral(SchemeFactory(), state=state)
+        _token, key = ApiToken.issue(partner_membership(referral.scheme), "SI", scope=Scope.WRITE)
+        partner = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        detail = f"/api/v1/referrals/{referral.pk}/"
+        if body is None:
+            return partner.get(suffix if suffix.startswith("/") else detail + suffix)
+        etag = partner.get(detail)["ETag"]
+        return partner.post(
+            detail + suffix, body, content_type="application/json", HTTP_IF_MATCH=etag
+        )
+
+    return play
+
+
+def _api_scheme(suffix):
+    def play(_client):
+        scheme = SchemeFactory()
+        _token, key = ApiToken.issue(partner_membership(scheme), "SI")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(suffix.format(pk=scheme.pk))
+
+    return play
+
+
+def _api_session(suffix):
+    def play(client):
+        convocation = _convocation()
+        _token, key = ApiToken.issue(client.membership, "SI")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(
+            suffix.format(pk=convocation.session_id)
+        )
+
+    return play
+
+
+TODAY = datetime.date.today().isoformat()
+
+
 # Route name -> (role that gets the file, how to get it with real data, expected type).
 FILE_OR_JSON_ROUTES = {
     "reception:letter": [(Role.RECEPTION_AGENT, _letter, "application/pdf")],
@@ -118,6 +161,45 @@ FILE_OR_JSON_ROUTES = {
     "api:person-list": [
         (Role.INTEGRATION_AUDITOR, _api("/api/v1/persons/"), "application/json"),
         (Role.PARTNER_COUNSELLOR, _api("/api/v1/persons/"), "application/json"),
+    ],
+    "api:referral-received": [
+        (None, _api_referral("/api/v1/referrals/received/"), "application/json")
+    ],
+    "api:referral-sent": [
+        (Role.INTEGRATION_AUDITOR, _api("/api/v1/referrals/sent/"), "application/json")
+    ],
+    "api:referral-detail": [(None, _api_referral(""), "application/json")],
+    "api:referral-accept": [(None, _api_referral("accept/", body={}), "application/json")],
+    "api:referral-refuse": [
+        (None, _api_referral("refuse/", body={"reason": "not_eligible"}), "application/json")
+    ],
+    "api:referral-entry": [
+        (
+            None,
+            _api_referral("entry/", state="accepted", body={"entered_on": TODAY}),
+            "application/json",
+        )
+    ],
+    "api:referral-exit": [
+        (
+            None,
+            _api_referral("exit/", state="entered", body={"exited_on": TODAY, "completed": True}),
+            "application/json",
+        )
+    ],
+    "api:scheme-list": [(None, _api_scheme("/api/v1/schemes/"), "application/json")],
+    "api:scheme-waiting-list": [
+        (None, _api_scheme("/api/v1/schemes/{pk}/waiting-list/"), "application/json")
+    ],
+    "api:session-list": [
+        (Role.RECEPTION_AGENT, _api_session("/api/v1/sessions/"), "application/json")
+    ],
+    "api:session-convocations": [
+        (
+            Role.RECEPTION_AGENT,
+            _api_session("/api/v1/sessions/{pk}/convocations/"),
+            "application/json",
+        )
     ],
     "api:person-detail": [
         (Role.INTEGRATION_AUDITOR, _api("/api/v1/persons/{pk}/"), "application/json")
