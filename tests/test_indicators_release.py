@@ -516,10 +516,11 @@ def test_delays_publish_statistics_only_over_eleven_people_and_never_one_persons
     assert outside["waiting"] is None and outside["not_concerned"] is None
     assert outside["count"] == 5
     # Eleven people with distinct delays: the 90th percentile is no one's own delay.
-    spread = pathway.Delay(dict.fromkeys((1, 2, 4, 7, 11, 16, 22, 29, 37, 46, 70), 1))
+    spread = pathway.Delay(dict.fromkeys((1, 2, 4, 7, 10, 15, 23, 29, 37, 46, 70), 1))
     shown = spread.shown(THRESHOLD)
     assert shown["p90"] not in spread.histogram and shown["median"] not in spread.histogram
     assert shown["p90"] == round((37 + 46 + 70) / 3)
+    assert shown["median"] == round((10 + 15 + 23) / 3)
     assert pathway.Delay({1: 10}).shown(THRESHOLD)["median"] is None  # ten people
     assert few.shown(None)["p90"] == 30  # the DT sees its exact figures
 
