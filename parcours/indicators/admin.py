@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from parcours.core.admin_site import NationalAdminModelAdmin
-from parcours.indicators.models import MonthlyApproval, ReportRecipient, ReportRun
+from parcours.indicators.models import MonthlyApproval, ReleaseRecord, ReportRecipient, ReportRun
 
 
 @admin.register(ReportRecipient)
@@ -38,3 +38,9 @@ class MonthlyApprovalAdmin(ReadOnlyAdmin):
     list_display = ["month", "directorate", "report_code", "version", "approved_by", "approved_at"]
     list_filter = ["directorate", "report_code"]
     date_hierarchy = "month"
+
+
+@admin.register(ReleaseRecord)
+class ReleaseRecordAdmin(ReadOnlyAdmin):
+    list_display = ["audience", "directorate", "month", "report_code", "threshold", "released_at"]
+    list_filter = ["report_code", "directorate"]

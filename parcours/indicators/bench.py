@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from parcours.indicators import conf, release
 from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.dashboard import build_dashboard
 from parcours.indicators.definitions import get_report
@@ -81,8 +82,35 @@ def run_benchmarks(directorate, month: Month, year: int, runs: int) -> list[Meas
     def national_dashboard():
         return build_dashboard(all_perimeter, year_period, today=datetime.date(year + 1, 1, 31))
 
+    # Issue 11, point 5: protection and audit of the releases, cold (cache emptied first),
+    # from reports computed once (the query is timed above).
+    month_report = dt_month()
+    year_report = national_year()
+
+    def protect_all(computed):
+        release.clear_cache()
+        for ref in computed.directorates:
+            for m in computed.period.months:
+                tables = {
+                    i.code: computed.monthly_table(i.code, ref.id, m) for i in definition.indicators
+                }
+                release.protect_month(definition, tables, conf.small_cell_threshold())
+
+    def dt_month_protection():
+        protect_all(month_report)
+
+    def national_year_protection():
+        protect_all(year_report)
+
     return [
         measure(f"Rapport mensuel – {directorate.name}, {month}", dt_month, runs, 60),
+        measure("  protection et audit du mois (lecteur régional)", dt_month_protection, runs, 150),
+        measure(
+            "  protection et audit de l'année nationale",
+            national_year_protection,
+            max(3, runs // 10),
+            3000,
+        ),
         measure("  + document protégé (validations, secret)", dt_month_published, runs),
         measure(
             f"Année nationale – {len(every)} DT × 12 mois, {year}",

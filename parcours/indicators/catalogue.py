@@ -14,6 +14,8 @@ from parcours.indicators.definitions import (
     Counted,
     Indicator,
     Rate,
+    Relation,
+    RelationKind,
     ReportDefinition,
     Section,
     register_report,
@@ -247,6 +249,56 @@ ATTENDANCE_INDICATORS = (
 )
 
 
+# What a reader knows from the definitions printed with the report (issue 11): these hold cell
+# by cell, and the protection of a release is chosen over them (release.py).
+MONTHLY_RELATIONS = (
+    Relation(
+        RelationKind.SUM,
+        "convoked",
+        ("present", "absent", "excused", "attendance_unrecorded"),
+        "help text of « Convocations »: the sum of the four following lines (one status each)",
+    ),
+    Relation(
+        RelationKind.WITHIN,
+        "present",
+        ("accompanied",),
+        "a person is received by the CIP at a PFA they attended (reception.EmploymentCheck "
+        "belongs to a convocation); persons are counted once, convocations each",
+    ),
+    Relation(
+        RelationKind.WITHIN,
+        "accompanied",
+        ("concerned", "registered_by_cip"),
+        "help texts: « Parmi les personnes accompagnées »",
+    ),
+    Relation(
+        RelationKind.WITHIN,
+        "concerned",
+        ("already_ft", "rsa_or_agir", "to_register"),
+        "help texts: « Parmi les personnes concernées »",
+    ),
+    Relation(
+        RelationKind.SUM,
+        "concerned",
+        ("already_ft", "rsa_or_agir", "to_register"),
+        "help text of « Déjà inscrites »: each concerned person counts in one category only",
+    ),
+    Relation(
+        RelationKind.COVERED,
+        "concerned",
+        ("already_ft", "rsa_or_agir", "to_register"),
+        "the same, when a person received twice in the month in two situations counts in two "
+        "lines (the sum above is then false and left out, release.month_system): at most",
+    ),
+    Relation(
+        RelationKind.WITHIN,
+        "to_register",
+        ("registered_by_cip",),
+        "help texts: registered by the CIP = neither registered before, nor RSA, nor AGIR",
+    ),
+)
+
+
 def register_builtin_reports() -> None:
     """Register the reports whose records exist in this installation (called from ready())."""
     if not apps.is_installed("parcours.reception"):
@@ -263,6 +315,7 @@ def register_builtin_reports() -> None:
             ),
             indicators=EXPERIMENT_INDICATORS + ATTENDANCE_INDICATORS + LANGUAGE_INDICATORS,
             rates=(REGISTRATION_RATE,),
+            relations=MONTHLY_RELATIONS,
             sections=(
                 Section(
                     _("Expérimentation CIP – inscription à France Travail"),

@@ -57,3 +57,24 @@ def small_cell_threshold() -> int:
     if threshold < 0:
         raise ImproperlyConfigured("PARCOURS_SMALL_CELL_THRESHOLD must be 0 or more")
     return threshold
+
+
+DEFAULT_MIN_STATISTIC_POPULATION = 11
+
+
+def min_statistic_population() -> int:
+    """Fewest people a median or percentile may describe outside the DT (issue 11: 11).
+
+    `PARCOURS_MIN_STATISTIC_POPULATION` in the settings or the environment.
+    """
+    value = _setting("PARCOURS_MIN_STATISTIC_POPULATION")
+    if value is None:
+        return DEFAULT_MIN_STATISTIC_POPULATION
+    try:
+        population = int(value)
+    except (TypeError, ValueError) as error:
+        raise ImproperlyConfigured(f"PARCOURS_MIN_STATISTIC_POPULATION: {value!r}") from error
+    if population < 3:
+        # A statistic is the mean of three people's values at least (pathway.shared_percentile).
+        raise ImproperlyConfigured("PARCOURS_MIN_STATISTIC_POPULATION must be 3 or more")
+    return population

@@ -19,6 +19,7 @@ from parcours.indicators.definitions import get_report
 from parcours.indicators.documents import ReportDocument, build_document
 from parcours.indicators.perimeters import Perimeter
 from parcours.indicators.periods import Month, Period
+from parcours.indicators.release import received_hidden
 from parcours.indicators.reports import DirectorateRef, compute_report
 from parcours.indicators.suppression import hide_small
 from parcours.indicators.tables import TOTAL
@@ -112,8 +113,20 @@ def build_dashboard(
     definition = get_report(MONTHLY_REPORT)
     refs = [DirectorateRef.of(d) for d in perimeter.directorates]
     computed = compute_report(definition, refs, period)
+    # Issue 11: what the audience was shown hidden before stays hidden (one query).
+    received = (
+        None
+        if perimeter.exact
+        else received_hidden(
+            perimeter.audience, definition.code, [r.id for r in refs], period.months
+        )
+    )
     document = build_document(
-        computed, exact=perimeter.exact, perimeter_label=perimeter.label, threshold=threshold
+        computed,
+        exact=perimeter.exact,
+        perimeter_label=perimeter.label,
+        threshold=threshold,
+        received=received,
     )
     single_month = len(period.months) == 1
     overviews = {o.indicator.code: o for o in document.overviews}
@@ -139,8 +152,16 @@ def build_dashboard(
         "referral_answer": pathway.referral_answer_delays(ids, period),
         "contact_losses": pathway.contact_losses(ids, today),
         "funnel": pathway.referral_funnel(ids, period),
-        "seats": pathway.seats(ids),
     }
+    if perimeter.exact:
+        figures["seats"] = pathway.seats(ids)
+    else:
+        # Issue 11: the seats are protected over every view the reader can select (the
+        # whole perimeter and each of its DTs), then the selected one is shown.
+        every = [d.pk for d in perimeter.selectable]
+        figures["seats"] = pathway.seats(every)
+        figures["seat_views"] = pathway.schemes_by_directorate(every)
+        figures["seat_view"] = ids[0] if len(ids) == 1 and len(every) > 1 else None
     return Dashboard(
         perimeter,
         period,
@@ -156,6 +177,20 @@ def _pathway_view(figures, refs, period, exact, threshold) -> dict:
     """Pathway figures as shown: summed exactly for the DT; per DT and month, protected,
     outside it (the same units as the monthly tables, for the same reason)."""
     months = period.months
+    # Outside the DT, the funnel and the referral delay of a DT's month are one release.
+    referrals = {}
+    if not exact:
+        referrals = {
+            (ref.id, month): pathway.protected_referrals(
+                figures["funnel"],
+                figures["referral_answer"].get((ref.id, month), pathway.Delay()),
+                ref.id,
+                month,
+                threshold,
+            )
+            for ref in refs
+            for month in months
+        }
     delays = []
     for key, label in (
         ("cir_to_ft", _("De la signature du CIR à l'inscription à France Travail")),
@@ -172,7 +207,10 @@ def _pathway_view(figures, refs, period, exact, threshold) -> dict:
             else:
                 for month in months:
                     delay = data.get((ref.id, month), pathway.Delay())
-                    lines.append({"label": f"{ref.name} – {month.label}", **delay.shown(threshold)})
+                    shown = delay.shown(threshold)
+                    if key == "referral_answer":  # protected with the funnel (issue 11)
+                        shown = referrals[(ref.id, month)][1]
+                    lines.append({"label": f"{ref.name} – {month.label}", **shown})
         delays.append({"title": label, "lines": lines})
     losses = []
     for ref in refs:
@@ -216,8 +254,10 @@ def _pathway_view(figures, refs, period, exact, threshold) -> dict:
             }
             for ref in refs
             for month in months
-            if (table := pathway.protected_funnel(funnel_rows, ref.id, month, threshold))
+            if (table := referrals[(ref.id, month)][0])
         ]
-        view["seats_table"] = pathway.protected_seats(seats, threshold)
-        view["seats_capacity"] = {str(s.scheme_id): s.capacity for s in seats}
+        seat_views = pathway.protected_seats_views(seats, threshold, figures["seat_views"])
+        view["seats_table"] = seat_views.get(figures["seat_view"])
+        capacities = seat_views[pathway.CAPACITIES]
+        view["seats_capacity"] = {str(s.scheme_id): capacities.get(s.scheme_id) for s in seats}
     return view

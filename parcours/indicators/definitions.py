@@ -81,6 +81,38 @@ class Rate:
     denominator: str
 
 
+class RelationKind:
+    SUM = "sum"  # the whole is the sum of its parts, cell by cell
+    WITHIN = "within"  # each part is at most the whole, cell by cell (a subset)
+    COVERED = "covered"  # the whole is at most the sum of its parts (each is in one at least)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A linear relation between indicators of a report, true cell by cell (same directorate,
+    month, sex and age band), that a reader can know from the definitions printed with it.
+
+    Declared once next to the indicators (issue 11): the small-cell protection of a release
+    is chosen and audited over these relations, so that no hidden value can be worked out by
+    subtracting one table from another. `source` says where the relation comes from.
+    """
+
+    kind: str
+    whole: str
+    parts: tuple[str, ...]
+    source: str
+
+    def rows(self) -> list[tuple[dict[str, int], bool]]:
+        """The relation as rows Σ coefficient × indicator (= 0 when True, ≤ 0 when False)."""
+        if self.kind == RelationKind.SUM:
+            return [({self.whole: 1, **dict.fromkeys(self.parts, -1)}, True)]
+        if self.kind == RelationKind.WITHIN:
+            return [({part: 1, self.whole: -1}, False) for part in self.parts]
+        if self.kind == RelationKind.COVERED:
+            return [({self.whole: 1, **dict.fromkeys(self.parts, -1)}, False)]
+        raise ValueError(f"unknown relation kind {self.kind!r}")
+
+
 @dataclass(frozen=True)
 class ReportDefinition:
     """A report: indicators computed together, in sections, with what a reader must know."""
@@ -93,6 +125,7 @@ class ReportDefinition:
     # Whether the DT director approves this report month by month and it is e-mailed monthly.
     monthly: bool = True
     rates: tuple[Rate, ...] = ()
+    relations: tuple[Relation, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         for indicator in self.indicators:
@@ -129,6 +162,9 @@ def register_report(report: ReportDefinition) -> ReportDefinition:
     for rate in report.rates:
         if {rate.numerator, rate.denominator} - set(codes):
             raise ValueError(f"rate {rate.code!r} divides indicators the report does not have")
+    for relation in report.relations:
+        if {relation.whole, *relation.parts} - set(codes):
+            raise ValueError(f"a relation of {report.code!r} names indicators it does not have")
     _reports[report.code] = report
     return report
 

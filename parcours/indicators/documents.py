@@ -27,12 +27,12 @@ from parcours.indicators.approvals import (
     current_approvals,
     frozen_tables,
 )
-from parcours.indicators.bands import AgeBandSet
+from parcours.indicators.bands import DEFAULT_BANDS, AgeBandSet
 from parcours.indicators.definitions import Indicator, Rate, ReportDefinition, Section
 from parcours.indicators.models import MonthlyApproval
 from parcours.indicators.periods import Month
+from parcours.indicators.release import protect_month
 from parcours.indicators.reports import ComputedReport, DirectorateRef
-from parcours.indicators.suppression import protect_table
 from parcours.indicators.tables import TOTAL, CrossTable, PublishedTable, sum_tables
 
 # How a value hidden by the small-cell protection is printed (« secret statistique »).
@@ -174,6 +174,8 @@ class ReportDocument:
     statuses: list[MonthStatus]
     generated_at: datetime.datetime = field(default_factory=timezone.now)
     rates: list[RateBlock] = field(default_factory=list)
+    # Protected mode: each directorate's month as released (release.py), for the record.
+    releases: dict[tuple[int, Month], dict[str, PublishedTable]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -254,15 +256,46 @@ class ReportDocument:
                 )
             )
         else:
+            notes.extend(self.protection_notes)
+        if self.bands.code == DEFAULT_BANDS.code:
             notes.append(
                 _(
-                    "Secret statistique : les effectifs de 1 à %(threshold)s sont masqués (« s »), "
-                    "ainsi que d'autres cases choisies pour qu'aucune case masquée ne puisse être "
-                    "retrouvée à partir des totaux. Chaque tableau porte sur une DT et un mois."
+                    "Les tranches d'âge du cadre de l'expérimentation (« inférieur à 25 ans, "
+                    "26 – 45 ans, 46-64 ans ») laissent de côté les personnes de 25 ans et celles "
+                    "de 65 ans ou plus : Parcours comble cet écart en comptant les personnes de "
+                    "25 ans dans « moins de 26 ans » et en ajoutant « 65 ans et plus »."
                 )
-                % {"threshold": self.threshold}
             )
         return notes
+
+    @property
+    def protection_notes(self) -> list[str]:
+        """The legend of « s », the threshold and the protection rule (issue 11, point 4)."""
+        values = {"threshold": self.threshold, "mark": HIDDEN_MARK}
+        return [
+            _(
+                "Secret statistique, seuil %(threshold)s : « %(mark)s » marque une valeur "
+                "masquée, soit parce qu'elle est comprise entre 1 et %(threshold)s (secret "
+                "primaire), soit pour qu'aucune de celles-là ne puisse être recalculée (secret "
+                "secondaire). Les deux portent la même marque : distinguer les cases primaires "
+                "dirait au lecteur qu'elles valent entre 1 et %(threshold)s."
+            )
+            % values,
+            _(
+                "Les cases à masquer sont choisies ensemble pour tout ce qui est publié sur une "
+                "DT et un mois : les totaux, les relations entre indicateurs (« Convocations » est "
+                "la somme des quatre lignes suivantes ; les personnes concernées sont parmi les "
+                "personnes accompagnées), chaque période (mois, trimestre, année) et chaque "
+                "périmètre (DT, région, national) qui le contient, et ce qui a déjà été publié."
+            ),
+            _(
+                "Règle de protection (manuel Eurostat de protection statistique des données, "
+                "pratique de τ-ARGUS) : pour chaque valeur masquée de 1 à %(threshold)s, les "
+                "valeurs compatibles avec tout ce qui est publié comprennent 0 ou une valeur "
+                "supérieure à %(threshold)s, et s'étendent sur un écart d'au moins %(threshold)s."
+            )
+            % values,
+        ]
 
 
 def _monthly_tables(
@@ -295,8 +328,15 @@ def build_document(
     perimeter_label: str,
     threshold: int | None = None,
     approvals: dict[tuple[int, Month], MonthlyApproval] | None = None,
+    received: dict[tuple[int, Month], set] | None = None,
 ) -> ReportDocument:
-    """Assemble the document of a computed report (one more query, for the approvals)."""
+    """Assemble the document of a computed report (one more query, for the approvals).
+
+    Protected mode releases each directorate's month with all its tables protected together
+    (release.protect_month), keeping hidden what the audience was shown hidden before
+    (`received`, from release.received_hidden); raises release.ReleaseRefused when a month
+    cannot be protected (nothing is then shown or sent).
+    """
     definition = computed.definition
     threshold = conf.small_cell_threshold() if threshold is None else threshold
     if approvals is None:
@@ -323,13 +363,24 @@ def build_document(
             statuses.append(status)
 
     sections, overviews = [], []
-    published_cache: dict[tuple[str, int, Month], PublishedTable] = {}
+    releases: dict[tuple[int, Month], dict[str, PublishedTable]] = {}
+    if not exact:
+        received = received or {}
+        for directorate in computed.directorates:
+            for month in months:
+                releases[(directorate.id, month)] = protect_month(
+                    definition,
+                    {
+                        i.code: tables[(i.code, directorate.id, month)]
+                        for i in definition.indicators
+                    },
+                    threshold,
+                    already_hidden=received.get((directorate.id, month), ()),
+                    label=f"{directorate.name}, {month.label}",
+                )
 
     def published(code, directorate, month) -> PublishedTable:
-        key = (code, directorate.id, month)
-        if key not in published_cache:
-            published_cache[key] = protect_table(tables[key], threshold)
-        return published_cache[key]
+        return releases[(directorate.id, month)][code]
 
     for section, indicators in definition.grouped_sections:
         blocks = []
@@ -380,6 +431,7 @@ def build_document(
     document = ReportDocument(
         definition, computed, exact, threshold, perimeter_label, sections, overviews, statuses
     )
+    document.releases = releases
     document.rates = _rate_blocks(
         definition, computed, tables, exact, published if not exact else None
     )

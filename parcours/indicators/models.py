@@ -178,3 +178,52 @@ class ReportRun(models.Model):
 
     def __str__(self):
         return f"{self.directorate} – {self.month:%m/%Y} – {self.recipient_email}"
+
+
+class ReleaseRecord(models.Model):
+    """What one audience received of a directorate's month: the values and the hidden cells.
+
+    Issue 11: what was released before counts as published. A later release of the same month
+    to the same audience (a quarter after its months, a correction after approval) keeps
+    every value hidden here hidden (release.py). One row per distinct release (fingerprint):
+    seeing the same figures again writes nothing.
+    """
+
+    audience = models.CharField(
+        _("destinataire"),
+        max_length=80,
+        help_text=_("Par exemple « region:12 » (une DREETS) ou « national »."),
+    )
+    directorate = models.ForeignKey(
+        Directorate,
+        verbose_name=_("direction territoriale"),
+        on_delete=models.PROTECT,
+        related_name="release_records",
+    )
+    month = models.DateField(_("mois"))
+    report_code = models.CharField(_("rapport"), max_length=40)
+    fingerprint = models.CharField(_("empreinte des chiffres"), max_length=64)
+    threshold = models.PositiveSmallIntegerField(_("seuil"))
+    values = models.JSONField(_("valeurs publiées"))
+    hidden = models.JSONField(_("cases masquées"))
+    released_at = models.DateTimeField(_("publié le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication hors de la DT")
+        verbose_name_plural = _("publications hors de la DT")
+        ordering = ["-month", "directorate__name", "audience", "-released_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience", "directorate", "month", "report_code", "fingerprint"],
+                name="indicators_release_unique_version",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["audience", "report_code", "directorate", "month"],
+                name="indicators_release_lookup",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.audience} – {self.directorate} – {self.month:%m/%Y}"

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.indicators.db import evaluated
 from parcours.indicators.periods import Month, Period
-from parcours.indicators.suppression import hide_small, protect_table
+from parcours.indicators.suppression import hide_small
 from parcours.indicators.tables import CrossTable, PublishedTable
 
 # DOMAIN.md (CNIL reference, CIR lasting 1 year): a person is followed for the year after the
@@ -94,10 +94,17 @@ class Delay:
             histogram, self.waiting + other.waiting, self.not_concerned + other.not_concerned
         )
 
-    def shown(self, threshold: int | None) -> dict:
-        """Values as published: outside the DT (threshold set), statistics over a few people
-        would describe individuals, so they are shown only above the threshold."""
-        if threshold is None or self.count > threshold:
+    def shown(self, threshold: int | None, min_population: int | None = None) -> dict:
+        """Values as published. Inside the DT (threshold None): exact.
+
+        Outside (issue 11, point 3): the three counts are small counts like any other (hidden
+        from 1 to the threshold: they add up to no published total, the referral ones are
+        protected with the funnel, `protected_referrals`); the median and the 90th percentile
+        are given only over at least `min_population` people (default 11), and each is the
+        mean of three people's values around its rank (`shared_percentile`), so that it is
+        never one person's delay.
+        """
+        if threshold is None:
             return {
                 "count": self.count,
                 "median": self.median,
@@ -105,13 +112,30 @@ class Delay:
                 "waiting": self.waiting,
                 "not_concerned": self.not_concerned,
             }
+        if min_population is None:
+            from parcours.indicators.conf import min_statistic_population
+
+            min_population = min_statistic_population()
+        enough = self.count >= min_population
         return {
             "count": hide_small(self.count, threshold),
-            "median": None,
-            "p90": None,
+            "median": shared_percentile(self.histogram, 0.5) if enough else None,
+            "p90": shared_percentile(self.histogram, 0.9) if enough else None,
             "waiting": hide_small(self.waiting, threshold),
             "not_concerned": hide_small(self.not_concerned, threshold),
         }
+
+
+def shared_percentile(histogram: dict[int, int], fraction: float) -> int | None:
+    """A percentile that is no single person's value: the mean, rounded to the day, of the
+    values at the nearest rank and the ranks on either side (three people; at the ends, the
+    three first or last). None with fewer than three people."""
+    values = [v for v in sorted(histogram) for _ in range(histogram[v])]
+    if len(values) < 3:
+        return None
+    rank = max(1, math.ceil(fraction * len(values))) - 1
+    start = min(max(rank - 1, 0), len(values) - 3)
+    return round(sum(values[start : start + 3]) / 3)
 
 
 def _days(value) -> int | None:
@@ -392,10 +416,7 @@ def funnel_by_scheme(rows: list[SchemeFunnel], directorate_ids=None, months=None
     return sorted(merged.values(), key=lambda e: (e["organisation"], e["scheme"]))
 
 
-def protected_funnel(
-    rows: list[SchemeFunnel], directorate_id: int, month: Month, threshold: int
-) -> PublishedTable | None:
-    """One DT's month of referrals, scheme × current state, protected (None when empty)."""
+def _funnel_table(rows, directorate_id, month) -> CrossTable | None:
     mine = [r for r in rows if r.directorate_id == directorate_id and r.month == month]
     if not mine:
         return None
@@ -405,7 +426,68 @@ def protected_funnel(
         for code, count in row.statuses.items():
             if count:
                 table.add(str(row.scheme_id), code, count)
-    return protect_table(table, threshold)
+    return table
+
+
+def protected_funnel(
+    rows: list[SchemeFunnel], directorate_id: int, month: Month, threshold: int
+) -> PublishedTable | None:
+    """One DT's month of referrals, scheme × current state, protected (None when empty)."""
+    table, _delay = protected_referrals(rows, Delay(), directorate_id, month, threshold)
+    return table
+
+
+def protected_referrals(
+    rows: list[SchemeFunnel], delay: Delay, directorate_id: int, month: Month, threshold: int
+) -> tuple[PublishedTable | None, dict]:
+    """The funnel table and the referral answer delay of one DT's month, protected together.
+
+    Issue 11: both count the referrals sent in the month by the DT, so the delay's three
+    counts add up to the funnel's grand total and « encore en attente » is its « En attente
+    de réponse » column; protected one by one, subtracting would give hidden counts back.
+    Raises release.ReleaseRefused when no pattern passes (fail closed).
+    """
+    from parcours.indicators.disclosure import System, Unprotectable, add_table, protect
+    from parcours.indicators.release import ReleaseRefused
+
+    table = _funnel_table(rows, directorate_id, month)
+    shown = delay.shown(threshold)
+    system = System()
+    keys = add_table(system, ("funnel",), table) if table is not None else {}
+    for name, value in (
+        ("count", delay.count),
+        ("waiting", delay.waiting),
+        ("not_concerned", delay.not_concerned),
+    ):
+        system.unknown(("delay", name), value)
+        system.publish(("delay", name), [("delay", name)], INNER_COST_DELAY)
+    if table is not None:
+        cells = [("funnel", r, c) for r in table.row_codes for c in table.column_codes]
+        system.relate(
+            {("delay", "count"): 1, ("delay", "waiting"): 1, ("delay", "not_concerned"): 1}
+            | dict.fromkeys(cells, -1),
+            equality=True,
+        )
+        system.relate(
+            {("delay", "waiting"): 1} | {("funnel", r, "sent"): -1 for r in table.row_codes},
+            equality=True,
+        )
+    try:
+        protection = protect(system, threshold)
+    except Unprotectable as error:
+        raise ReleaseRefused(month.label) from error
+    for name in ("count", "waiting", "not_concerned"):
+        if protection.is_hidden(("delay", name)):
+            shown[name] = None
+    if table is None:
+        return None, shown
+    hidden = frozenset(cell for cell, k in keys.items() if protection.is_hidden(k))
+    primary = frozenset(cell for cell, k in keys.items() if protection.is_primary(k))
+    return PublishedTable(table, hidden, primary), shown
+
+
+# A delay's counts are cells of their own line: hidden before the funnel's inner cells.
+INNER_COST_DELAY = 10
 
 
 SEAT_COLUMNS = [("taken", _("Places occupées")), ("waiting", _("Liste d'attente"))]
@@ -427,6 +509,21 @@ class SchemeSeats:
     @property
     def occupancy(self) -> float | None:
         return self.taken / self.capacity if self.capacity else None
+
+
+def schemes_by_directorate(directorate_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The schemes serving each directorate's départements (one query), for the views of
+    the seats a reader can select (protected_seats_views)."""
+    from parcours.referrals.models import Scheme
+
+    through = Scheme.departments.through
+    result: dict[int, set[int]] = {d: set() for d in directorate_ids}
+    rows = through.objects.filter(department__directorate_id__in=list(result)).values_list(
+        "department__directorate_id", "scheme_id"
+    )
+    for directorate_id, scheme_id in rows:
+        result[directorate_id].add(scheme_id)
+    return result
 
 
 def seats(directorate_ids: Iterable[int]) -> list[SchemeSeats]:
@@ -461,9 +558,11 @@ def seats(directorate_ids: Iterable[int]) -> list[SchemeSeats]:
     return [SchemeSeats(*row) for row in rows]
 
 
-def protected_seats(rows: list[SchemeSeats], threshold: int) -> PublishedTable | None:
-    if not rows:
-        return None
+# The key of the capacities in protected_seats_views' result.
+CAPACITIES = "capacities"
+
+
+def _seats_table(rows: list[SchemeSeats]) -> CrossTable:
     table = CrossTable(
         [(str(r.scheme_id), f"{r.name} – {r.organisation_name}") for r in rows], SEAT_COLUMNS, {}
     )
@@ -472,4 +571,89 @@ def protected_seats(rows: list[SchemeSeats], threshold: int) -> PublishedTable |
             table.add(str(row.scheme_id), "taken", row.taken)
         if row.waiting:
             table.add(str(row.scheme_id), "waiting", row.waiting)
-    return protect_table(table, threshold)
+    return table
+
+
+def protected_seats(
+    rows: list[SchemeSeats], threshold: int, *, views: dict | None = None
+) -> PublishedTable | None:
+    """The seats table of the rows, protected together with the other views of the release.
+
+    `views` maps each other perimeter the same reader can select (each DT of the region) to
+    its scheme ids: a scheme shows in the region's table and in each DT's it serves, with the
+    same figures, and each view has its own totals (issue 11). Without `views`, the table
+    is protected on its own. Returns the table of `rows`.
+    """
+    tables = protected_seats_views(rows, threshold, views or {})
+    return tables.get(None)
+
+
+def protected_seats_views(
+    rows: list[SchemeSeats], threshold: int, views: dict
+) -> dict[object, PublishedTable | None]:
+    """Every view of the seats (None: all `rows`; each key of `views`: its schemes), with
+    one protection chosen over all of them. Raises release.ReleaseRefused (fail closed)."""
+    from parcours.indicators.disclosure import (
+        MARGIN_COST,
+        System,
+        Unprotectable,
+        add_table,
+        protect,
+    )
+    from parcours.indicators.release import ReleaseRefused
+    from parcours.indicators.tables import TOTAL
+
+    if not rows:
+        return {None: None, CAPACITIES: {}} | dict.fromkeys(views)
+    table = _seats_table(rows)
+    system = System()
+    keys = {None: add_table(system, ("seats",), table)}
+    for row in rows:
+        # Readers see each scheme's capacity: seats taken are at most the capacity.
+        if row.capacity is not None:
+            system.unknown(("capacity", row.scheme_id), row.capacity)
+            system.publish(("capacity", row.scheme_id), [("capacity", row.scheme_id)], 10**9)
+            system.relate(
+                {("seats", str(row.scheme_id), "taken"): 1, ("capacity", row.scheme_id): -1},
+                equality=False,
+            )
+    for view, scheme_ids in views.items():
+        codes = [str(r.scheme_id) for r in rows if r.scheme_id in set(scheme_ids)]
+        view_keys = {}
+        for code in codes:
+            for column in table.column_codes + [TOTAL]:
+                view_keys[(code, column)] = keys[None][(code, column)]
+        for column in table.column_codes:
+            view_keys[(TOTAL, column)] = system.publish(
+                ("view", view, TOTAL, column), [("seats", c, column) for c in codes], MARGIN_COST
+            )
+        view_keys[(TOTAL, TOTAL)] = system.publish(
+            ("view", view, TOTAL, TOTAL),
+            [("seats", c, col) for c in codes for col in table.column_codes],
+            MARGIN_COST * 10,
+        )
+        keys[view] = (view_keys, codes)
+    try:
+        protection = protect(system, threshold)
+    except Unprotectable as error:
+        raise ReleaseRefused(str(SEAT_COLUMNS[0][1])) from error
+
+    def published(source: CrossTable, table_keys) -> PublishedTable:
+        hidden = frozenset(cell for cell, k in table_keys.items() if protection.is_hidden(k))
+        primary = frozenset(cell for cell, k in table_keys.items() if protection.is_primary(k))
+        return PublishedTable(source, hidden, primary)
+
+    result: dict = {None: published(table, keys[None])}
+    # Capacities as shown (None: hidden, or no capacity): hidden only when a small count of
+    # seats taken could not be protected otherwise.
+    result[CAPACITIES] = {
+        row.scheme_id: None
+        if row.capacity is None or protection.is_hidden(("capacity", row.scheme_id))
+        else row.capacity
+        for row in rows
+    }
+    for view in views:
+        view_keys, codes = keys[view]
+        chosen = [r for r in rows if str(r.scheme_id) in set(codes)]
+        result[view] = published(_seats_table(chosen), view_keys) if chosen else None
+    return result

@@ -24,6 +24,15 @@ class Perimeter:
     directorates: tuple[Directorate, ...]
     exact: bool
     label: str
+    # Who receives the figures, for the record of releases (release.py): "" inside the DT.
+    audience: str = ""
+    # Every directorate the reader may select (kept when narrowed to one): the release that
+    # is protected together (issue 11).
+    whole: tuple[Directorate, ...] = ()
+
+    @property
+    def selectable(self) -> tuple[Directorate, ...]:
+        return self.whole or self.directorates
 
     @property
     def ids(self) -> list[int]:
@@ -34,7 +43,13 @@ class Perimeter:
         if directorate_id is None:
             return self
         chosen = tuple(d for d in self.directorates if d.pk == directorate_id)
-        return Perimeter(chosen, self.exact, chosen[0].name if chosen else self.label)
+        return Perimeter(
+            chosen,
+            self.exact,
+            chosen[0].name if chosen else self.label,
+            self.audience,
+            self.selectable,
+        )
 
 
 def perimeter_for(membership) -> Perimeter:
@@ -54,10 +69,18 @@ def perimeter_for(membership) -> Perimeter:
             tuple(directorates.filter(region_id=organisation.region_id)),
             exact=False,
             label=str(organisation.region) if organisation.region else "",
+            audience=f"region:{organisation.region_id}",
         )
     if membership.role == Role.NATIONAL_ADMIN:
-        return Perimeter(tuple(directorates), exact=False, label=str(_("Toutes les DT")))
+        return Perimeter(
+            tuple(directorates), exact=False, label=str(_("Toutes les DT")), audience="national"
+        )
     if membership.role in PARTNER_ROLES:
         served = directorates.filter(departments__partner_organisations=organisation).distinct()
-        return Perimeter(tuple(served), exact=False, label=organisation.name)
+        return Perimeter(
+            tuple(served),
+            exact=False,
+            label=organisation.name,
+            audience=f"organisation:{organisation.pk}",
+        )
     return nothing

@@ -29,6 +29,12 @@ from parcours.indicators.definitions import get_report
 from parcours.indicators.documents import ReportDocument, build_document
 from parcours.indicators.models import Audience, ReportRecipient, ReportRun, RunStatus
 from parcours.indicators.periods import Month, Period, first_working_day
+from parcours.indicators.release import (
+    ReleaseRefused,
+    audience_for_region,
+    received_hidden,
+    record_release,
+)
 from parcours.indicators.reports import DirectorateRef, compute_report
 
 logger = logging.getLogger(__name__)
@@ -159,18 +165,27 @@ def send_monthly_reports(
     with translation.override(settings.LANGUAGE_CODE):
         computed = compute_report(definition, list(directorates.values()), period)
         approvals = current_approvals(definition.code, list(directorates), period)
-        documents: dict[tuple[int, str], ReportDocument] = {}
+        documents: dict[tuple[int, str], ReportDocument | ReleaseRefused] = {}
         for recipient in pending:
             key = (recipient.directorate_id, recipient.audience)
+            exact = recipient.audience == Audience.DIRECTORATE
+            # Issue 11: the DREETS is its region's audience, like the regional viewers.
+            audience = "" if exact else audience_for_region(recipient.directorate.region_id)
             if key not in documents:
                 ref = directorates[recipient.directorate_id]
                 single = computed.narrowed([ref.id])
-                documents[key] = build_document(
-                    single,
-                    exact=recipient.audience == Audience.DIRECTORATE,
-                    perimeter_label=ref.name,
-                    approvals={k: v for k, v in approvals.items() if k[0] == ref.id},
-                )
+                try:
+                    documents[key] = build_document(
+                        single,
+                        exact=exact,
+                        perimeter_label=ref.name,
+                        approvals={k: v for k, v in approvals.items() if k[0] == ref.id},
+                        received=None
+                        if exact
+                        else received_hidden(audience, definition.code, [ref.id], [month]),
+                    )
+                except ReleaseRefused as refused:  # fail closed: never sent
+                    documents[key] = refused
             run = _claim(recipient.directorate_id, month, recipient, definition.code)
             if run is None:
                 summary.skipped += 1
@@ -178,7 +193,10 @@ def send_monthly_reports(
             document = documents[key]
             approval = approvals.get((recipient.directorate_id, month))
             try:
+                if isinstance(document, ReleaseRefused):
+                    raise document
                 _message(document, recipient).send()
+                record_release(audience, document)
             except Exception as error:  # any mail failure is logged, and retried next run
                 logger.exception("monthly report to %s failed", recipient.email)
                 run.status = RunStatus.FAILED

@@ -157,6 +157,10 @@ class PublishedTable:
 
     table: CrossTable
     hidden: frozenset[tuple[str, str]] = frozenset()
+    # Hidden values that are small counts themselves (primary), the others being hidden so
+    # that no small count can be worked out (secondary). Kept for the record and the audit;
+    # readers outside the DT see one mark for both (release.py says why).
+    primary: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def rows(self):

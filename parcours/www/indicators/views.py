@@ -26,6 +26,12 @@ from parcours.indicators.frozen import corrections_since
 from parcours.indicators.models import ReportRecipient, ReportRun
 from parcours.indicators.perimeters import perimeter_for
 from parcours.indicators.periods import Period
+from parcours.indicators.release import (
+    ReleaseRefused,
+    audience_for_region,
+    received_hidden,
+    record_release,
+)
 from parcours.indicators.reports import DirectorateRef, compute_report
 from parcours.organisations.permissions import Action, can
 from parcours.www.decorators import action_required
@@ -73,7 +79,12 @@ def dashboard(request):
         return render(request, "indicators/no_perimeter.html", context)
     if period is None:
         return render(request, "indicators/dashboard.html", context, status=400)
-    board = build_dashboard(perimeter, period)
+    try:
+        board = build_dashboard(perimeter, period)
+    except ReleaseRefused as refused:  # fail closed: nothing shown but the reason
+        context["refused"] = refused.message
+        return render(request, "indicators/dashboard.html", context, status=503)
+    record_release(perimeter.audience, board.document)
     directorate_id = form.cleaned_data.get("directorate_id") if form.is_bound else None
     single = board.single_month
     can_approve = (
@@ -116,7 +127,23 @@ def export(request, file_format):
     computed = compute_report(
         definition, [DirectorateRef.of(d) for d in perimeter.directorates], period
     )
-    document = build_document(computed, exact=exact, perimeter_label=perimeter.label)
+    # The protected version a DT downloads is the one it forwards to its region's DREETS.
+    audience = perimeter.audience or (
+        "" if exact else audience_for_region(perimeter.directorates[0].region_id)
+    )
+    try:
+        document = build_document(
+            computed,
+            exact=exact,
+            perimeter_label=perimeter.label,
+            received=None
+            if exact
+            else received_hidden(audience, definition.code, computed_ids(computed), period.months),
+        )
+    except ReleaseRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("indicators:dashboard")
+    record_release(audience, document)
     response = HttpResponse(
         exports.export(document, file_format), content_type=exports.CONTENT_TYPES[file_format]
     )
@@ -124,6 +151,10 @@ def export(request, file_format):
         f'attachment; filename="{exports.filename(document, file_format)}"'
     )
     return response
+
+
+def computed_ids(computed) -> list[int]:
+    return [d.id for d in computed.directorates]
 
 
 def _approval_directorate(request):
