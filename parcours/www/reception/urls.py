@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/convoquer/", views.convoke, name="convoke"),
+    path("sessions/<int:pk>/tous-presents/", views.roll_call, name="roll_call"),
     path("sessions/<int:pk>/convocations.pdf", views.session_letters, name="session_letters"),
     path("sessions/<int:pk>/presentation-cip/", views.cip_presentation, name="cip_presentation"),
     path("convocations/<int:pk>/", views.row, name="row"),
