@@ -492,7 +492,8 @@ def record_roll_call(
     if unknown:
         raise ValidationError(
             _(
-                "Une exception ne fait pas partie des personnes encore à pointer : rechargez la page."
+                "Une exception ne fait pas partie des personnes encore à pointer : "
+                "rechargez la page."
             ),
             code="unknown_exception",
         )
