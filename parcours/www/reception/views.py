@@ -964,6 +964,10 @@ def worklists(request):
         name: {"rows": list(queryset[:WORKLIST_LIMIT]), "count": queryset.count()}
         for name, queryset in lists.items()
     }
+    context["open_sessions"] = sessions_with_seats(membership)
+    context["can_reconvoke"] = bool(directorate_id) and can(membership, Action.CONVOKE)
+    # Only the roles that may record it get the follow-up link (issue 16: no link to a 403).
+    context["can_follow_up"] = can(membership, Action.CIP_INTERVIEW)
     delay_form = None
     if directorate_id and can(membership, Action.PLAN_SESSIONS):
         delay_form = forms.DelayForm(initial={"ft_registration_delay_days": delay})
@@ -972,6 +976,101 @@ def worklists(request):
         "reception/worklists.html",
         {**context, "delay": delay, "delay_form": delay_form, "limit": WORKLIST_LIMIT},
     )
+
+
+# Sessions offered to convoke into from a worklist or a person file: the next three months.
+CONVOKE_HORIZON_DAYS = forms.RESCHEDULE_HORIZON_DAYS
+
+
+def sessions_with_seats(membership) -> list[ReceptionSession]:
+    """The DT's sessions still to come with a free seat, soonest first (one query)."""
+    directorate_id = _directorate_id(membership)
+    if directorate_id is None or not can(membership, Action.CONVOKE):
+        return []
+    today = timezone.localdate()
+    sessions = (
+        ReceptionSession.objects.filter(directorate_id=directorate_id)
+        .in_range(today, today + datetime.timedelta(days=CONVOKE_HORIZON_DAYS))
+        .with_counts()
+        .order_by("date", "start_time", "place")
+    )
+    found = [s for s in sessions if s.seats_taken < s.capacity]
+    for session in found:
+        session.free_seats = session.capacity - session.seats_taken
+    return found
+
+
+def _convoke_into(request, persons, session_id) -> bool:
+    """Convoke persons into a session still to come of the DT; a message says what happened."""
+    today = timezone.localdate()
+    session = (
+        ReceptionSession.objects.visible_to(request.membership)
+        .filter(
+            directorate_id=_directorate_id(request.membership),
+            date__gte=today,
+            pk=session_id if str(session_id).isdigit() else None,
+        )
+        .first()
+    )
+    if session is None:
+        messages.error(request, _("Choisissez une session à venir de votre DT."))
+        return False
+    if not persons:
+        messages.error(request, _("Choisissez au moins une personne à convoquer."))
+        return False
+    try:
+        services.convoke_many(session, persons, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(
+        request,
+        _("%(count)s personne(s) convoquée(s) à la session %(session)s : %(names)s.")
+        % {
+            "count": len(persons),
+            "session": session,
+            "names": ", ".join(p.display_name for p in persons),
+        },
+    )
+    return True
+
+
+@require_POST
+@action_required(Action.CONVOKE)
+def worklist_reconvoke(request):
+    """Re-convoke from « À reconvoquer »: one person (its row's button) or the ticked ones."""
+    directorate_id = _directorate_id(request.membership)
+    if directorate_id is None:
+        raise PermissionDenied
+    one = request.POST.get("one", "")
+    chosen = [one] if one else request.POST.getlist("convocation")
+    ids = [value for value in chosen if value.isdigit()]
+    missed = (
+        _of_visible_persons(Convocation.objects.to_reconvoke(), request.membership)
+        .for_directorate(directorate_id)
+        .filter(pk__in=ids)
+        .select_related("person")
+    )
+    persons = list({c.person_id: c.person for c in missed}.values())
+    if len(ids) != len(chosen) or len(persons) != len(set(ids)):
+        messages.error(
+            request,
+            _("Une personne choisie n'est plus à reconvoquer : rien n'a été enregistré."),
+        )
+    else:
+        _convoke_into(request, persons, request.POST.get("session", ""))
+    return redirect(reverse("reception:worklists") + "#panel-reconvoke")
+
+
+@require_POST
+@action_required(Action.CONVOKE)
+def convoke_person(request, person_pk):
+    """« Convoquer » from a person file: into a session still to come with a free seat."""
+    if _directorate_id(request.membership) is None:
+        raise PermissionDenied
+    person = get_object_or_404(Person.objects.visible_to(request.membership), pk=person_pk)
+    _convoke_into(request, [person], request.POST.get("session", ""))
+    return redirect("person_detail", pk=person.pk)
 
 
 @require_POST
