@@ -1,6 +1,7 @@
 """The day sheet at the pace of the day (issue 16): roll call, « enregistrer et suivant »,
 counters swapped out of band, steps pre-filled from what is known."""
 
+import datetime
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from parcours.organisations.roles import Role
 from parcours.reception import services
 from parcours.reception.models import ConvocationTransition, LanguagePrescription, Positioning
+from tests.factories import PersonFactory
 from tests.factories_reception import ConvocationFactory, SessionFactory
 from tests.helpers import page_text
 
@@ -129,3 +131,74 @@ def test_the_training_form_asks_only_what_the_levels_leave_open(client_for):
     response = client.post(f"/pfa/convocations/{ali.pk}/formation/", {}, **HTMX)
     assert response.status_code == 200
     assert LanguagePrescription.objects.filter(convocation=ali).exists()
+
+
+def test_the_worklist_re_convokes_a_selection_into_a_session_with_free_seats(client_for):
+    past = SessionFactory(date=timezone.localdate() - datetime.timedelta(days=7))
+    ali, ben, cem = (
+        ConvocationFactory(session=past, person__last_name=name, absent=True)
+        for name in ("ALI", "BEN", "CEM")
+    )
+    full = SessionFactory(date=timezone.localdate() + datetime.timedelta(days=2), capacity=1)
+    ConvocationFactory(session=full)
+    later = SessionFactory(date=timezone.localdate() + datetime.timedelta(days=3), capacity=5)
+    client = client_for(Role.RECEPTION_AGENT)
+    page = client.get("/pfa/a-traiter/")
+    assert [s.pk for s in page.context["open_sessions"]] == [later.pk]  # the full one is not
+    assert "Reconvoquer la sélection" in page_text(page)
+    response = client.post(
+        "/pfa/a-traiter/reconvoquer/",
+        {"session": later.pk, "convocation": [ali.pk, cem.pk]},
+        follow=True,
+    )
+    assert "2 personne(s) convoquée(s)" in page_text(response)
+    assert set(later.convocations.values_list("person__last_name", flat=True)) == {"ALI", "CEM"}
+    # They leave the worklist; Ben stays, and his row's own button convokes him alone.
+    assert [c.pk for c in response.context["reconvoke"]["rows"]] == [ben.pk]
+    client.post("/pfa/a-traiter/reconvoquer/", {"session": later.pk, "one": ben.pk})
+    assert later.convocations.count() == 3
+
+
+def test_a_re_convocation_into_a_full_or_past_session_saves_nothing(client_for):
+    past = SessionFactory(date=timezone.localdate() - datetime.timedelta(days=7))
+    ali = ConvocationFactory(session=past, absent=True)
+    full = SessionFactory(date=timezone.localdate() + datetime.timedelta(days=2), capacity=1)
+    ConvocationFactory(session=full)
+    client = client_for(Role.RECEPTION_AGENT)
+    response = client.post(
+        "/pfa/a-traiter/reconvoquer/", {"session": full.pk, "one": ali.pk}, follow=True
+    )
+    assert "La session est complète" in page_text(response)
+    response = client.post(
+        "/pfa/a-traiter/reconvoquer/", {"session": past.pk, "one": ali.pk}, follow=True
+    )
+    assert "Choisissez une session à venir de votre DT." in page_text(response)
+    assert full.convocations.count() == 1
+    assert past.convocations.count() == 1
+
+
+def test_a_person_file_convokes_into_a_session(client_for):
+    later = SessionFactory(date=timezone.localdate() + datetime.timedelta(days=3))
+    client = client_for(Role.RECEPTION_AGENT)
+    person = PersonFactory(directorate=later.directorate)
+    page = client.get(f"/personnes/{person.pk}/", follow=True)
+    assert "Convoquer à une journée d'accueil" in page_text(page)
+    response = client.post(f"/pfa/personnes/{person.pk}/convoquer/", {"session": later.pk})
+    assert response.status_code == 302
+    assert later.convocations.get().person == person
+
+
+def test_the_home_page_shows_today_s_sessions_and_worklist_counts(
+    client_for, django_assert_max_num_queries
+):
+    session = SessionFactory(date=timezone.localdate(), place="Salle Lafayette", capacity=10)
+    ConvocationFactory.create_batch(3, session=session, present=True)
+    past = SessionFactory(date=timezone.localdate() - datetime.timedelta(days=7))
+    ConvocationFactory.create_batch(2, session=past, absent=True)
+    client = client_for(Role.RECEPTION_AGENT)
+    client.get("/")
+    with django_assert_max_num_queries(30):
+        text = page_text(client.get("/"))
+    assert "Salle Lafayette" in text
+    assert "3 convoqués pour 10 places (7 libres) · 3 présents" in text
+    assert "2 personnes à reconvoquer" in text
