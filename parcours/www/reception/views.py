@@ -136,7 +136,7 @@ def _row_response(request, convocation_pk, *, saved=False, following=None):
     flags = _sheet_flags(request.membership, services.experiment_open(convocation.session))
     context = {"c": convocation, **flags}
     if saved:
-        context.update(_sheet_header(convocation.session), oob=True)
+        context.update(_sheet_header(convocation.session, membership=request.membership), oob=True)
     if following is not None:
         step, nxt = following
         if nxt.pk == convocation.pk:
@@ -148,9 +148,24 @@ def _row_response(request, convocation_pk, *, saved=False, following=None):
     return render(request, "reception/_row.html", context)
 
 
-def _sheet_header(session) -> dict:
-    """The counters of the day sheet's header and the persons still to point, in two queries."""
-    counts = session.convocations.aggregate(
+def _sheet_header(session, rows=None, membership=None) -> dict:
+    """The counters of the day sheet's header and the persons still to point: from the rows
+    the page already holds, else in two queries (after an htmx save)."""
+    if rows is not None:
+        counts = dict.fromkeys(AttendanceStatus.values, 0)
+        for convocation in rows:
+            counts[convocation.status] += 1
+        pending = [c for c in rows if c.status == AttendanceStatus.PENDING]
+        return {
+            "session": session,
+            "counts": counts,
+            "seats_taken": len(rows) - counts[AttendanceStatus.RESCHEDULED],
+            "pending": pending,
+            "roll_call_open": bool(pending) and session.date <= timezone.localdate(),
+        }
+    # The same rows the page shows: the convocations of the persons the membership sees.
+    convocations = _of_visible_persons(Convocation.objects.filter(session=session), membership)
+    counts = convocations.aggregate(
         convoked=Count("pk"),
         rescheduled=Count("pk", filter=Q(status=AttendanceStatus.RESCHEDULED)),
         **{
@@ -164,7 +179,7 @@ def _sheet_header(session) -> dict:
         },
     )
     pending = list(
-        session.convocations.filter(status=AttendanceStatus.PENDING)
+        convocations.filter(status=AttendanceStatus.PENDING)
         .select_related("person")
         .order_by("person__last_name", "person__first_names", "pk")
     )
@@ -344,7 +359,7 @@ def session_detail(request, pk):
         request,
         "reception/session_detail.html",
         {
-            **_sheet_header(session),
+            **_sheet_header(session, rows),
             "convocations": rows,
             "staff": staff,
             "presentation": getattr(session, "cip_presentation", None),
