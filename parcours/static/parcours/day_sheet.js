@@ -44,12 +44,16 @@
     }
   });
 
+  // htmx settles the row and each out-of-band part in turn: a fresh form takes the focus,
+  // else a row whose focused control was swapped away gives it to the person's name.
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!focusFreshForm()) {
-      var target = event.detail.elt;
-      if (target && target.matches && target.matches("[data-parcours-row]")) {
-        focusRow(document.getElementById(target.id));
-      }
+    if (focusFreshForm()) {
+      return;
+    }
+    var lost = !document.activeElement || document.activeElement === document.body;
+    var target = event.detail.elt;
+    if (lost && target && target.matches && target.matches("[data-parcours-row]")) {
+      focusRow(document.getElementById(target.id));
     }
   });
 
@@ -59,7 +63,8 @@
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         var next = form.querySelector("[data-parcours-next]") || form.querySelector("[type=submit]");
         event.preventDefault();
-        form.requestSubmit(next);
+        // A click, not requestSubmit(): htmx sends the value of the button clicked.
+        next.click();
       } else if (event.key === "Escape") {
         var cancel = form.querySelector("[data-parcours-cancel]");
         if (cancel) {
