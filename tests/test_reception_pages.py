@@ -226,7 +226,7 @@ def test_marking_present_with_htmx_returns_only_the_updated_row(client_for):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.strip().startswith(f'<tr id="conv-{convocation.pk}">')
+    assert html.strip().startswith(f'<tr id="conv-{convocation.pk}" ')
     assert "<html" not in html
     assert 'data-status="present"' in html
     convocation.refresh_from_db()
@@ -352,7 +352,7 @@ def test_cancelling_a_step_form_puts_the_row_back(client_for):
     convocation = ConvocationFactory(present=True)
     client = client_for(Role.RECEPTION_AGENT)
     response = client.get(f"/pfa/convocations/{convocation.pk}/", **HTMX)
-    assert response.content.decode().strip().startswith(f'<tr id="conv-{convocation.pk}">')
+    assert response.content.decode().strip().startswith(f'<tr id="conv-{convocation.pk}" ')
 
 
 def test_the_cip_presentation_over_15_minutes_gets_a_clear_error(client_for):

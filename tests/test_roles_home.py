@@ -14,8 +14,8 @@ HOME_MARKERS = {
     Role.ASYLUM_AUDITOR: "Rechercher une personne",
     Role.DT_DIRECTOR: "Rechercher une personne",
     Role.DT_ADMIN: "Rechercher une personne",
-    Role.PARTNER_COUNSELLOR: "Aucune personne ne vous a encore été orientée",
-    Role.PARTNER_ADMIN: "Aucune personne ne vous a encore été orientée",
+    Role.PARTNER_COUNSELLOR: "Aucune orientation n'attend votre réponse",
+    Role.PARTNER_ADMIN: "Aucune orientation n'attend votre réponse",
     Role.REGIONAL_VIEWER: "jamais de dossier individuel",
     Role.NATIONAL_ADMIN: "Administration nationale",
 }
@@ -96,11 +96,19 @@ def test_the_header_menu_stays_short_for_a_dt_director(client_for):
 
 
 def test_a_group_with_one_page_for_the_role_is_a_plain_link(client_for):
+    # The CIP of the experiment's operator: of the reception day, only the sessions it staffs.
+    menu, top_level = _header_menu(client_for(Role.PARTNER_COUNSELLOR))
+    assert top_level[:2] == ["Accueil", "Sessions d&#x27;accueil"]
+    assert "À traiter" not in menu
+
+
+def test_the_menu_holds_no_page_that_is_always_empty_for_the_role(client_for):
+    """Issue 16: the DREETS reads figures, never the DT's day summaries nor its worklists."""
     menu, top_level = _header_menu(client_for(Role.REGIONAL_VIEWER))
-    # "Journées d'accueil" holds one page for the DREETS: its link, no drop-down button.
-    assert top_level == ["Accueil", "Récapitulatif des journées", "Chiffres", "Partenariats"]
-    assert "Journées d&#x27;accueil" not in menu
+    assert top_level == ["Accueil", "Chiffres", "Partenariats"]
     assert menu.count("fr-nav__btn") == 1  # the partnerships group only
+    menu, _top = _header_menu(client_for(Role.NATIONAL_ADMIN))
+    assert "Récapitulatif des journées" not in menu
 
 
 def test_the_home_page_lists_the_day_s_work_before_the_settings(client_for):

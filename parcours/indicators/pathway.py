@@ -344,10 +344,15 @@ class SchemeFunnel:
     refused_by_reason: dict[str, int]
 
 
-def referral_funnel(directorate_ids: Iterable[int], period: Period) -> list[SchemeFunnel]:
+def referral_funnel(
+    directorate_ids: Iterable[int] | None, period: Period, *, organisation_id: int | None = None
+) -> list[SchemeFunnel]:
     """Per DT (the referral's), month of sending, partner and scheme: the funnel stages of the
     referrals sent, and their current states. One query; the stages are those declared by the
-    referrals module (referrals.queries.STAGES), so both modules count the same way."""
+    referrals module (referrals.queries.STAGES), so both modules count the same way.
+
+    With `organisation_id`, the referrals received by that partner's schemes only, from every
+    DT when `directorate_ids` is None (a partner's own figures, issue 16)."""
     from parcours.referrals.models import Referral
     from parcours.referrals.queries import STAGES
     from parcours.referrals.states import RefusalReason
@@ -360,13 +365,16 @@ def referral_funnel(directorate_ids: Iterable[int], period: Period) -> list[Sche
         f"refused_{reason}": Count("pk", filter=Q(status="refused", refusal_reason=reason))
         for reason in RefusalReason.values
     }
+    referrals = Referral.objects.filter(
+        sent_at__gte=_local_midnight(period.start),
+        sent_at__lt=_local_midnight(period.end_exclusive),
+    )
+    if directorate_ids is not None:
+        referrals = referrals.filter(directorate_id__in=list(directorate_ids))
+    if organisation_id is not None:
+        referrals = referrals.filter(scheme__organisation_id=organisation_id)
     rows = evaluated(
-        Referral.objects.filter(
-            sent_at__gte=_local_midnight(period.start),
-            sent_at__lt=_local_midnight(period.end_exclusive),
-            directorate_id__in=list(directorate_ids),
-        )
-        .annotate(_month=TruncMonth("sent_at", output_field=DateField()))
+        referrals.annotate(_month=TruncMonth("sent_at", output_field=DateField()))
         .values(
             "directorate_id",
             "_month",
@@ -526,8 +534,11 @@ def schemes_by_directorate(directorate_ids: Iterable[int]) -> dict[int, set[int]
     return result
 
 
-def seats(directorate_ids: Iterable[int]) -> list[SchemeSeats]:
-    """Seats taken and waiting lists today, for the active schemes serving the DTs' départements.
+def seats(
+    directorate_ids: Iterable[int] | None, *, organisation_id: int | None = None
+) -> list[SchemeSeats]:
+    """Seats taken and waiting lists today, for the active schemes serving the DTs' départements
+    (or, with `organisation_id`, the active schemes of that partner).
 
     Seats are a scheme's, not a DT's: a scheme serving two DTs shows in both with the same
     figures. One query.
@@ -535,11 +546,14 @@ def seats(directorate_ids: Iterable[int]) -> list[SchemeSeats]:
     from parcours.referrals.models import Referral, Scheme
     from parcours.territories.models import Department
 
-    departments = Department.objects.filter(directorate_id__in=list(directorate_ids))
+    schemes = Scheme.objects.active()
+    if organisation_id is not None:
+        schemes = schemes.filter(organisation_id=organisation_id)
+    else:
+        departments = Department.objects.filter(directorate_id__in=list(directorate_ids))
+        schemes = schemes.serving(departments)
     rows = evaluated(
-        Scheme.objects.active()
-        .serving(departments)
-        .annotate(
+        schemes.annotate(
             waiting=Coalesce(
                 Subquery(
                     Referral.objects.filter(scheme_id=OuterRef("pk"), status="waitlisted")

@@ -489,6 +489,42 @@ def record_attendance(
     return locked
 
 
+@transaction.atomic
+def record_roll_call(
+    session: ReceptionSession,
+    *,
+    absent_ids: Iterable[int] = (),
+    actor,
+    today: datetime.date | None = None,
+) -> dict[str, int]:
+    """« Tous présents » (issue 16): every person still « convoqué » is marked present, except
+    those named, marked absent; all or nothing.
+
+    Each convocation moves through record_attendance, so the same refusals hold (not before
+    the session's day) and every move is a logged transition. Persons already pointed keep
+    their state. Returns how many were marked present and absent.
+    """
+    absent = {int(pk) for pk in absent_ids}
+    pending = list(
+        Convocation.objects.filter(session=session, status=AttendanceStatus.PENDING).order_by("pk")
+    )
+    unknown = absent - {c.pk for c in pending}
+    if unknown:
+        raise ValidationError(
+            _(
+                "Une exception ne fait pas partie des personnes encore à pointer : "
+                "rechargez la page."
+            ),
+            code="unknown_exception",
+        )
+    done = {AttendanceStatus.PRESENT: 0, AttendanceStatus.ABSENT: 0}
+    for convocation in pending:
+        status = AttendanceStatus.ABSENT if convocation.pk in absent else AttendanceStatus.PRESENT
+        record_attendance(convocation, status, actor=actor, today=today)
+        done[status] += 1
+    return {"present": done[AttendanceStatus.PRESENT], "absent": done[AttendanceStatus.ABSENT]}
+
+
 def _reschedule(convocation, target, *, actor, today) -> None:
     if target is None:
         raise ValidationError(

@@ -7,6 +7,7 @@ order of the header (see navigation.py for the groups).
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.permissions import Action
+from parcours.organisations.roles import OFII_DT_ROLES, OrganisationKind
 from parcours.www.navigation import (
     DATA_AND_SECURITY,
     FIGURES_POSITION,
@@ -16,6 +17,21 @@ from parcours.www.navigation import (
     MenuEntry,
     add_entry,
 )
+
+
+def _dt_staff(membership) -> bool:
+    """The worklists are a DT's: a partner's would always be empty."""
+    return membership.role in OFII_DT_ROLES
+
+
+def _dt_staff_or_cip_operator(membership) -> bool:
+    """Sessions and day summaries are a DT's, and the CIP experiment operator's (seed 001:
+    its CIP staffs the sessions and it reads their summaries); other partners have none."""
+    return (
+        membership.role in OFII_DT_ROLES
+        or membership.organisation.kind == OrganisationKind.AGIR_OPERATOR
+    )
+
 
 # In the order of the header, group by group (navigation.py places the groups).
 MENU = (
@@ -39,6 +55,7 @@ MENU = (
         action=Action.VIEW_PERSON,
         url_prefix="/pfa/sessions",
         group=RECEPTION,
+        audience=_dt_staff_or_cip_operator,
     ),
     MenuEntry(
         label=_("À traiter"),
@@ -46,6 +63,7 @@ MENU = (
         action=Action.VIEW_PERSON,
         url_prefix="/pfa/a-traiter",
         group=RECEPTION,
+        audience=_dt_staff,
     ),
     MenuEntry(
         label=_("Récapitulatif des journées"),
@@ -53,6 +71,8 @@ MENU = (
         action=Action.VIEW_AGGREGATES,
         url_prefix="/pfa/recapitulatif",
         group=RECEPTION,
+        # Regional and national roles read figures in « Chiffres », never day by day.
+        audience=_dt_staff_or_cip_operator,
     ),
     # referrals
     MenuEntry(

@@ -5,7 +5,9 @@ DT director with a dozen pages still reads a short menu; a group holding a singl
 the role in use is shown as a plain link.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,9 @@ class MenuEntry:
     group: MenuGroup | None = None
     # Place of an entry outside any group (a grouped entry takes its group's).
     position: int = 50
+    # Narrower than the action, when the page would always be empty for some roles that
+    # hold it (issue 16: menus show only what the role can use): membership -> bool.
+    audience: Callable[[Any], bool] | None = None
 
     @property
     def place(self) -> int:
@@ -63,6 +68,8 @@ def navigation(request):
     items, menu, groups = [], [], {}
     for entry in _entries:
         if not can(membership, entry.action):
+            continue
+        if entry.audience is not None and not entry.audience(membership):
             continue
         url = reverse(entry.url_name)
         item = {

@@ -25,10 +25,12 @@ from parcours.people.models import Person
 from parcours.people.timeline import timeline_for
 from parcours.privacy.access_log import Operation, log_access
 from parcours.territories.models import Directorate
+from parcours.www import home as home_page
 from parcours.www.decorators import action_required
 from parcours.www.forms import LoginForm, PersonForm, PersonSearchForm
 from parcours.www.privacy.purposes import purpose_for_person_read
 from parcours.www.privacy.views import person_file_context
+from parcours.www.reception.views import sessions_with_seats
 
 # The last person search, kept in the session so that a name never goes into a URL.
 SEARCH_SESSION_KEY = "parcours_person_search"
@@ -66,9 +68,19 @@ def home(request):
         persons = Person.objects.visible_to(membership)
         context["person_count"] = persons.count()
         context["directorate"] = membership.organisation.directorate
+        directorate_id = membership.organisation.directorate_id
+        if directorate_id:
+            # Issue 16: what to do now, before the menu's pages.
+            context["sessions"] = home_page.sessions_of_the_day(directorate_id)
+            context["worklists"] = home_page.worklist_counts(directorate_id)
+        context["month_to_approve"] = home_page.month_to_approve(membership)
+        context["can_convoke"] = can(membership, Action.CONVOKE)
+        context["can_edit"] = can(membership, Action.EDIT_PERSON)
         template = "www/home_dt.html"
     elif role in PARTNER_ROLES:
-        context["person_count"] = Person.objects.visible_to(membership).count()
+        # The inbox's own count (issue 16: not every person ever referred).
+        context["received"] = home_page.received_referrals(membership.organisation)
+        context["can_answer"] = can(membership, Action.ANSWER_REFERRAL)
         template = "www/home_partner.html"
     elif role == Role.REGIONAL_VIEWER:
         context["directorates"] = (
@@ -196,6 +208,11 @@ def person_detail(request, pk):
             ),
             "can_edit": can(request.membership, Action.EDIT_PERSON),
             "can_refer": can(request.membership, Action.REFER),
+            # Issue 16: « Convoquer » from the file, into a session with a free seat.
+            "open_sessions": sessions_with_seats(request.membership)
+            if person.anonymised_at is None
+            else [],
+            "can_convoke": can(request.membership, Action.CONVOKE) and person.anonymised_at is None,
             **person_file_context(request, person),
         },
     )

@@ -159,7 +159,7 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     audit(page)
     # A form with errors first: the room is missing.
     page.get_by_role("textbox", name="Date", exact=True).fill(today.isoformat())
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_text("Ce champ est obligatoire").first.wait_for()
     audit(page, both_languages=False)
     page.get_by_role("textbox", name="Salle").fill(ROOM)
@@ -169,7 +169,7 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
         "Nadia Moreau"
     ).click()
     picture(page, "accueil-planifier")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_role("heading", name="Journée d'accueil du").wait_for()
     assert ROOM in page.locator("main").inner_text()
     page.get_by_text("Personne n'est encore convoqué à cette session.").wait_for()
@@ -227,7 +227,7 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
         "positionnement-saisie",
         show=page.get_by_role("heading", name="Positionnement linguistique"),
     )
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     sheet.get_by_text("écrit A2, oral B1").wait_for()
     audit(page)
 
@@ -241,7 +241,7 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     picture(
         page, "auditeur-entretien", show=page.get_by_role("heading", name="Entretien de diagnostic")
     )
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     sheet.get_by_text("→ Epide (17-25 ans)").wait_for()
     audit(page)
 
@@ -260,11 +260,11 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     )
     # A mistyped identifier first: the message says what is expected, nothing is saved.
     page.get_by_label("Identifiant France Travail").fill("12")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_text("7 chiffres puis une lettre").first.wait_for()
     audit(page, both_languages=False)
     page.get_by_label("Identifiant France Travail").fill("1234567A")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     sheet.get_by_text("Inscrit aujourd'hui · 1234567A").wait_for()
     audit(page)
 

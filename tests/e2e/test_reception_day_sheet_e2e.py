@@ -29,7 +29,7 @@ def test_an_agent_marks_a_person_present_and_records_a_positioning_in_place(page
     row.get_by_role("link", name="Saisir Positionnement – HADDAD Rania").click()
     page.get_by_label("Résultat à l'écrit").select_option("b1")
     page.get_by_label("Résultat à l'oral").select_option("a2")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     row.get_by_text("écrit B1, oral A2").wait_for()
 
     assert page.evaluate("window.parcoursNoReload") is True
@@ -49,7 +49,7 @@ def test_a_refused_step_shows_the_message_in_the_row(page, sign_in):
     page.goto(f"/pfa/convocations/{convocation.pk}/positionnement/")
     page.get_by_label("Résultat à l'écrit").select_option("a1")
     page.get_by_label("Résultat à l'oral").select_option("a1")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_text("n'est pas pointé(e) présent(e) à cette session").wait_for()
     assert not Positioning.objects.exists()
 

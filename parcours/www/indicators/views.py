@@ -24,6 +24,7 @@ from parcours.indicators.definitions import get_report
 from parcours.indicators.documents import build_document
 from parcours.indicators.frozen import corrections_since
 from parcours.indicators.models import ReportRecipient, ReportRun
+from parcours.indicators.pathway import FUNNEL_STAGES, funnel_by_scheme, referral_funnel, seats
 from parcours.indicators.perimeters import perimeter_for
 from parcours.indicators.periods import Period
 from parcours.indicators.release import (
@@ -34,6 +35,7 @@ from parcours.indicators.release import (
 )
 from parcours.indicators.reports import DirectorateRef, compute_report
 from parcours.organisations.permissions import Action, can
+from parcours.organisations.roles import PARTNER_ROLES
 from parcours.www.decorators import action_required
 from parcours.www.indicators.forms import ApprovalForm, FiguresFilterForm, MonthField, RecipientForm
 
@@ -75,6 +77,20 @@ def _query(period: Period, directorate_id=None, **extra) -> str:
 def dashboard(request):
     perimeter, period, form = _selection(request)
     context = {"form": form, "perimeter": perimeter, "period": period}
+    if request.membership.role in PARTNER_ROLES and period is not None:
+        # Issue 16: a partner first reads its own referrals and seats (exact: they are the
+        # ones in its inbox), then the DTs it serves, protected.
+        organisation_id = request.membership.organisation_id
+        context["own"] = {
+            "funnel": [
+                {**row, "values": [row["stages"][code] for code, _label in FUNNEL_STAGES]}
+                for row in funnel_by_scheme(
+                    referral_funnel(None, period, organisation_id=organisation_id)
+                )
+            ],
+            "seats": seats(None, organisation_id=organisation_id),
+            "stage_columns": FUNNEL_STAGES,
+        }
     if not perimeter.directorates:
         return render(request, "indicators/no_perimeter.html", context)
     if period is None:

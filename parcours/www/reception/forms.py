@@ -14,7 +14,7 @@ from parcours.organisations.roles import OFII_DT_ROLES, Role
 from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person
 from parcours.people.validators import normalise_agdref
 from parcours.privacy.uploads import check_upload
-from parcours.reception import imports
+from parcours.reception import imports, rules
 from parcours.reception.models import (
     ADDRESS_MAX_LENGTH,
     CHECK_SITUATIONS,
@@ -392,6 +392,24 @@ class PrescriptionForm(DsfrForm):
             "Seulement pour une formation proposée (règle en vigueur depuis le 18 juillet 2025)."
         ),
     )
+
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision is None:
+            return
+        # Issue 16: the positioning's levels give the decision (rules.prescribe); only the
+        # choices that decision leaves open are asked, the others cost no click.
+        rule = rules.rule_version(decision.rule_version)
+        keep = set()
+        if decision.training and rule is not None:
+            if len(rule.modalities) > 1:
+                keep |= {"modality", "override_reason"}
+            if rule.paces and Modality.IN_PERSON in rule.modalities:
+                keep.add("pace")
+            if decision.proposed:
+                keep.add("answer")
+        for name in set(self.fields) - keep:
+            del self.fields[name]
 
 
 class CipPresentationForm(DsfrForm):

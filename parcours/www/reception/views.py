@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -129,10 +129,67 @@ def _sheet_flags(membership, experiment_open: bool) -> dict[str, bool]:
     }
 
 
-def _row_response(request, convocation_pk):
+def _row_response(request, convocation_pk, *, saved=False, following=None):
+    """The row again; after a save, also the header's counters and the roll call (htmx
+    out-of-band swaps), and the next step's form when « enregistrer et suivant » asked."""
     convocation = _visible_convocation(request, convocation_pk)
     flags = _sheet_flags(request.membership, services.experiment_open(convocation.session))
-    return render(request, "reception/_row.html", {"c": convocation, **flags})
+    context = {"c": convocation, **flags}
+    if saved:
+        context.update(_sheet_header(convocation.session, membership=request.membership), oob=True)
+    if following is not None:
+        step, nxt = following
+        if nxt.pk == convocation.pk:
+            # The next step of the same person takes the row's place.
+            return render(
+                request, "reception/_step_row.html", {**context, **_step_context(nxt, step)}
+            )
+        context["following"] = {**_step_context(nxt, step), "c": nxt}
+    return render(request, "reception/_row.html", context)
+
+
+def _sheet_header(session, rows=None, membership=None) -> dict:
+    """The counters of the day sheet's header and the persons still to point: from the rows
+    the page already holds, else in two queries (after an htmx save)."""
+    if rows is not None:
+        counts = dict.fromkeys(AttendanceStatus.values, 0)
+        for convocation in rows:
+            counts[convocation.status] += 1
+        pending = [c for c in rows if c.status == AttendanceStatus.PENDING]
+        return {
+            "session": session,
+            "counts": counts,
+            "seats_taken": len(rows) - counts[AttendanceStatus.RESCHEDULED],
+            "pending": pending,
+            "roll_call_open": bool(pending) and session.date <= timezone.localdate(),
+        }
+    # The same rows the page shows: the convocations of the persons the membership sees.
+    convocations = _of_visible_persons(Convocation.objects.filter(session=session), membership)
+    counts = convocations.aggregate(
+        convoked=Count("pk"),
+        rescheduled=Count("pk", filter=Q(status=AttendanceStatus.RESCHEDULED)),
+        **{
+            status: Count("pk", filter=Q(status=status))
+            for status in (
+                AttendanceStatus.PENDING,
+                AttendanceStatus.PRESENT,
+                AttendanceStatus.ABSENT,
+                AttendanceStatus.EXCUSED,
+            )
+        },
+    )
+    pending = list(
+        convocations.filter(status=AttendanceStatus.PENDING)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_names", "pk")
+    )
+    return {
+        "session": session,
+        "counts": counts,
+        "seats_taken": counts["convoked"] - counts["rescheduled"],
+        "pending": pending,
+        "roll_call_open": bool(pending) and session.date <= timezone.localdate(),
+    }
 
 
 def _session_url(session_id, convocation_id=None) -> str:
@@ -298,18 +355,13 @@ def session_detail(request, pk):
     if rows:
         # Issue 6: a page that shows people writes one access-log row with all of them.
         log_access(request, [c.person_id for c in rows], Operation.PERSON_LIST)
-    counts = dict.fromkeys(AttendanceStatus.values, 0)
-    for convocation in rows:
-        counts[convocation.status] += 1
     return render(
         request,
         "reception/session_detail.html",
         {
-            "session": session,
+            **_sheet_header(session, rows),
             "convocations": rows,
             "staff": staff,
-            "counts": counts,
-            "seats_taken": len(rows) - counts[AttendanceStatus.RESCHEDULED],
             "presentation": getattr(session, "cip_presentation", None),
             "can_plan": can(request.membership, Action.PLAN_SESSIONS)
             and _directorate_id(request.membership) == session.directorate_id,
@@ -317,6 +369,27 @@ def session_detail(request, pk):
             **_sheet_flags(request.membership, experiment_open),
         },
     )
+
+
+@require_POST
+@action_required(Action.CONVOKE)
+def roll_call(request, pk):
+    """« Tous présents » : everyone still to point is present, but the exceptions, absent."""
+    session = _visible_session(request, pk)
+    absent_ids = [value for value in request.POST.getlist("absent") if value.isdigit()]
+    if len(absent_ids) != len(request.POST.getlist("absent")):
+        messages.error(request, _("Exception invalide : rien n'a été enregistré."))
+        return redirect(_session_url(session.pk))
+    try:
+        done = services.record_roll_call(session, absent_ids=absent_ids, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Présence enregistrée : %(present)s présent(s), %(absent)s absent(s).") % done,
+        )
+    return redirect(_session_url(session.pk) + "#feuille")
 
 
 @action_required(Action.CIP_INTERVIEW)
@@ -476,12 +549,29 @@ class Step:
     note: Any = None  # (convocation) -> str, shown above the form
 
 
+def _step_context(convocation, step: Step, form=None) -> dict:
+    """What a step's form needs: the form (pre-filled from what is known), its note, its URL."""
+    if form is None:
+        kwargs = step.form_kwargs(convocation) if step.form_kwargs else {}
+        initial = step.initial(convocation) if step.initial else {}
+        form = step.form_class(initial=initial, auto_id=f"id_c{convocation.pk}_%s", **kwargs)
+    return {
+        "c": convocation,
+        "form": form,
+        "step": step,
+        "note": step.note(convocation) if step.note else "",
+        "action": reverse(f"reception:{step.slug}", args=[convocation.pk]),
+        "can_continue": step.slug in SEQUENCE_SLUGS,
+    }
+
+
 def _run_step(request, pk, step: Step):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     convocation = _visible_convocation(request, pk)
     kwargs = step.form_kwargs(convocation) if step.form_kwargs else {}
     kwargs["auto_id"] = f"id_c{convocation.pk}_%s"
+    form = None
     if request.method == "POST":
         form = step.form_class(request.POST, **kwargs)
         if form.is_valid():
@@ -490,23 +580,21 @@ def _run_step(request, pk, step: Step):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                following = None
+                if request.POST.get("next"):
+                    following = next_step(request.membership, convocation, step)
                 if request.htmx:
-                    return _row_response(request, convocation.pk)
+                    return _row_response(request, convocation.pk, saved=True, following=following)
                 messages.success(
                     request,
                     _("Enregistré pour %(name)s : %(step)s.")
                     % {"step": step.title, "name": convocation.person.display_name},
                 )
+                if following is not None:
+                    next_one, nxt = following
+                    return redirect(reverse(f"reception:{next_one.slug}", args=[nxt.pk]))
                 return redirect(_session_url(convocation.session_id, convocation.pk))
-    else:
-        form = step.form_class(initial=step.initial(convocation) if step.initial else {}, **kwargs)
-    context = {
-        "c": convocation,
-        "form": form,
-        "step": step,
-        "note": step.note(convocation) if step.note else "",
-        "action": reverse(f"reception:{step.slug}", args=[convocation.pk]),
-    }
+    context = _step_context(convocation, step, form)
     template = "reception/_step_row.html" if request.htmx else "reception/step_page.html"
     return render(request, template, context)
 
@@ -685,6 +773,7 @@ PRESCRIPTION = Step(
     form_class=forms.PrescriptionForm,
     save=lambda c, data, user: services.decide_prescription(c, actor=user, **data),
     initial=_prescription_initial,
+    form_kwargs=lambda c: {"decision": services.proposed_prescription(c)},
     note=_prescription_note,
 )
 
@@ -698,10 +787,11 @@ def _check_initial(c):
     check = getattr(c, "employment_check", None)
     if check is None:
         person = c.person
+        # The situation told at the diagnostic interview of the day, else the file's.
+        interview = getattr(c, "interview", None)
+        situation = interview.employment_status if interview else person.employment_status
         return {
-            "situation": person.employment_status
-            if person.employment_status != "unknown"
-            else None,
+            "situation": situation if situation != "unknown" else None,
             "already_ft": person.ft_registered,
             "rsa_recipient": person.rsa_recipient,
             "agir_followed": person.agir_followed or services.agir_source(person.pk) is not None,
@@ -791,6 +881,60 @@ def follow_up(request, pk):
     return _run_step(request, pk, FOLLOW_UP)
 
 
+# « Enregistrer et suivant » (issue 16): the steps of a person in the order of the day, then
+# the next person present. Each step is offered to the roles that may record it, when it
+# applies and is not recorded yet.
+SEQUENCE = (
+    (POSITIONING, Action.RECORD_POSITIONING, lambda c: not hasattr(c, "positioning")),
+    (INTERVIEW, Action.INTERVIEW, lambda c: not hasattr(c, "interview")),
+    (
+        CONTRACT,
+        Action.INTERVIEW,
+        # A CIR signed at an earlier session is not signed again (the row says so).
+        lambda c: not hasattr(c.person, "cir_contract"),
+    ),
+    (
+        PRESCRIPTION,
+        Action.INTERVIEW,
+        # The decision follows from the positioning: offered once the levels are known.
+        lambda c: not hasattr(c, "prescription") and hasattr(c, "positioning"),
+    ),
+    (EMPLOYMENT_CHECK, Action.CIP_INTERVIEW, lambda c: not hasattr(c, "employment_check")),
+)
+SEQUENCE_SLUGS = frozenset(step.slug for step, _action, _todo in SEQUENCE)
+
+
+def next_step(membership, convocation, after: Step) -> tuple[Step, Convocation] | None:
+    """The step to open after `after` for this person, else the first one to do for the next
+    persons present of the sheet, in sheet order; None when nothing is left after them."""
+    session = convocation.session
+    experiment_open = services.experiment_open(session)
+    steps = [
+        (step, todo)
+        for step, action, todo in SEQUENCE
+        if can(membership, action) and (step is not EMPLOYMENT_CHECK or experiment_open)
+    ]
+    rows = list(
+        _sheet_convocations(membership)
+        .filter(session=session, status=AttendanceStatus.PRESENT)
+        .order_by("person__last_name", "person__first_names", "pk")
+    )
+    position = next((i for i, c in enumerate(rows) if c.pk == convocation.pk), None)
+    if position is None:
+        return None
+    current = rows[position]
+    slugs = [step.slug for step, _todo in steps]
+    later = slugs.index(after.slug) + 1 if after.slug in slugs else 0
+    for step, todo in steps[later:]:
+        if todo(current):
+            return step, current
+    for candidate in rows[position + 1 :]:
+        for step, todo in steps:
+            if todo(candidate):
+                return step, candidate
+    return None
+
+
 @require_GET
 @action_required(Action.VIEW_PERSON)
 def row(request, pk):
@@ -835,6 +979,10 @@ def worklists(request):
         name: {"rows": list(queryset[:WORKLIST_LIMIT]), "count": queryset.count()}
         for name, queryset in lists.items()
     }
+    context["open_sessions"] = sessions_with_seats(membership)
+    context["can_reconvoke"] = bool(directorate_id) and can(membership, Action.CONVOKE)
+    # Only the roles that may record it get the follow-up link (issue 16: no link to a 403).
+    context["can_follow_up"] = can(membership, Action.CIP_INTERVIEW)
     delay_form = None
     if directorate_id and can(membership, Action.PLAN_SESSIONS):
         delay_form = forms.DelayForm(initial={"ft_registration_delay_days": delay})
@@ -843,6 +991,101 @@ def worklists(request):
         "reception/worklists.html",
         {**context, "delay": delay, "delay_form": delay_form, "limit": WORKLIST_LIMIT},
     )
+
+
+# Sessions offered to convoke into from a worklist or a person file: the next three months.
+CONVOKE_HORIZON_DAYS = forms.RESCHEDULE_HORIZON_DAYS
+
+
+def sessions_with_seats(membership) -> list[ReceptionSession]:
+    """The DT's sessions still to come with a free seat, soonest first (one query)."""
+    directorate_id = _directorate_id(membership)
+    if directorate_id is None or not can(membership, Action.CONVOKE):
+        return []
+    today = timezone.localdate()
+    sessions = (
+        ReceptionSession.objects.filter(directorate_id=directorate_id)
+        .in_range(today, today + datetime.timedelta(days=CONVOKE_HORIZON_DAYS))
+        .with_counts()
+        .order_by("date", "start_time", "place")
+    )
+    found = [s for s in sessions if s.seats_taken < s.capacity]
+    for session in found:
+        session.free_seats = session.capacity - session.seats_taken
+    return found
+
+
+def _convoke_into(request, persons, session_id) -> bool:
+    """Convoke persons into a session still to come of the DT; a message says what happened."""
+    today = timezone.localdate()
+    session = (
+        ReceptionSession.objects.visible_to(request.membership)
+        .filter(
+            directorate_id=_directorate_id(request.membership),
+            date__gte=today,
+            pk=session_id if str(session_id).isdigit() else None,
+        )
+        .first()
+    )
+    if session is None:
+        messages.error(request, _("Choisissez une session à venir de votre DT."))
+        return False
+    if not persons:
+        messages.error(request, _("Choisissez au moins une personne à convoquer."))
+        return False
+    try:
+        services.convoke_many(session, persons, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(
+        request,
+        _("%(count)s personne(s) convoquée(s) à la session %(session)s : %(names)s.")
+        % {
+            "count": len(persons),
+            "session": session,
+            "names": ", ".join(p.display_name for p in persons),
+        },
+    )
+    return True
+
+
+@require_POST
+@action_required(Action.CONVOKE)
+def worklist_reconvoke(request):
+    """Re-convoke from « À reconvoquer »: one person (its row's button) or the ticked ones."""
+    directorate_id = _directorate_id(request.membership)
+    if directorate_id is None:
+        raise PermissionDenied
+    one = request.POST.get("one", "")
+    chosen = [one] if one else request.POST.getlist("convocation")
+    ids = [value for value in chosen if value.isdigit()]
+    missed = (
+        _of_visible_persons(Convocation.objects.to_reconvoke(), request.membership)
+        .for_directorate(directorate_id)
+        .filter(pk__in=ids)
+        .select_related("person")
+    )
+    persons = list({c.person_id: c.person for c in missed}.values())
+    if len(ids) != len(chosen) or len(persons) != len(set(ids)):
+        messages.error(
+            request,
+            _("Une personne choisie n'est plus à reconvoquer : rien n'a été enregistré."),
+        )
+    else:
+        _convoke_into(request, persons, request.POST.get("session", ""))
+    return redirect(reverse("reception:worklists") + "#panel-reconvoke")
+
+
+@require_POST
+@action_required(Action.CONVOKE)
+def convoke_person(request, person_pk):
+    """« Convoquer » from a person file: into a session still to come with a free seat."""
+    if _directorate_id(request.membership) is None:
+        raise PermissionDenied
+    person = get_object_or_404(Person.objects.visible_to(request.membership), pk=person_pk)
+    _convoke_into(request, [person], request.POST.get("session", ""))
+    return redirect("person_detail", pk=person.pk)
 
 
 @require_POST

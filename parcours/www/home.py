@@ -1,0 +1,101 @@
+"""What each role's home page says to do now (issue 16): the day's sessions, the worklists,
+referrals waiting for an answer, the month to approve; each count from one query."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from parcours.indicators.catalogue import MONTHLY_REPORT
+from parcours.indicators.dashboard import default_period
+from parcours.indicators.models import MonthlyApproval
+from parcours.organisations.permissions import Action, can
+from parcours.reception.models import (
+    Contract,
+    Convocation,
+    EmploymentCheck,
+    ReceptionSession,
+    ReceptionSettings,
+    SessionStaff,
+)
+from parcours.referrals.models import Referral, ReferralStatus, Scheme
+
+# A referral is « about to expire » this many days before its scheme's expiry.
+EXPIRY_WARNING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class WorklistCounts:
+    reconvoke: int
+    no_ft: int
+    no_outcome: int
+    delay: int
+
+
+def sessions_of_the_day(directorate_id, today: datetime.date | None = None) -> list:
+    """Today's and tomorrow's sessions of a DT with their seats and staff (two queries)."""
+    today = today or timezone.localdate()
+    sessions = list(
+        ReceptionSession.objects.filter(directorate_id=directorate_id)
+        .in_range(today, today + datetime.timedelta(days=1))
+        .with_counts()
+        .prefetch_related(Prefetch("staff", queryset=SessionStaff.objects.select_related("user")))
+        .order_by("date", "start_time", "place")
+    )
+    for session in sessions:
+        session.free_seats = max(session.capacity - session.seats_taken, 0)
+        session.is_today = session.date == today
+    return sessions
+
+
+def worklist_counts(directorate_id, today: datetime.date | None = None) -> WorklistCounts:
+    """The counts of « À traiter », one query each, as the worklists page computes them."""
+    today = today or timezone.localdate()
+    settings = ReceptionSettings.for_directorate(directorate_id)
+    delay = settings.ft_registration_delay_days if settings else 30
+    cutoff = today - datetime.timedelta(days=delay)
+    return WorklistCounts(
+        reconvoke=Convocation.objects.to_reconvoke()
+        .for_directorate(directorate_id)
+        .filter(person__directorate_id=directorate_id)
+        .count(),
+        no_ft=Contract.objects.without_ft_registration(signed_on_or_before=cutoff)
+        .filter(person__directorate_id=directorate_id)
+        .count(),
+        no_outcome=EmploymentCheck.objects.first_appointment_without_outcome(today)
+        .filter(person__directorate_id=directorate_id)
+        .count(),
+        delay=delay,
+    )
+
+
+def month_to_approve(membership, today: datetime.date | None = None):
+    """The last complete month, when the DT director has not approved it yet; else None."""
+    if not can(membership, Action.APPROVE_MONTH) or not membership.organisation.directorate_id:
+        return None
+    month = default_period(today).first
+    approved = MonthlyApproval.objects.filter(
+        report_code=MONTHLY_REPORT,
+        directorate_id=membership.organisation.directorate_id,
+        month=month.first_day,
+    ).exists()
+    return None if approved else month
+
+
+def received_referrals(organisation, now: datetime.datetime | None = None) -> dict[str, int]:
+    """A partner's referrals waiting for its answer, and those among them about to expire
+    (within EXPIRY_WARNING_DAYS of their scheme's expiry): one query over its schemes' delays,
+    one for the counts."""
+    now = now or timezone.now()
+    delays = Scheme.objects.filter(organisation_id=organisation.pk).values_list(
+        "expiry_days", flat=True
+    )
+    soon = Q(pk__in=[])
+    for days in set(delays):
+        limit = now - datetime.timedelta(days=max(days - EXPIRY_WARNING_DAYS, 0))
+        soon |= Q(scheme__expiry_days=days, sent_at__lte=limit)
+    sent = Q(status=ReferralStatus.SENT)
+    return Referral.objects.received_by(organisation).aggregate(
+        waiting=Count("pk", filter=sent), expiring=Count("pk", filter=sent & soon)
+    )
