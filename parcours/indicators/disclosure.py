@@ -1,7 +1,7 @@
 """Disclosure control of a whole release: its linear system, the audit by linear programming,
 and secondary suppression chosen over the whole system.
 
-Pure functions, no database (issue 11, ADR 00XX). Everything one audience is given together
+Pure functions, no database (issue 11, ADR 0015). Everything one audience is given together
 (every table, perimeter, period and format) is one system of unknown exact counts: each
 published value is the sum of some unknowns (a cell is one unknown, a total the sum of its
 cells, a region's cell the sum of its DTs' cells), and the relations the report states or

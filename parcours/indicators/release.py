@@ -1,6 +1,6 @@
 """Protected releases: every table one audience is given about a DT's month, protected together.
 
-Issue 11 (ADR 00XX, updating 0006): the unit of protection is the release, not the table. A
+Issue 11 (ADR 0015, updating 0006): the unit of protection is the release, not the table. A
 reader outside the DT is given, for each directorate and month, the tables of every indicator
 of the report (page, CSV, XLSX, ODS, PDF and the monthly e-mail all print the same tables,
 documents.py), in any period that contains the month (month, quarter, year) and in any
