@@ -153,7 +153,9 @@ def test_the_service_refuses_an_unconfirmed_alert_whatever_the_caller(client_for
 
 
 @pytest.mark.django_db
-def test_the_year_view_stays_a_constant_number_of_queries(client_for, django_assert_max_num_queries):
+def test_the_year_view_stays_a_constant_number_of_queries(
+    client_for, django_assert_max_num_queries
+):
     check_on(DAY)
     client = client_for(Role.REGIONAL_VIEWER)
     client.get("/chiffres/?start=2026-01")  # sessions, caches
