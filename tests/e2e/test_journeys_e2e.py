@@ -396,6 +396,8 @@ def test_a_dreets_viewer_sees_the_region_with_small_cells_hidden(page, productio
     picture(page, "dreets-accueil")
     # January 2026, the month of the seed's day at DT Metz (21 people seen by the CIP).
     visit(page, "/chiffres/?start=2026-01&end=2026-01")
+    # Issue 16: the families of indicators are folded under the summary; a reader opens one.
+    page.get_by_role("button", name="Expérimentation CIP – inscription à France Travail").click()
     hidden = page.get_by_title("secret statistique : effectif masqué")
     # The detail by sex and age band, where small cells are: folded, opened as a reader would.
     detail = page.locator("details").filter(has=hidden).first
