@@ -163,8 +163,56 @@ class PersonForm(DsfrModelForm):
         widgets = {
             "birth_date": DateInput(),
             "ft_registration_date": DateInput(),
-            "languages": forms.CheckboxSelectMultiple(attrs={"class": "fr-fieldset--inline"}),
+            # Rendered by person_form.html as a compact list with a filter field (issue 16).
+            "languages": forms.CheckboxSelectMultiple,
         }
+
+    # Issue 16: the form was one 4,900 px column; its fields go in titled groups laid out in
+    # a grid. A field added to Meta.fields and left out here still shows, in the last group.
+    GROUPS = (
+        (
+            _("Identité"),
+            ("last_name", "usual_name", "first_names", "sex", "birth_date", "nationality"),
+        ),
+        (_("Séjour"), ("residence_status", "agdref_number", "intended_title")),
+        (_("Langues"), ("languages", "interpreter_needed", "interpreter_language")),
+        (
+            _("Coordonnées et hébergement"),
+            (
+                "phone",
+                "email",
+                "address",
+                "postcode",
+                "city",
+                "department",
+                "accommodation",
+                "accommodation_name",
+            ),
+        ),
+        (
+            _("Emploi et France Travail"),
+            (
+                "employment_status",
+                "ft_registered",
+                "ft_identifier",
+                "ft_registration_date",
+                "rsa_recipient",
+                "agir_followed",
+            ),
+        ),
+    )
+
+    def field_groups(self):
+        """(title, bound fields) in the order of GROUPS, then the fields no group names."""
+        placed = {name for _title, names in self.GROUPS for name in names}
+        groups = [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.GROUPS
+        ]
+        rest = [self[name] for name in self.fields if name not in placed]
+        if rest:
+            groups.append((_("Autres informations"), rest))
+        return groups
 
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
