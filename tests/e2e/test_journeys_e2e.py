@@ -193,8 +193,14 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     audit(page)
     picture(page, "accueil-feuille-du-jour")
 
-    # She prints the letters: one page per person, each with the person's name.
-    letters = fetch(page, session_url + "convocations.pdf")
+    # She prints the letters. The imported files have no street address: the page says so
+    # first (issue 16), and she prints anyway, to hand them over at the desk.
+    page.goto(session_url + "convocations.pdf")
+    page.get_by_text("12 lettres n'ont pas d'adresse postale").wait_for()
+    audit(page)
+    print_anyway = page.get_by_role("link", name="Imprimer quand même les 12 lettres")
+    letters = fetch(page, print_anyway.get_attribute("href"))
+    # One page per person, each with the person's name.
     assert pdf_page_count(letters) == 12
     pages = pdf_pages(letters)
     for _agdref, name in people:
