@@ -81,9 +81,9 @@ def download(page, link_name: str) -> bytes:
     return fetch(page, href)
 
 
-def fetch(page, url: str) -> bytes:
+def fetch(page, url: str, timeout: float | None = None) -> bytes:
     """A file as the signed-in browser gets it (PDFs open inline in Chromium's viewer)."""
-    response = page.request.get(url)
+    response = page.request.get(url, timeout=timeout)
     assert response.ok, f"{url}: {response.status}"
     return response.body()
 
@@ -199,7 +199,8 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     page.get_by_text("12 lettres n'ont pas d'adresse postale").wait_for()
     audit(page)
     print_anyway = page.get_by_role("link", name="Imprimer quand même les 12 lettres")
-    letters = fetch(page, print_anyway.get_attribute("href"))
+    # Twelve letters in one PDF: more than the default 15 s on a loaded CI machine.
+    letters = fetch(page, print_anyway.get_attribute("href"), timeout=60_000)
     # One page per person, each with the person's name.
     assert pdf_page_count(letters) == 12
     pages = pdf_pages(letters)
