@@ -208,6 +208,8 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
         last_name = name.split(" ")[0]
         assert any(last_name in " ".join(text.split()) for text in pages), name
     assert all("57000 Metz" in text for text in pages)  # the DT's address, on every letter
+    page.get_by_role("link", name="Retour à la session").click()
+    sheet.wait_for()
 
     # On the day: attendance. Eleven came, one did not.
     first, *others = [name for _agdref, name in people]
