@@ -1,5 +1,7 @@
 """The person record: create, edit, search and read a file, with clear errors on bad input."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -167,3 +169,24 @@ def test_a_partner_is_sent_to_its_own_projection_of_a_referred_person(client_for
     response = client.get("/personnes/")
     assert response.status_code == 302
     assert response["Location"] == "/orientations-recues/"
+
+
+def test_the_person_form_groups_its_fields_and_lists_languages_to_tick(client_for):
+    """Issue 16: the form was one 4,900 px column with unstyled language checkboxes."""
+    from parcours.people.models import Language
+
+    client = client_for(Role.INTEGRATION_AUDITOR)
+    text = page_text(client.get("/personnes/nouvelle/"))
+    for title in ("Identité", "Séjour", "Langues", "Coordonnées et hébergement"):
+        assert f">{title}</legend>" in text
+    # Each language is a DSFR checkbox in a list that a filter field narrows (choices.js).
+    assert text.count('class="fr-checkbox-group fr-checkbox-group--sm parcours-choices__item"') == (
+        Language.objects.count()
+    )
+    assert "Filtrer les langues" in text
+    assert "parcours/choices.js" in text
+    person = PersonFactory()
+    arabic = Language.objects.get(code="ar")
+    person.languages.add(arabic)
+    edit = page_text(client.get(f"/personnes/{person.pk}/modifier/"))
+    assert re.search(rf'value="{arabic.pk}" id="[^"]+" checked', edit)

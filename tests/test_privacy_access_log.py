@@ -219,7 +219,8 @@ def test_the_dt_data_protection_contact_reads_the_reads_of_its_people(client_for
     text = page_text(response)
     assert response.status_code == 200
     assert reader.membership.user.email in text
-    assert f"n° {person.pk}" in text
+    assert person.display_name in text  # issue 16: names, not « n° 321 »
+    assert f"n° {person.pk}" not in text
     assert "Consultation d'un dossier" in text
 
 
@@ -231,21 +232,43 @@ def test_the_log_of_another_directorate_is_not_shown(client_for):
         f"/personnes/{alsace.pk}/"
     )
     text = page_text(client_for(Role.DT_DIRECTOR).get("/confidentialite/journal/"))
-    assert f"n° {alsace.pk}" not in text
+    assert alsace.display_name not in text
     assert "Aucun accès ne correspond" in text
 
 
-def test_the_log_is_filtered_by_file_number_and_period(client_for):
-    first, second = PersonFactory(), PersonFactory()
+def test_the_log_is_filtered_by_person_name_user_and_period(client_for):
+    first = PersonFactory(last_name="Benali", first_names="Rachid")
+    second = PersonFactory(last_name="Kowalski", first_names="Anna")
     reader = client_for(Role.INTEGRATION_AUDITOR)
     reader.get(f"/personnes/{first.pk}/")
     reader.get(f"/personnes/{second.pk}/")
+    other = client_for(Role.RECEPTION_AGENT)
+    other.get(f"/personnes/{second.pk}/")
     director = client_for(Role.DT_DIRECTOR)
-    text = page_text(director.get("/confidentialite/journal/", {"person": first.pk}))
-    assert f"n° {first.pk}" in text and f"n° {second.pk}" not in text
+    page = director.get("/confidentialite/journal/")
+    # The filter asks for a name, and offers the agents by name, never an internal number.
+    assert "Numéro de dossier" not in page_text(page)
+    assert "Nom, prénom ou numéro AGDREF" in page_text(page)
+    # (The director's own reading of the log, names shown, is a row naming both: left out.)
+    by_name = {"person": "benali", "operation": "person_read"}
+    text = page_text(director.get("/confidentialite/journal/", by_name))
+    assert "BENALI Rachid" in text and "KOWALSKI Anna" not in text
+    by_user = {"user": other.membership.user.pk}
+    text = page_text(director.get("/confidentialite/journal/", by_user))
+    assert "KOWALSKI Anna" in text and "BENALI Rachid" not in text
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     text = page_text(director.get("/confidentialite/journal/", {"start": tomorrow}))
     assert "Aucun accès ne correspond" in text
+
+
+def test_showing_names_in_the_log_is_itself_logged(client_for):
+    person = PersonFactory()
+    client_for(Role.INTEGRATION_AUDITOR).get(f"/personnes/{person.pk}/")
+    director = client_for(Role.DT_DIRECTOR)
+    director.get("/confidentialite/journal/")
+    read = AccessLog.objects.get(operation="access_log_read")
+    assert read.user == director.membership.user
+    assert list(read.entries.values_list("person_id", flat=True)) == [person.pk]
 
 
 def test_a_bad_filter_gets_a_french_message_and_no_rows(client_for):

@@ -12,6 +12,7 @@ from parcours.reception.letters.pdf import render_convocations_pdf
 from parcours.territories.models import Department
 from tests.factories import PersonFactory, directorate
 from tests.factories_reception import ConvocationFactory, SessionFactory
+from tests.helpers import page_text
 from tests.pdf_text import pdf_font_names, pdf_page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ DAY = datetime.date(2026, 1, 27)
 
 def convocation_for(language_code: str):
     session = SessionFactory(date=DAY, start_time=datetime.time(8, 30))
-    person = PersonFactory(last_name="HADDAD", first_names="Rania")
+    person = PersonFactory(last_name="HADDAD", first_names="Rania", address="3, rue Serpenoise")
     if language_code:
         person.languages.add(Language.objects.get(code=language_code))
     return services.convoke(session, person, actor=None)
@@ -73,12 +74,42 @@ def test_the_interpreter_language_comes_first():
 
 def test_the_session_prints_every_pending_letter_one_per_page(client_for):
     session = SessionFactory(date=DAY)
-    ConvocationFactory.create_batch(3, session=session)
+    for _ in range(3):
+        ConvocationFactory(session=session, person=PersonFactory(address="1, place d'Armes"))
     ConvocationFactory(session=session, absent=True)
     client = client_for(Role.RECEPTION_AGENT)
     response = client.get(f"/pfa/sessions/{session.pk}/convocations.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert pdf_page_count(response.content) == 3
+
+
+def test_a_letter_without_street_address_warns_before_printing(client_for):
+    convocation = convocation_for("")
+    convocation.person.address = ""
+    convocation.person.save(update_fields=["address"])
+    client = client_for(Role.RECEPTION_AGENT)
+    url = f"/pfa/convocations/{convocation.pk}/lettre.pdf"
+    warning = client.get(url)
+    assert warning.status_code == 200
+    assert warning["Content-Type"].startswith("text/html")
+    text = page_text(warning)
+    assert "1 lettre n'a pas d'adresse postale" in text
+    assert "HADDAD Rania" in text
+    printed = client.get(url + "?sans_adresse=1")
+    assert printed.content.startswith(b"%PDF")
+
+
+def test_the_session_letters_name_those_without_address_before_printing(client_for):
+    session = SessionFactory(date=DAY)
+    ConvocationFactory(session=session, person=PersonFactory(address="1, place d'Armes"))
+    ConvocationFactory(session=session, person=PersonFactory(last_name="SANSRUE", address=" "))
+    client = client_for(Role.RECEPTION_AGENT)
+    url = f"/pfa/sessions/{session.pk}/convocations.pdf"
+    text = page_text(client.get(url))
+    assert "1 lettre n'a pas d'adresse postale" in text
+    assert "SANSRUE" in text
+    assert "Imprimer quand même les 2 lettres" in text
+    assert pdf_page_count(client.get(url + "?sans_adresse=1").content) == 2
 
 
 def test_one_letter_is_served_as_a_pdf_to_agents_who_convoke(client_for):

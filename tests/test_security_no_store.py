@@ -35,7 +35,8 @@ def assert_no_store(response, what):
 
 def _convocation():
     session = SessionFactory(date=DAY, start_time=datetime.time(8, 30))
-    return services.convoke(session, PersonFactory(last_name="HADDAD"), actor=None)
+    person = PersonFactory(last_name="HADDAD", address="3, rue Serpenoise")
+    return services.convoke(session, person, actor=None)
 
 
 def _letter(client):

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.indicators import checks
 from parcours.indicators.bands import AgeBandSet
 from parcours.indicators.definitions import ReportDefinition
 from parcours.indicators.frozen import check_copies_before
@@ -137,11 +138,14 @@ def approve_month(
     comment: str = "",
     today: datetime.date | None = None,
     computed: ComputedReport | None = None,
+    confirmed_checks: Iterable[str] = (),
 ) -> MonthlyApproval:
     """Freeze the month's live figures as the next approved version.
 
     Refused (ValidationError, nothing written) for a month not yet over, for a re-approval
-    without a comment, and for a re-approval whose figures did not change.
+    without a comment, for a re-approval whose figures did not change, and (issue 16) for a
+    month with a consistency alert (checks.py) whose code is not in `confirmed_checks`: the
+    alerts confirmed are stored with the approval, so who accepted what stays on record.
     """
     today = today or timezone.localdate()
     comment = (comment or "").strip()
@@ -164,6 +168,15 @@ def approve_month(
                 definition, [DirectorateRef.of(directorate)], Period.single(month)
             )
         figures = computed.figures(directorate.pk, month)
+        alerts = checks.report_checks(computed.narrowed([directorate.pk]))
+        found = [check for entry in alerts for check in entry.checks]
+        unconfirmed = [check for check in found if check.code not in set(confirmed_checks)]
+        if unconfirmed:
+            raise ValidationError(
+                _("Confirmez chaque alerte avant de valider, ou corrigez les dossiers : %(alerts)s")
+                % {"alerts": " ".join(check.message for check in unconfirmed)},
+                code="unconfirmed_checks",
+            )
         if previous is not None:
             if not comment:
                 raise ValidationError(
@@ -188,6 +201,9 @@ def approve_month(
                     approved_by=user,
                     approved_at=timezone.now(),
                     comment=comment,
+                    confirmed_checks=[
+                        {"code": check.code, "message": check.message} for check in found
+                    ],
                 )
         except IntegrityError as error:
             # Two approvals at the same instant (SQLite has no row lock to serialise them).

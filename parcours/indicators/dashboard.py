@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.indicators import conf, pathway
+from parcours.indicators import checks, conf, pathway
 from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.definitions import get_report
 from parcours.indicators.documents import ReportDocument, build_document
@@ -21,6 +21,7 @@ from parcours.indicators.perimeters import Perimeter
 from parcours.indicators.periods import Month, Period
 from parcours.indicators.release import received_hidden
 from parcours.indicators.reports import DirectorateRef, compute_report
+from parcours.indicators.summary import build_summary
 from parcours.indicators.suppression import hide_small
 from parcours.indicators.tables import TOTAL
 
@@ -62,6 +63,12 @@ class IndicatorPanel:
     chart_title: str
     chart: list[Bar]
 
+    @property
+    def is_empty(self) -> bool:
+        """Nobody counted anywhere in the selection: the page says 0 instead of a table of
+        zeros (issue 16). Zero is never hidden by the protection, so this reveals nothing."""
+        return all(value == 0 for line in self.overview.lines for value in line.values)
+
 
 @dataclass
 class Dashboard:
@@ -72,6 +79,9 @@ class Dashboard:
     threshold: int
     single_month: bool
     pathway: dict = field(default_factory=dict)
+    # Issue 16: the seed's four indicators month against month, and the consistency alerts.
+    summary: object = None
+    alerts: list = field(default_factory=list)
 
     @property
     def exact(self) -> bool:
@@ -170,6 +180,9 @@ def build_dashboard(
         threshold,
         single_month,
         _pathway_view(figures, refs, period, perimeter.exact, threshold),
+        summary=build_summary(document, threshold=threshold),
+        # The alerts read exact figures: only the DT itself sees them (it can correct them).
+        alerts=checks.report_checks(computed) if perimeter.exact else [],
     )
 
 

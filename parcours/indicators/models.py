@@ -55,6 +55,13 @@ class MonthlyApproval(models.Model):
         blank=True,
         help_text=_("Obligatoire pour une nouvelle validation : ce qui a été corrigé et pourquoi."),
     )
+    # Issue 16: the consistency alerts shown before approving and confirmed by the approver.
+    confirmed_checks = models.JSONField(
+        _("alertes confirmées"),
+        default=list,
+        blank=True,
+        help_text=_("Alertes de cohérence affichées avant la validation et confirmées."),
+    )
 
     objects = MonthlyApprovalQuerySet.as_manager()
 

@@ -67,6 +67,8 @@ def load_territories(apps=None) -> dict:
         if (row["insee_code"], row["name"]) not in existing
     ]
     Country.objects.bulk_create(new_countries)
+    if any(field.name == "label" for field in Country._meta.get_fields()):
+        update_country_labels(apps)
     return {
         "regions": len(regions),
         "departments": len(departments),
@@ -75,3 +77,27 @@ def load_territories(apps=None) -> dict:
         # (département code, DT code) the reference data attach elsewhere: to move explicitly.
         "pending_moves": pending_moves,
     }
+
+
+def update_country_labels(apps=None) -> int:
+    """Give each country its French name and current/historical flag from the data file.
+
+    Issue 16: the file's `label` is the name as printed (accents, usual form: « Algérie »,
+    « Macédoine du Nord »); `current` is 0 for states and territories that no longer exist,
+    which the person form offers only to the records that already hold them.
+    """
+    if apps is None:
+        from django.apps import apps
+    Country = apps.get_model("territories", "Country")
+    wanted = {
+        (row["insee_code"], row["name"]): (row.get("label", ""), row.get("current", "1") != "0")
+        for row in _rows("countries_insee.csv")
+    }
+    changed = []
+    for country in Country.objects.all():
+        label, is_current = wanted.get((country.insee_code, country.name), (country.label, True))
+        if (country.label, country.is_current) != (label, is_current):
+            country.label, country.is_current = label, is_current
+            changed.append(country)
+    Country.objects.bulk_update(changed, ["label", "is_current"])
+    return len(changed)

@@ -88,6 +88,11 @@ class Country(models.Model):
     insee_code = models.CharField(_("code INSEE"), max_length=5)
     name = models.CharField(_("nom"), max_length=100)
     group = models.PositiveSmallIntegerField(_("groupe"), choices=Group.choices)
+    # Issue 16: the INSEE file spells names in capitals without accents (« ALGERIE »); the
+    # French name as printed, and whether the entry is a current state or territory or a
+    # historical one (« VIET NAM DU NORD »), kept only for the records that already hold it.
+    label = models.CharField(_("nom usuel"), max_length=100, blank=True)
+    is_current = models.BooleanField(_("en vigueur"), default=True)
 
     class Meta:
         verbose_name = _("pays")
@@ -98,4 +103,4 @@ class Country(models.Model):
         ]
 
     def __str__(self):
-        return self.name.title()
+        return self.label or self.name.title()

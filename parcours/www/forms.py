@@ -1,11 +1,13 @@
 """Forms of the web interface, rendered with the state design system (DSFR)."""
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -111,6 +113,11 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def _folded(text: str) -> str:
+    """A name without accents or case, to sort French names as a reader expects."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
 def _model_label(name):
     return Person._meta.get_field(name).verbose_name
 
@@ -163,8 +170,56 @@ class PersonForm(DsfrModelForm):
         widgets = {
             "birth_date": DateInput(),
             "ft_registration_date": DateInput(),
-            "languages": forms.CheckboxSelectMultiple(attrs={"class": "fr-fieldset--inline"}),
+            # Rendered by person_form.html as a compact list with a filter field (issue 16).
+            "languages": forms.CheckboxSelectMultiple,
         }
+
+    # Issue 16: the form was one 4,900 px column; its fields go in titled groups laid out in
+    # a grid. A field added to Meta.fields and left out here still shows, in the last group.
+    GROUPS = (
+        (
+            _("Identité"),
+            ("last_name", "usual_name", "first_names", "sex", "birth_date", "nationality"),
+        ),
+        (_("Séjour"), ("residence_status", "agdref_number", "intended_title")),
+        (_("Langues"), ("languages", "interpreter_needed", "interpreter_language")),
+        (
+            _("Coordonnées et hébergement"),
+            (
+                "phone",
+                "email",
+                "address",
+                "postcode",
+                "city",
+                "department",
+                "accommodation",
+                "accommodation_name",
+            ),
+        ),
+        (
+            _("Emploi et France Travail"),
+            (
+                "employment_status",
+                "ft_registered",
+                "ft_identifier",
+                "ft_registration_date",
+                "rsa_recipient",
+                "agir_followed",
+            ),
+        ),
+    )
+
+    def field_groups(self):
+        """(title, bound fields) in the order of GROUPS, then the fields no group names."""
+        placed = {name for _title, names in self.GROUPS for name in names}
+        groups = [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.GROUPS
+        ]
+        rest = [self[name] for name in self.fields if name not in placed]
+        if rest:
+            groups.append((_("Autres informations"), rest))
+        return groups
 
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,12 +235,32 @@ class PersonForm(DsfrModelForm):
                 required=False,
                 max_length=300,
             )
-        self.fields["nationality"].queryset = Country.objects.exclude(group=Country.Group.FRANCE)
+        self._offer_current_countries()
         departments = Department.objects.filter(directorate__isnull=False)
         if membership is not None and membership.organisation.directorate_id:
             departments = departments.filter(directorate_id=membership.organisation.directorate_id)
         self.fields["department"].queryset = departments
         self.fields["agdref_number"].widget.attrs["inputmode"] = "numeric"
+
+    def _offer_current_countries(self):
+        """Nationalities: the current INSEE countries by their French name, in French
+        alphabetical order (« Égypte » with the E); a historical entry (« Viêt Nam du Nord »)
+        only for a record that already holds it (issue 16)."""
+        field = self.fields["nationality"]
+        offered = Q(is_current=True)
+        if self.instance.nationality_id:
+            offered |= Q(pk=self.instance.nationality_id)
+        field.queryset = Country.objects.exclude(group=Country.Group.FRANCE).filter(offered)
+        countries = sorted(field.queryset, key=lambda country: _folded(str(country)))
+        field.choices = [("", field.empty_label)] + [
+            (
+                country.pk,
+                str(country)
+                if country.is_current
+                else _("%(country)s (ancienne dénomination)") % {"country": country},
+            )
+            for country in countries
+        ]
 
     def person_values(self) -> dict:
         """The cleaned model fields, as the person services take them (languages aside)."""

@@ -29,7 +29,11 @@ def test_the_director_reads_january_2026_approved_with_charts_beside_tables(demo
     demo_page.get_by_label("Du mois").fill("2026-01")
     demo_page.get_by_role("button", name="Afficher").click()
     demo_page.wait_for_load_state("networkidle")
-    assert demo_page.get_by_text("Chiffres validés le").is_visible()
+    assert demo_page.get_by_text("Chiffres validés le").first.is_visible()
+    # Issue 16: each family of indicators is folded under the summary; a reader opens one.
+    demo_page.get_by_role(
+        "button", name="Expérimentation CIP – inscription à France Travail"
+    ).click()
     table = demo_page.get_by_role("table", name="Personnes accompagnées – DT Metz, janvier 2026")
     assert table.is_visible()
     total = table.get_by_role("row").last.get_by_role("cell").last.inner_text()
@@ -46,6 +50,9 @@ def test_the_dreets_sees_small_counts_as_secret(demo_page, sign_in):
     demo_page.goto("/chiffres/?start=2026-01&directorate=")
     demo_page.wait_for_load_state("networkidle")
     assert demo_page.get_by_text("petits effectifs masqués").first.is_visible()
+    demo_page.get_by_role(
+        "button", name="Expérimentation CIP – inscription à France Travail"
+    ).click()
     overview = demo_page.get_by_role(
         "table", name="Déjà inscrites à France Travail : total par DT et par mois"
     )

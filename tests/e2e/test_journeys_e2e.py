@@ -81,9 +81,9 @@ def download(page, link_name: str) -> bytes:
     return fetch(page, href)
 
 
-def fetch(page, url: str) -> bytes:
+def fetch(page, url: str, timeout: float | None = None) -> bytes:
     """A file as the signed-in browser gets it (PDFs open inline in Chromium's viewer)."""
-    response = page.request.get(url)
+    response = page.request.get(url, timeout=timeout)
     assert response.ok, f"{url}: {response.status}"
     return response.body()
 
@@ -193,14 +193,23 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     audit(page)
     picture(page, "accueil-feuille-du-jour")
 
-    # She prints the letters: one page per person, each with the person's name.
-    letters = fetch(page, session_url + "convocations.pdf")
+    # She prints the letters. The imported files have no street address: the page says so
+    # first (issue 16), and she prints anyway, to hand them over at the desk.
+    page.goto(session_url + "convocations.pdf")
+    page.get_by_text("12 lettres n'ont pas d'adresse postale").wait_for()
+    audit(page)
+    print_anyway = page.get_by_role("link", name="Imprimer quand même les 12 lettres")
+    # Twelve letters in one PDF: more than the default 15 s on a loaded CI machine.
+    letters = fetch(page, print_anyway.get_attribute("href"), timeout=60_000)
+    # One page per person, each with the person's name.
     assert pdf_page_count(letters) == 12
     pages = pdf_pages(letters)
     for _agdref, name in people:
         last_name = name.split(" ")[0]
         assert any(last_name in " ".join(text.split()) for text in pages), name
     assert all("57000 Metz" in text for text in pages)  # the DT's address, on every letter
+    page.get_by_role("link", name="Retour à la session").click()
+    sheet.wait_for()
 
     # On the day: attendance. Eleven came, one did not.
     first, *others = [name for _agdref, name in people]
@@ -369,6 +378,14 @@ def test_the_director_approves_the_month_and_downloads_the_figures(page):
     page.get_by_role("link", name="Valider les chiffres de ce mois").click()
     audit(page)
     picture(page, "directeur-valider")
+    # When the demo's last month holds this week's sessions (people present, nobody yet
+    # accompanied by the CIP), approving first asks to confirm each alert (issue 16).
+    confirmations = page.locator("label", has_text="Je confirme")
+    if confirmations.count():
+        page.get_by_role("button", name="Valider ces chiffres").click()
+        page.get_by_text("Cochez chaque alerte").first.wait_for()
+        for confirmation in confirmations.all():
+            confirmation.click()
     page.get_by_role("button", name="Valider ces chiffres").click()
     page.get_by_text("sont validés (version 1)").wait_for()
     picture(page, "directeur-mois-valide")
@@ -396,6 +413,8 @@ def test_a_dreets_viewer_sees_the_region_with_small_cells_hidden(page, productio
     picture(page, "dreets-accueil")
     # January 2026, the month of the seed's day at DT Metz (21 people seen by the CIP).
     visit(page, "/chiffres/?start=2026-01&end=2026-01")
+    # Issue 16: the families of indicators are folded under the summary; a reader opens one.
+    page.get_by_role("button", name="Expérimentation CIP – inscription à France Travail").click()
     hidden = page.get_by_title("secret statistique : effectif masqué")
     # The detail by sex and age band, where small cells are: folded, opened as a reader would.
     detail = page.locator("details").filter(has=hidden).first

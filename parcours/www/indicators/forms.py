@@ -104,6 +104,13 @@ class FiguresFilterForm(DsfrForm):
 
 class ApprovalForm(DsfrForm):
     month = MonthField(widget=forms.HiddenInput)
+    # Issue 16: one box per consistency alert of the month; each must be ticked to approve.
+    confirmed_checks = forms.MultipleChoiceField(
+        label=_("Alertes à confirmer"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cochez chaque alerte que vous avez vérifiée : les chiffres sont justes."),
+    )
     comment = forms.CharField(
         label=_("Commentaire"),
         required=False,
@@ -113,6 +120,28 @@ class ApprovalForm(DsfrForm):
             "Obligatoire pour valider à nouveau un mois : ce qui a été corrigé et pourquoi."
         ),
     )
+
+    def __init__(self, *args, checks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checks = list(checks)
+        self.fields["confirmed_checks"].choices = [
+            (check.code, _("Je confirme : %(message)s") % {"message": check.message})
+            for check in self.checks
+        ]
+        if not self.checks:
+            del self.fields["confirmed_checks"]
+
+    def clean_confirmed_checks(self):
+        confirmed = self.cleaned_data.get("confirmed_checks") or []
+        if any(check.code not in confirmed for check in self.checks):
+            raise ValidationError(
+                _(
+                    "Cochez chaque alerte pour confirmer que les chiffres sont justes, ou "
+                    "corrigez les dossiers avant de valider."
+                ),
+                code="unconfirmed_checks",
+            )
+        return confirmed
 
 
 class RecipientForm(DsfrModelForm):

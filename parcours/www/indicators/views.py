@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.core.replica import reads_replica
-from parcours.indicators import approvals, conf, exports
+from parcours.indicators import approvals, checks, conf, exports
 from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.dashboard import build_dashboard, default_period
 from parcours.indicators.definitions import get_report
@@ -34,6 +34,7 @@ from parcours.indicators.release import (
     record_release,
 )
 from parcours.indicators.reports import DirectorateRef, compute_report
+from parcours.indicators.summary import build_summary
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import PARTNER_ROLES
 from parcours.www.decorators import action_required
@@ -187,20 +188,28 @@ def approve(request):
     directorate = _approval_directorate(request)
     definition = get_report(MONTHLY_REPORT)
     if request.method == "POST":
-        form = ApprovalForm(request.POST)
-        month = form.cleaned_data["month"] if form.is_valid() else None
+        try:
+            month = MonthField().clean(request.POST.get("month", ""))
+        except ValidationError:
+            month = None
     else:
         try:
             month = MonthField().clean(request.GET.get("mois", "")) or default_period().first
         except ValidationError as error:
             messages.error(request, error.messages[0])
             month = default_period().first
-        form = ApprovalForm(initial={"month": month})
     if month is None:
         messages.error(request, _("Ce mois n'existe pas : choisissez-le de nouveau."))
         return redirect("indicators:dashboard")
     ref = DirectorateRef.of(directorate)
     computed = compute_report(definition, [ref], Period.single(month))
+    # Issue 16: the consistency alerts are shown before the button and each must be confirmed.
+    alerts = checks.report_checks(computed)
+    month_checks = [check for entry in alerts for check in entry.checks]
+    if request.method == "POST":
+        form = ApprovalForm(request.POST, checks=month_checks)
+    else:
+        form = ApprovalForm(initial={"month": month}, checks=month_checks)
     if request.method == "POST" and form.is_valid():
         try:
             approval = approvals.approve_month(
@@ -210,6 +219,7 @@ def approve(request):
                 user=request.user,
                 comment=form.cleaned_data["comment"],
                 computed=computed,
+                confirmed_checks=form.cleaned_data.get("confirmed_checks") or [],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -221,6 +231,7 @@ def approve(request):
             )
             return redirect(f"{reverse('indicators:dashboard')}?{_query(Period.single(month))}")
     document = build_document(computed, exact=True, perimeter_label=directorate.name)
+    summary = build_summary(document, threshold=conf.small_cell_threshold())
     history = list(approvals.approval_history(definition.code, directorate.pk, month))
     # Issue 13: identity corrections made since the approval, with their reasons.
     corrections = corrections_since(history[0]) if history else []
@@ -228,11 +239,13 @@ def approve(request):
         request,
         "indicators/approve.html",
         {
+            "alerts": alerts,
             "corrections": corrections,
             "form": form,
             "month": month,
             "document": document,
             "status": document.statuses[0] if document.statuses else None,
+            "summary": summary,
             "history": history,
             "month_over": month.last_day < timezone.localdate(),
             "query": _query(Period.single(month)),

@@ -17,11 +17,12 @@ class AccessLogFilterForm(DsfrForm):
     user = forms.ModelChoiceField(
         label=_("Agent"), required=False, queryset=User.objects.none(), empty_label=_("Tous")
     )
-    person = forms.IntegerField(
-        label=_("Numéro de dossier"),
+    # Issue 16: people are found by their name (or AGDREF number), never by an internal id.
+    person = forms.CharField(
+        label=_("Personne"),
         required=False,
-        min_value=1,
-        help_text=_("Le numéro affiché dans l'adresse du dossier (personnes/123/)."),
+        max_length=100,
+        help_text=_("Nom, prénom ou numéro AGDREF."),
     )
 
     def __init__(self, *args, users=None, **kwargs):
@@ -29,7 +30,12 @@ class AccessLogFilterForm(DsfrForm):
         self.fields["operation"].choices = [("", _("Toutes"))] + operation_choices()
         if users is not None:
             self.fields["user"].queryset = users
-            self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.email})"
+            self.fields["user"].label_from_instance = lambda u: (
+                f"{u.get_full_name()} ({u.email})" if u.get_full_name() else u.email
+            )
+
+    def clean_person(self):
+        return " ".join((self.cleaned_data.get("person") or "").split())
 
     def clean(self):
         cleaned = super().clean()

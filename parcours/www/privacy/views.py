@@ -4,17 +4,18 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from parcours.accounts.models import User
 from parcours.organisations.permissions import Action
 from parcours.people.models import AnonymisationReason, Person
-from parcours.privacy.access_log import Operation, log_access
+from parcours.privacy.access_log import Operation, log_access, register_operation
 from parcours.privacy.erasure import erasure_blockers
 from parcours.privacy.models import AccessLog, AccessLogPerson, RetentionPolicy
 from parcours.privacy.retention import (
@@ -38,6 +39,9 @@ from parcours.www.privacy.forms import (
 from parcours.www.privacy.purposes import remember_purpose
 
 PAGE_SIZE = 50
+ACCESS_LOG_READ = register_operation(
+    "access_log_read", gettext_lazy("Lecture du journal des accès (noms affichés)")
+)
 
 
 def _directorate_or_404(request):
@@ -63,9 +67,15 @@ def _filtered_access_log(request):
         if data["user"]:
             logs = logs.filter(user=data["user"])
         if data["person"]:
-            logs = logs.filter(
-                pk__in=AccessLogPerson.objects.filter(person_id=data["person"]).values("log")
-            )
+            # The same name search as the persons list; a bare number may also be the file
+            # number of an address (personnes/123/), for links made before names were shown.
+            matching = Person.objects.search(data["person"]).values("pk")
+            entries = AccessLogPerson.objects.filter(person_id__in=matching)
+            if data["person"].isdigit():
+                entries = AccessLogPerson.objects.filter(
+                    Q(person_id__in=matching) | Q(person_id=int(data["person"]))
+                )
+            logs = logs.filter(pk__in=entries.values("log"))
     elif form.is_bound:
         logs = logs.none()
     logs = logs.select_related("user", "organisation").prefetch_related(
@@ -80,13 +90,43 @@ def access_log(request):
     """The DT's data protection contact reads who read its people's data (issue 6)."""
     form, logs = _filtered_access_log(request)
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    names = _names_shown(request, page.object_list)
     return render(
         request,
         "privacy/access_log.html",
-        {"form": form, "page": page, "filters": query.urlencode()},
+        {"form": form, "page": page, "filters": query.urlencode(), "names": names},
     )
+
+
+def _names_shown(request, logs) -> dict[int, str]:
+    """The names of the persons a page of the log shows (ten per row at most), in one query.
+
+    Issue 16: persons are shown by name, not « n° 321 ». Showing names is a read of those
+    persons, logged like a list of persons (privacy/access_log.py: every read is logged).
+    """
+    ids = {entry.person_id for log in logs for entry in list(log.entries.all())[:10]}
+    persons = (
+        Person.objects.filter(pk__in=ids).only(
+            "last_name", "usual_name", "first_names", "anonymised_at"
+        )
+        if ids
+        else []
+    )
+    names = {
+        person.pk: _("dossier anonymisé") if person.anonymised_at else person.display_name
+        for person in persons
+    }
+    for log in logs:
+        log.shown_names = [
+            names.get(entry.person_id, _("dossier supprimé"))
+            for entry in list(log.entries.all())[:10]
+        ]
+    if names:
+        log_access(request, list(names), ACCESS_LOG_READ)
+    return names
 
 
 class _Echo:

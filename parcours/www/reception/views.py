@@ -514,7 +514,37 @@ def _pdf_response(convocations, filename) -> HttpResponse:
 def convocation_letter(request, pk):
     """One person's convocation letter (French, and their language when available)."""
     convocation = _visible_convocation(request, pk)
+    warning = _without_address(request, [convocation], back=convocation.session)
+    if warning is not None:
+        return warning
     return _pdf_response([convocation], f"convocation-{convocation.pk}.pdf")
+
+
+# A letter goes by post: printed without the street it would not arrive (issue 16). The page
+# says so before printing, and prints anyway once asked to (the person may collect it).
+PRINT_ANYWAY = "sans_adresse"
+
+
+def _without_address(request, convocations, *, back):
+    """A warning page when a letter to print has no street address, None to print."""
+    if request.GET.get(PRINT_ANYWAY) == "1":
+        return None
+    missing = [c for c in convocations if not (c.person.address or "").strip()]
+    if not missing:
+        return None
+    query = request.GET.copy()
+    query[PRINT_ANYWAY] = "1"
+    return render(
+        request,
+        "reception/letter_without_address.html",
+        {
+            "missing": missing,
+            "total": len(convocations),
+            "session": back,
+            "print_anyway": f"{request.path}?{query.urlencode()}",
+            "can_edit": can(request.membership, Action.EDIT_PERSON),
+        },
+    )
 
 
 @require_GET
@@ -530,6 +560,9 @@ def session_letters(request, pk):
     if not convocations:
         messages.info(request, _("Aucune convocation en attente à imprimer pour cette session."))
         return redirect("reception:session", pk=session.pk)
+    warning = _without_address(request, convocations, back=session)
+    if warning is not None:
+        return warning
     return _pdf_response(convocations, f"convocations-{session.date.isoformat()}.pdf")
 
 
