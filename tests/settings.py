@@ -20,3 +20,7 @@ PARCOURS_TOTP_ENFORCED = False
 # as a test mirror: the router's choices run in every test and read the test's own data.
 if "replica" not in DATABASES:
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# The figures' cache is raised after each commit (parcours/core/freshness.py); a test's writes
+# never commit (each test is a rolled-back transaction), so the suite computes the figures on
+# every read, and tests/test_figures_cache.py turns the cache on to test it, commits included.
+PARCOURS_FIGURES_CACHE_SECONDS = 0

@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
+from parcours.core.freshness import figures_changed
 from parcours.www.bench.load import Request, send
 
 BENCH_DEVICE = "Mesure de performance (make bench)"
@@ -172,6 +173,7 @@ def _fresh_referrals(directorate) -> list[int]:
         for r in referrals
         for name, source, target in [("create", "", "draft"), ("send", "draft", "sent")]
     )
+    figures_changed()  # bulk_create sends no signal (core/freshness.py)
     return [r.pk for r in referrals]
 
 
@@ -193,6 +195,7 @@ def _import_sessions(directorate) -> list[int]:
         )
         for index in range(WRITES)
     )
+    figures_changed()
     return [s.pk for s in sessions]
 
 

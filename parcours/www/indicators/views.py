@@ -11,11 +11,13 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours.core import freshness
 from parcours.core.replica import reads_replica
 from parcours.indicators import approvals, conf, exports
 from parcours.indicators.catalogue import MONTHLY_REPORT
@@ -68,32 +70,60 @@ def _query(period: Period, directorate_id=None, **extra) -> str:
 @reads_replica
 def dashboard(request):
     perimeter, period, form = _selection(request)
-    context = {"form": form, "perimeter": perimeter, "period": period}
+    context = {"form": form, "perimeter": perimeter, "period": period, "figures_seconds": 0}
     if not perimeter.directorates:
         return render(request, "indicators/no_perimeter.html", context)
     if period is None:
         return render(request, "indicators/dashboard.html", context, status=400)
-    board = build_dashboard(perimeter, period)
+    # Computed only when the template's cached fragment is missing (freshness.py): a page read
+    # again before any write costs the generation's lookup, not the figures.
+    board = SimpleLazyObject(lambda: build_dashboard(perimeter, period))
     directorate_id = form.cleaned_data.get("directorate_id") if form.is_bound else None
-    single = board.single_month
+    single = len(period.months) == 1
     can_approve = (
         single
         and perimeter.exact
         and can(request.membership, Action.APPROVE_MONTH)
         and period.first.last_day < timezone.localdate()
     )
+    can_export = can(request.membership, Action.EXPORT)
+    can_manage = can(request.membership, Action.MANAGE_PARTNERS)
+    query = _query(period, directorate_id)
     context.update(
         {
             "board": board,
-            "document": board.document,
-            "can_export": can(request.membership, Action.EXPORT),
-            "can_manage": can(request.membership, Action.MANAGE_PARTNERS),
+            "document": SimpleLazyObject(lambda: board.document),
+            "can_export": can_export,
+            "can_manage": can_manage,
             "can_approve": can_approve,
-            "query": _query(period, directorate_id),
+            "query": query,
             "formats": EXPORT_FORMATS,
+            "figures_seconds": freshness.cache_seconds(),
+            # Everything the fragment shows depends on: the figures and what this user may do.
+            "figures_key": freshness.key(
+                "page",
+                _perimeter_key(perimeter),
+                period,
+                can_approve,
+                can_export,
+                can_manage,
+                query,
+            ),
         }
     )
     return render(request, "indicators/dashboard.html", context)
+
+
+def _perimeter_key(perimeter) -> tuple:
+    """What a cached figure depends on besides the records: the perimeter and the settings."""
+    bands = [(band.code, band.minimum) for band in conf.age_bands().bands]
+    return (
+        perimeter.label,
+        perimeter.exact,
+        tuple(d.pk for d in perimeter.directorates),
+        conf.small_cell_threshold(),
+        bands,
+    )
 
 
 @require_GET
@@ -112,17 +142,21 @@ def export(request, file_format):
     # The DT may download exact figures or the protected version it sends to the DREETS;
     # anyone else only ever gets protected figures.
     exact = perimeter.exact and request.GET.get("pour") != PROTECTED
-    definition = get_report(MONTHLY_REPORT)
-    computed = compute_report(
-        definition, [DirectorateRef.of(d) for d in perimeter.directorates], period
+
+    def produce():
+        definition = get_report(MONTHLY_REPORT)
+        computed = compute_report(
+            definition, [DirectorateRef.of(d) for d in perimeter.directorates], period
+        )
+        document = build_document(computed, exact=exact, perimeter_label=perimeter.label)
+        return exports.export(document, file_format), exports.filename(document, file_format)
+
+    # The same file until a write changes the figures (freshness.py).
+    content, name = freshness.cached(
+        freshness.key("export", file_format, exact, _perimeter_key(perimeter), period), produce
     )
-    document = build_document(computed, exact=exact, perimeter_label=perimeter.label)
-    response = HttpResponse(
-        exports.export(document, file_format), content_type=exports.CONTENT_TYPES[file_format]
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(document, file_format)}"'
-    )
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
