@@ -128,3 +128,25 @@ def test_an_export_is_served_again_until_a_write_changes_it(
     _men_checked(1, django_capture_on_commit_callbacks)
     after, _count = _read(client, "/chiffres/export.csv" + JANUARY)
     assert after.content != first.content
+
+
+def test_the_worklists_counts_follow_a_missed_convocation(
+    client_for, django_capture_on_commit_callbacks
+):
+    from parcours.reception.models import AttendanceStatus
+    from tests.factories_indicators import ConvocationFactory
+    from tests.factories_indicators import SessionFactory as IndicatorSessionFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session = IndicatorSessionFactory(date=DAY)
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.RECEPTION_AGENT)
+    first, computed = _read(client, "/pfa/a-traiter/")
+    again, cached = _read(client, "/pfa/a-traiter/")
+    assert first.context["reconvoke"]["count"] == again.context["reconvoke"]["count"] == 1
+    assert cached == computed - 3  # the three counts
+    with django_capture_on_commit_callbacks(execute=True):
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    after, _count = _read(client, "/pfa/a-traiter/")
+    assert after.context["reconvoke"]["count"] == 2
+    assert len(after.context["reconvoke"]["rows"]) == 2
