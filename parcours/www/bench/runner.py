@@ -154,6 +154,8 @@ def _fresh_referrals(directorate) -> list[int]:
     referrals = Referral.objects.bulk_create(
         Referral(
             person=person,
+            # The referral's DT, copied as save() would (ADR 0013; bulk_create skips save()).
+            directorate_id=person.directorate_id,
             scheme=scheme,
             status="sent",
             origin="interview",
