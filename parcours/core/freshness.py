@@ -128,11 +128,13 @@ def key(*parts) -> str:
     return "parcours:figures:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def cached(cache_key: str, compute):
-    """The value cached under `cache_key`, else `compute()` stored there."""
+def cached(parts: tuple, compute):
+    """The value cached under the key of `parts`, else `compute()` stored there (with the
+    cache off, no key is made: not even the generation is read)."""
     seconds = cache_seconds()
     if seconds <= 0:
         return compute()
+    cache_key = key(*parts)
     value = cache.get(cache_key)
     if value is None:
         value = compute()

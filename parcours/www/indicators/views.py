@@ -153,7 +153,7 @@ def export(request, file_format):
 
     # The same file until a write changes the figures (freshness.py).
     content, name = freshness.cached(
-        freshness.key("export", file_format, exact, _perimeter_key(perimeter), period), produce
+        ("export", file_format, exact, _perimeter_key(perimeter), period), produce
     )
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{name}"'

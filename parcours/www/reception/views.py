@@ -834,7 +834,7 @@ def worklists(request):
     # The exact counts read every row of each list (tens of thousands in a large DT, issue 12):
     # cached under the generation of freshness.py, so any write shows on the next read.
     counts = freshness.cached(
-        freshness.key("worklists", directorate_id or f"m{membership.pk}", cutoff),
+        ("worklists", directorate_id or f"m{membership.pk}", cutoff),
         lambda: {name: queryset.count() for name, queryset in lists.items()},
     )
     context = {
