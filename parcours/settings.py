@@ -375,6 +375,22 @@ SPECTACULAR_SETTINGS = {
 # Background tasks: Huey, with SQLite storage on a single machine (demo, small DT) and Redis
 # when REDIS_URL is set (production, several workers). Tests run tasks immediately.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds computed figures only, under the generation that keys them
+# (indicators/freshness.py): shared by every application server when REDIS_URL is set; else each
+# process keeps its own (correct too: the generation is read from the database).
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# Seconds a cached page of figures lives without a write (0 turns the cache off).
+PARCOURS_FIGURES_CACHE_SECONDS = env_int("PARCOURS_FIGURES_CACHE_SECONDS", 600)
 HUEY = {
     "name": "parcours",
     "immediate": env_bool("HUEY_IMMEDIATE", False),

@@ -24,3 +24,7 @@ if "replica" not in DATABASES:
 # Generous for the suite (Schemathesis sends thousands of requests with one token);
 # tests/test_api_referrals.py lowers it to see the 429.
 PARCOURS_API_RATE = "1000000/minute"
+# The figures' cache is raised after each commit (parcours/core/freshness.py); a test's writes
+# never commit (each test is a rolled-back transaction), so the suite computes the figures on
+# every read, and tests/test_figures_cache.py turns the cache on to test it, commits included.
+PARCOURS_FIGURES_CACHE_SECONDS = 0

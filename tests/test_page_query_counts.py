@@ -165,3 +165,38 @@ def test_importing_a_list_costs_the_same_for_one_or_many_numbers():
         return len(queries)
 
     assert convoke(people[:2]) == convoke(people[2:])
+
+
+# Pages whose figures or counts are cached under the generation (parcours/core/freshness.py):
+# read again before any write, they cost this many statements at most, with one or five units.
+CACHED = [
+    ("DT figures", Role.DT_DIRECTOR, "/chiffres/" + JANUARY, 12),
+    ("XLSX export", Role.DT_DIRECTOR, "/chiffres/export.xlsx" + JANUARY, 8),
+    ("DREETS region", Role.REGIONAL_VIEWER, "/chiffres/" + JANUARY, 12),
+    ("national year", Role.NATIONAL_ADMIN, "/chiffres/?start=2026-01&end=2026-12", 12),
+    ("worklists", Role.RECEPTION_AGENT, "/pfa/a-traiter/", 13),
+]
+
+
+@pytest.mark.parametrize(("name", "role", "path", "bound"), CACHED, ids=[p[0] for p in CACHED])
+def test_a_cached_page_read_again_runs_the_same_few_statements_with_one_or_five_units(
+    name, role, path, bound, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    settings.PARCOURS_FIGURES_CACHE_SECONDS = 600
+    cache.clear()
+    counts = []
+    world = None
+    for units in (1, 4):
+        with django_capture_on_commit_callbacks(execute=True):  # as committed in production
+            world = world or World()
+            world.add(units)
+            client = world.client(role)
+        assert client.get(path).status_code == 200  # computes and stores
+        with CaptureQueriesContext(connection) as again:
+            assert client.get(path).status_code == 200
+        counts.append(len(again))
+    cache.clear()
+    assert counts[0] == counts[1]
+    assert counts[0] <= bound

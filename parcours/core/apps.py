@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "parcours.core"
     label = "core"
+
+    def ready(self):
+        from parcours.core import freshness
+
+        freshness.connect()

@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 
 from parcours.accounts.models import User
+from parcours.core.freshness import figures_changed
 from parcours.demo.names import ORIGINS
 from parcours.organisations.models import Membership, Organisation
 from parcours.organisations.roles import OrganisationKind as Kind
@@ -227,3 +228,4 @@ def persons():
             if language_code in languages:
                 links.append(Through(person_id=person.pk, language_id=languages[language_code].pk))
     Through.objects.bulk_create(links, ignore_conflicts=True)
+    figures_changed()  # bulk_create sends no signal (core/freshness.py)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from parcours.core.freshness import figures_changed
 from parcours.demo.names import ORIGINS
 from parcours.indicators.bands import age_on
 
@@ -177,6 +178,7 @@ def generate(persons: int, *, seed: int = SEED, progress: Callable[[str], None] 
         if progress:
             progress(f"{index:,} / {persons:,} personnes".replace(",", "\u202f"))
     summary.persons = persons - already
+    figures_changed()  # bulk_create sends no signal (core/freshness.py)
     return summary
 
 

@@ -120,6 +120,9 @@ class PersonWriteOutsideServices(RuntimeError):
 @contextlib.contextmanager
 def person_bulk_writes():
     """Allow bulk writes of persons inside the block: for `people.services` only."""
+    from parcours.core.freshness import figures_changed
+
+    figures_changed()  # bulk writes send no signal (core/freshness.py)
     token = _bulk_writes_allowed.set(True)
     try:
         yield

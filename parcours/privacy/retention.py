@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from parcours.core.freshness import figures_changed
 from parcours.organisations.models import Membership
 from parcours.organisations.roles import Role
 from parcours.people import services as people_services
@@ -116,6 +117,7 @@ def model_anonymiser(model, *, person_field: str = "person", truncate=(), clear=
     def anonymise(person_ids):
         if updates:
             model._base_manager.filter(**{f"{person_field}__in": person_ids}).update(**updates)
+            figures_changed()  # QuerySet.update sends no signal (core/freshness.py)
 
     anonymise.__name__ = f"anonymise_{model._meta.model_name}"
     return anonymise

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, Q
 
+from parcours.core.freshness import figures_changed
 from parcours.people import services as people_services
 from parcours.people.ages import age_on
 from parcours.people.models import Person
@@ -35,6 +36,7 @@ def follow_session_date(session_id: int, date: datetime.date) -> None:
     """A session moved to another day: its events' copies follow (ages are the caller's)."""
     Convocation.objects.filter(session_id=session_id).update(session_date=date)
     EmploymentCheck.objects.filter(convocation__session_id=session_id).update(session_date=date)
+    figures_changed()  # QuerySet.update sends no signal (core/freshness.py)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +93,7 @@ def _bring_in_line(person: Person, frozen) -> tuple[dict[str, int], int]:
             stale.append(row)
         if stale:
             model.objects.bulk_update(stale, sorted(fields))
+            figures_changed()  # bulk_update sends no signal (core/freshness.py)
             counts[model._meta.model_name] = len(stale)
     return counts, kept
 
@@ -108,6 +111,7 @@ def follow_person(person, changes, context) -> dict[str, int]:
             ft_registered=person.ft_registered, ft_registration_date=person.ft_registration_date
         )
         counts["contract_registration"] = updated
+        figures_changed()  # QuerySet.update sends no signal (core/freshness.py)
     return counts
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from parcours.core.freshness import figures_changed
 from parcours.people import services as people_services
 from parcours.people.models import Language, Person
 from parcours.people.validators import normalise_ft_identifier
@@ -397,6 +398,7 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
     for convocation in convocations:
         convocation.fill_facts()  # bulk_create skips save() (ADR 0007)
     Convocation.objects.bulk_create(convocations)
+    figures_changed()  # bulk_create sends no signal (core/freshness.py)
     ConvocationTransition.objects.bulk_create(
         ConvocationTransition(
             convocation=c,

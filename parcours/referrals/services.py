@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from parcours.core.freshness import figures_changed
 from parcours.people.models import Person
 from parcours.referrals.eligibility import EligibilityStatus, PersonFacts, Verdict, evaluate
 from parcours.referrals.models import (
@@ -117,12 +118,14 @@ def take_seat(scheme_id: int) -> bool:
     updated = (
         Scheme.objects.filter(pk=scheme_id).filter(free).update(seats_taken=F("seats_taken") + 1)
     )
+    figures_changed()  # the seats figure; QuerySet.update sends no signal (core/freshness.py)
     return updated == 1
 
 
 def release_seat(scheme_id: int, *, at: datetime.datetime) -> list[Referral]:
     """Give a seat back and hand it to the head of the waiting list, in the same transaction."""
     Scheme.objects.filter(pk=scheme_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+    figures_changed()  # the seats figure; QuerySet.update sends no signal (core/freshness.py)
     promoted = promote_waiting(scheme_id, at=at)
     if not promoted:  # a seat handed to the waiting list is not free
         announce(SEAT_FREED, scheme_id=scheme_id)

@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
+from parcours.core.freshness import figures_changed
 from parcours.www.bench.load import Request, send
 
 BENCH_DEVICE = "Mesure de performance (make bench)"
@@ -153,6 +154,8 @@ def _fresh_referrals(directorate) -> list[int]:
     referrals = Referral.objects.bulk_create(
         Referral(
             person=person,
+            # The referral's DT, copied as save() would (ADR 0013; bulk_create skips save()).
+            directorate_id=person.directorate_id,
             scheme=scheme,
             status="sent",
             origin="interview",
@@ -172,6 +175,7 @@ def _fresh_referrals(directorate) -> list[int]:
         for r in referrals
         for name, source, target in [("create", "", "draft"), ("send", "draft", "sent")]
     )
+    figures_changed()  # bulk_create sends no signal (core/freshness.py)
     return [r.pk for r in referrals]
 
 
@@ -193,6 +197,7 @@ def _import_sessions(directorate) -> list[int]:
         )
         for index in range(WRITES)
     )
+    figures_changed()
     return [s.pk for s in sessions]
 
 

@@ -11,11 +11,13 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours.core import freshness
 from parcours.core.replica import reads_replica
 from parcours.indicators import approvals, checks, conf, exports
 from parcours.indicators.catalogue import MONTHLY_REPORT
@@ -77,7 +79,7 @@ def _query(period: Period, directorate_id=None, **extra) -> str:
 @reads_replica
 def dashboard(request):
     perimeter, period, form = _selection(request)
-    context = {"form": form, "perimeter": perimeter, "period": period}
+    context = {"form": form, "perimeter": perimeter, "period": period, "figures_seconds": 0}
     if request.membership.role in PARTNER_ROLES and period is not None:
         # Issue 16: a partner first reads its own referrals and seats (exact: they are the
         # ones in its inbox), then the DTs it serves, protected.
@@ -96,32 +98,67 @@ def dashboard(request):
         return render(request, "indicators/no_perimeter.html", context)
     if period is None:
         return render(request, "indicators/dashboard.html", context, status=400)
-    try:
-        board = build_dashboard(perimeter, period)
-    except ReleaseRefused as refused:  # fail closed: nothing shown but the reason
-        context["refused"] = refused.message
-        return render(request, "indicators/dashboard.html", context, status=503)
-    record_release(perimeter.audience, board.document)
+    if perimeter.exact:
+        # The DT's exact figures are computed only when the template's cached fragment is
+        # missing (core/freshness.py): a page read again before any write costs the
+        # generation's lookup, not the figures.
+        board = SimpleLazyObject(lambda: build_dashboard(perimeter, period))
+    else:
+        # A protected release is built, audited and recorded for its audience on every view
+        # (its protection has its own cache, indicators/release.py); it fails closed.
+        try:
+            board = build_dashboard(perimeter, period)
+        except ReleaseRefused as refused:
+            context["refused"] = refused.message
+            return render(request, "indicators/dashboard.html", context, status=503)
+        record_release(perimeter.audience, board.document)
     directorate_id = form.cleaned_data.get("directorate_id") if form.is_bound else None
-    single = board.single_month
+    single = len(period.months) == 1
     can_approve = (
         single
         and perimeter.exact
         and can(request.membership, Action.APPROVE_MONTH)
         and period.first.last_day < timezone.localdate()
     )
+    can_export = can(request.membership, Action.EXPORT)
+    can_manage = can(request.membership, Action.MANAGE_PARTNERS)
+    query = _query(period, directorate_id)
     context.update(
         {
             "board": board,
-            "document": board.document,
-            "can_export": can(request.membership, Action.EXPORT),
-            "can_manage": can(request.membership, Action.MANAGE_PARTNERS),
+            "document": SimpleLazyObject(lambda: board.document),
+            "can_export": can_export,
+            "can_manage": can_manage,
             "can_approve": can_approve,
-            "query": _query(period, directorate_id),
+            "query": query,
             "formats": EXPORT_FORMATS,
+            # Only the DT's exact page is cached: a protected one is built and recorded above.
+            "figures_seconds": freshness.cache_seconds() if perimeter.exact else 0,
+            # Everything the fragment shows depends on: the figures and what this user may do.
+            "figures_key": freshness.key(
+                "page",
+                _perimeter_key(perimeter),
+                period,
+                can_approve,
+                can_export,
+                can_manage,
+                query,
+            ),
         }
     )
     return render(request, "indicators/dashboard.html", context)
+
+
+def _perimeter_key(perimeter) -> tuple:
+    """What a cached figure depends on besides the records: the perimeter and the settings."""
+    bands = [(band.code, band.minimum) for band in conf.age_bands().bands]
+    return (
+        perimeter.label,
+        perimeter.exact,
+        tuple(d.pk for d in perimeter.directorates),
+        conf.small_cell_threshold(),
+        bands,
+    )
 
 
 @require_GET
@@ -140,33 +177,46 @@ def export(request, file_format):
     # The DT may download exact figures or the protected version it sends to the DREETS;
     # anyone else only ever gets protected figures.
     exact = perimeter.exact and request.GET.get("pour") != PROTECTED
-    definition = get_report(MONTHLY_REPORT)
-    computed = compute_report(
-        definition, [DirectorateRef.of(d) for d in perimeter.directorates], period
-    )
-    # The protected version a DT downloads is the one it forwards to its region's DREETS.
-    audience = perimeter.audience or (
-        "" if exact else audience_for_region(perimeter.directorates[0].region_id)
-    )
-    try:
-        document = build_document(
-            computed,
-            exact=exact,
-            perimeter_label=perimeter.label,
-            received=None
-            if exact
-            else received_hidden(audience, definition.code, computed_ids(computed), period.months),
+    if exact:
+
+        def produce():
+            definition = get_report(MONTHLY_REPORT)
+            computed = compute_report(
+                definition, [DirectorateRef.of(d) for d in perimeter.directorates], period
+            )
+            document = build_document(computed, exact=True, perimeter_label=perimeter.label)
+            return exports.export(document, file_format), exports.filename(document, file_format)
+
+        # The same file until a write changes the figures (freshness.py).
+        content, name = freshness.cached(
+            ("export", file_format, exact, _perimeter_key(perimeter), period), produce
         )
-    except ReleaseRefused as refused:
-        messages.error(request, refused.message)
-        return redirect("indicators:dashboard")
-    record_release(audience, document)
-    response = HttpResponse(
-        exports.export(document, file_format), content_type=exports.CONTENT_TYPES[file_format]
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(document, file_format)}"'
-    )
+    else:
+        definition = get_report(MONTHLY_REPORT)
+        computed = compute_report(
+            definition, [DirectorateRef.of(d) for d in perimeter.directorates], period
+        )
+        # The protected version a DT downloads is the one it forwards to its region's DREETS.
+        audience = perimeter.audience or audience_for_region(perimeter.directorates[0].region_id)
+        try:
+            document = build_document(
+                computed,
+                exact=False,
+                perimeter_label=perimeter.label,
+                received=received_hidden(
+                    audience, definition.code, computed_ids(computed), period.months
+                ),
+            )
+        except ReleaseRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("indicators:dashboard")
+        record_release(audience, document)
+        content, name = (
+            exports.export(document, file_format),
+            exports.filename(document, file_format),
+        )
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from parcours.core import bounds
+from parcours.core import bounds, freshness
 from parcours.core.replica import reads_replica
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
@@ -1008,8 +1008,14 @@ def worklists(request):
             "convocation__person", "convocation__session"
         ).order_by("first_appointment_date", "pk"),
     }
+    # The exact counts read every row of each list (tens of thousands in a large DT, issue 12):
+    # cached under the generation of freshness.py, so any write shows on the next read.
+    counts = freshness.cached(
+        ("worklists", directorate_id or f"m{membership.pk}", cutoff),
+        lambda: {name: queryset.count() for name, queryset in lists.items()},
+    )
     context = {
-        name: {"rows": list(queryset[:WORKLIST_LIMIT]), "count": queryset.count()}
+        name: {"rows": list(queryset[:WORKLIST_LIMIT]), "count": counts[name]}
         for name, queryset in lists.items()
     }
     context["open_sessions"] = sessions_with_seats(membership)

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from parcours.core.freshness import figures_changed
 from parcours.territories.loaders import load_territories
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             counts = load_territories()
+        figures_changed()  # a DT's départements decide its figures; bulk writes send no signal
         moves = counts.pop("pending_moves")
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
         for department, directorate in moves:

@@ -1,0 +1,152 @@
+"""The figures' cache stays live: a page read again costs no figure query, a write shows at once.
+
+Issue 12 (parcours/core/freshness.py). The suite runs with the cache off (tests/settings.py:
+a test's writes never commit); these tests turn it on and run the commit callbacks of each
+write, as production does after its commit.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from parcours.core import freshness
+from parcours.organisations.roles import Role
+from parcours.reception import services as reception_services
+from tests.factories import PersonFactory, membership_for
+from tests.factories_indicators import born, check_on
+from tests.factories_reception import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 1, 27)
+JANUARY = "?start=2026-01&end=2026-01"
+
+
+@pytest.fixture(autouse=True)
+def figures_cache_on(settings):
+    settings.PARCOURS_FIGURES_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _men_checked(n, capture):
+    with capture(execute=True):
+        for _ in range(n):
+            check_on(DAY, person=PersonFactory(sex="H", birth_date=born(50, DAY)))
+
+
+def _client(client_for, capture, role, **kwargs):
+    """A signed-in client; its membership's writes committed like the rest (their callback)."""
+    with capture(execute=True):
+        return client_for(role, **kwargs)
+
+
+def _read(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def _figures(response) -> bytes:
+    """The figures, below the period's form (the head holds a fresh CSP nonce and tokens)."""
+    content = response.content
+    start = content.index(b"</form>", content.index(b"<h1>"))
+    return content[start : content.index(b"</main>")]
+
+
+def _men_46_64(response) -> int:
+    table = response.context["board"].document.sections[0].blocks[0].published
+    return table.value("H", "46-64")
+
+
+def test_a_second_read_runs_no_figure_query_and_a_write_shows_on_the_next(
+    client_for, django_capture_on_commit_callbacks
+):
+    _men_checked(2, django_capture_on_commit_callbacks)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.DT_DIRECTOR)
+    first, computed = _read(client, "/chiffres/" + JANUARY)
+    again, cached = _read(client, "/chiffres/" + JANUARY)
+    assert _figures(again) == _figures(first)
+    assert cached <= computed - 7  # the report, the approvals, five pathway figures: not run
+    _men_checked(1, django_capture_on_commit_callbacks)
+    after, recomputed = _read(client, "/chiffres/" + JANUARY)
+    assert recomputed == computed
+    assert _men_46_64(after) == 3
+    assert _figures(after) != _figures(first)
+
+
+def test_a_bulk_convocation_raises_the_generation_once_committed(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        session = SessionFactory(date=DAY + datetime.timedelta(days=30), capacity=10)
+        agent = membership_for(Role.RECEPTION_AGENT).user
+        people = [PersonFactory(directorate=session.directorate) for _ in range(3)]
+    before = freshness.generation()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        reception_services.convoke_many(session, people, actor=agent)
+    assert freshness.generation() == before  # not before the commit: readers keep the old
+    for callback in callbacks:
+        callback()
+    assert freshness.generation() == before + 1  # once for the whole transaction
+
+
+def test_each_perimeter_and_role_gets_its_own_figures(
+    client_for, django_capture_on_commit_callbacks
+):
+    _men_checked(2, django_capture_on_commit_callbacks)
+    director = _client(client_for, django_capture_on_commit_callbacks, Role.DT_DIRECTOR).get(
+        "/chiffres/" + JANUARY
+    )
+    regional = _client(client_for, django_capture_on_commit_callbacks, Role.REGIONAL_VIEWER).get(
+        "/chiffres/" + JANUARY
+    )
+    other_dt = _client(
+        client_for, django_capture_on_commit_callbacks, Role.DT_DIRECTOR, directorate_code="reims"
+    ).get("/chiffres/" + JANUARY)
+    assert "chiffres exacts" in director.content.decode()
+    assert "chiffres exacts" not in regional.content.decode()
+    assert _figures(director) != _figures(other_dt)
+    assert _men_46_64(director) == 2
+    assert _men_46_64(other_dt) == 0
+
+
+def test_an_export_is_served_again_until_a_write_changes_it(
+    client_for, django_capture_on_commit_callbacks
+):
+    _men_checked(2, django_capture_on_commit_callbacks)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.DT_DIRECTOR)
+    first, computed = _read(client, "/chiffres/export.csv" + JANUARY)
+    again, cached = _read(client, "/chiffres/export.csv" + JANUARY)
+    assert again.content == first.content
+    assert cached < computed
+    _men_checked(1, django_capture_on_commit_callbacks)
+    after, _count = _read(client, "/chiffres/export.csv" + JANUARY)
+    assert after.content != first.content
+
+
+def test_the_worklists_counts_follow_a_missed_convocation(
+    client_for, django_capture_on_commit_callbacks
+):
+    from parcours.reception.models import AttendanceStatus
+    from tests.factories_indicators import ConvocationFactory
+    from tests.factories_indicators import SessionFactory as IndicatorSessionFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session = IndicatorSessionFactory(date=DAY)
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.RECEPTION_AGENT)
+    first, computed = _read(client, "/pfa/a-traiter/")
+    again, cached = _read(client, "/pfa/a-traiter/")
+    assert first.context["reconvoke"]["count"] == again.context["reconvoke"]["count"] == 1
+    assert cached == computed - 3  # the three counts
+    with django_capture_on_commit_callbacks(execute=True):
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    after, _count = _read(client, "/pfa/a-traiter/")
+    assert after.context["reconvoke"]["count"] == 2
+    assert len(after.context["reconvoke"]["rows"]) == 2
