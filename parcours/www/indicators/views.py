@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.core import freshness
@@ -44,10 +44,10 @@ from parcours.www.indicators.forms import ApprovalForm, FiguresFilterForm, Month
 
 EXACT, PROTECTED = "dt", "dreets"
 EXPORT_FORMATS = [
-    ("pdf", _lazy("PDF")),
-    ("xlsx", _lazy("Tableur XLSX")),
-    ("ods", _lazy("Tableur ODS")),
-    ("csv", _lazy("CSV")),
+    ("pdf", gettext_lazy("PDF")),
+    ("xlsx", gettext_lazy("Tableur XLSX")),
+    ("ods", gettext_lazy("Tableur ODS")),
+    ("csv", gettext_lazy("CSV")),
 ]
 
 
