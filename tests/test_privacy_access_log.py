@@ -294,8 +294,28 @@ def test_the_export_is_a_csv_with_cells_that_cannot_run_as_formulas(client_for):
     read = next(row for row in rows[1:] if row[5] == "Consultation d'un dossier")
     assert read[1].startswith("'=HYPERLINK")
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
-    assert read[9] == str(person.pk)
+    assert read[9] == person.display_name
     assert AccessLog.objects.filter(operation=Operation.ACCESS_LOG_EXPORT).count() == 1
+
+
+def test_the_export_names_persons_with_their_agdref_and_logs_that_read(client_for):
+    known = PersonFactory(agdref_number="7512345678", last_name="Benali", first_names="Rachid")
+    other = PersonFactory(last_name="Martin", first_names="Léa")
+    reader = client_for(Role.INTEGRATION_AUDITOR)
+    reader.get(f"/personnes/{known.pk}/")
+    reader.get(f"/personnes/{other.pk}/")
+    director = client_for(Role.DT_DIRECTOR)
+    response = director.get("/confidentialite/journal/export/")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    cells = [row[9] for row in rows[1:]]
+    assert "BENALI Rachid (AGDREF 7512345678)" in cells
+    assert "MARTIN Léa" in cells
+    assert str(known.pk) not in cells
+    assert reader.membership.user.get_full_name() in [row[1] for row in rows[1:]]
+    read = AccessLog.objects.get(operation="access_log_read")
+    assert read.user == director.membership.user
+    assert set(read.entries.values_list("person_id", flat=True)) == {known.pk, other.pk}
 
 
 @pytest.mark.parametrize(

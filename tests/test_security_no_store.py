@@ -136,6 +136,13 @@ TODAY = datetime.date.today().isoformat()
 FILE_OR_JSON_ROUTES = {
     "reception:letter": [(Role.RECEPTION_AGENT, _letter, "application/pdf")],
     "reception:session_letters": [(Role.RECEPTION_AGENT, _session_letters, "application/pdf")],
+    "reception:session_export": [
+        (
+            Role.RECEPTION_AGENT,
+            lambda client: client.get("/pfa/sessions/liste/export.xlsx"),
+            "application/vnd.openxml",
+        )
+    ],
     "reception:summary_csv": [(Role.DT_DIRECTOR, _summary("csv"), "text/csv")],
     "reception:summary_xlsx": [(Role.DT_DIRECTOR, _summary("xlsx"), "application/vnd.openxml")],
     "indicators:export": [

@@ -157,30 +157,79 @@ def access_log_export(request):
     def rows():
         yield "\ufeff"  # Excel reads UTF-8 with accents only with the byte order mark
         yield writer.writerow(header)
-        for log in logs.iterator(chunk_size=2000):
-            user = log.user
-            yield writer.writerow(
-                [
-                    spreadsheet_safe(value)
-                    for value in [
-                        timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"),
-                        user.get_full_name() if user else "",
-                        user.email if user else "",
-                        log.organisation or "",
-                        log.role_label,
-                        log.operation_label,
-                        log.path_name,
-                        log.purpose,
-                        log.person_count,
-                        " ".join(str(entry.person_id) for entry in log.entries.all()),
-                    ]
-                ]
-            )
+        for batch in _batches(logs.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
+            names = _export_names(request, batch)
+            for log in batch:
+                yield writer.writerow(_export_row(log, names))
 
     day = timezone.localdate().isoformat()
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="journal-des-acces-{day}.csv"'
     return response
+
+
+EXPORT_BATCH = 2000
+
+
+def _batches(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _export_names(request, logs) -> dict[int, str]:
+    """Names and AGDREF numbers of the persons a batch of exported rows names, in one query.
+
+    Issue 16: the export names persons, like the page. Writing their names in a file is a read
+    of those persons, logged like the page's (ACCESS_LOG_READ), one log row per batch.
+    """
+    ids = {entry.person_id for log in logs for entry in log.entries.all()}
+    if not ids:
+        return {}
+    persons = Person.objects.filter(pk__in=ids).only(
+        "last_name", "usual_name", "first_names", "agdref_number", "anonymised_at"
+    )
+    names = {}
+    for person in persons:
+        if person.anonymised_at:
+            names[person.pk] = _("dossier anonymisé")
+        elif person.agdref_number:
+            names[person.pk] = _("%(name)s (AGDREF %(agdref)s)") % {
+                "name": person.display_name,
+                "agdref": person.agdref_number,
+            }
+        else:
+            names[person.pk] = person.display_name
+    if names:
+        log_access(request, list(names), ACCESS_LOG_READ)
+    return names
+
+
+def _export_row(log, names: dict[int, str]) -> list[str]:
+    user = log.user
+    persons = " | ".join(
+        names.get(entry.person_id, _("dossier supprimé")) for entry in log.entries.all()
+    )
+    return [
+        spreadsheet_safe(value)
+        for value in [
+            timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"),
+            user.get_full_name() if user else "",
+            user.email if user else "",
+            log.organisation or "",
+            log.role_label,
+            log.operation_label,
+            log.path_name,
+            log.purpose,
+            log.person_count,
+            persons,
+        ]
+    ]
 
 
 @action_required(Action.MANAGE_REFERENCE_DATA)

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from parcours.www.reception import views
+from parcours.www.reception import session_lists, views
 
 app_name = "reception"
 
 urlpatterns = [
     path("sessions/", views.planning, name="planning"),
+    path("sessions/liste/", session_lists.session_list, name="session_list"),
+    path("sessions/liste/export.xlsx", session_lists.session_export, name="session_export"),
     path("sessions/nouvelle/", views.session_edit, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/modifier/", views.session_edit, name="session_edit"),
