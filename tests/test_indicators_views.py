@@ -70,16 +70,20 @@ def test_the_dreets_sees_its_region_with_small_counts_hidden(client_for):
     assert "secret statistique" in page_text(response).lower()
 
 
-def test_a_partner_admin_sees_the_dts_it_serves_protected(client_for):
+def test_a_partner_admin_sees_its_own_figures_not_the_report_of_the_dts_it_serves(client_for):
+    # Issue 16.3: « each partner's Chiffres shows its own referrals and seats »; the protected
+    # report of the DTs it serves (issue 5's first design) is no longer shown to partners.
     two_men_in_metz()
     client = client_for(Role.PARTNER_ADMIN)
-    assert "Aucune direction territoriale" in page_text(client.get("/chiffres/"))
     client.membership.organisation.departments.set([directorate("metz").departments.first()])
     response = client.get("/chiffres/" + JANUARY)
-    board = response.context["board"]
-    assert [d.name for d in board.perimeter.directorates] == ["DT Metz"]
-    assert not board.exact
-    assert board.document.sections[0].blocks[0].published.value("H", "46-64") is None
+    assert response.status_code == 200
+    assert "board" not in response.context
+    assert "own" in response.context
+    text = page_text(response)
+    assert "Vos orientations et vos places" in text
+    assert "petits effectifs masqués" not in text
+    assert "DT Metz" not in text
 
 
 def test_a_dt_cannot_select_another_dt(client_for):

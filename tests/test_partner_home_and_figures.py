@@ -49,3 +49,35 @@ def test_a_partner_s_figures_show_its_own_referrals_and_seats(client):
     assert [row.name for row in own["seats"]] == ["Parcours Epide"]
     assert "Vos orientations et vos places" in page_text(response)
     assert "Accompagnement France Travail" not in page_text(response).split("Chiffres")[1][:2000]
+
+
+def test_a_partner_s_figures_leave_out_the_report_of_the_dts_it_serves(
+    client, django_assert_max_num_queries
+):
+    # Issue 16.3: a partner reads its own referrals and seats, not the DTs' monthly report.
+    epide = SchemeFactory(organisation__kind=EPIDE, name="Parcours Epide")
+    make_referral(epide)
+    admin = partner_membership(epide, role=Role.PARTNER_ADMIN)
+    client = _client(client, admin)
+    url = f"/chiffres/?start={timezone.localdate():%Y-%m}"
+    with django_assert_max_num_queries(20) as first:
+        client.get(url)
+    # More referrals and more schemes cost no more queries.
+    second = SchemeFactory(organisation=epide.organisation, name="Epide bis")
+    for scheme in (epide, second, second):
+        make_referral(scheme)
+    with django_assert_max_num_queries(len(first)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "board" not in response.context
+    text = page_text(response)
+    assert "Parcours Epide" in text and "Epide bis" in text
+    assert "petits effectifs masqués" not in text
+
+
+def test_a_bad_period_on_a_partner_s_figures_gets_a_french_message(client):
+    epide = SchemeFactory(organisation__kind=EPIDE)
+    admin = partner_membership(epide, role=Role.PARTNER_ADMIN)
+    response = _client(client, admin).get("/chiffres/?start=2026-13")
+    assert response.status_code == 400
+    assert "Saisissez un mois sous la forme AAAA-MM" in page_text(response)

@@ -1,15 +1,20 @@
 """What each role's home page says to do now (issue 16): the day's sessions, the worklists,
-referrals waiting for an answer, the month to approve; each count from one query."""
+referrals waiting for an answer, the month to approve, the reports to send, the months each DT
+has approved; each count from one query."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from parcours.accounts.models import User
+from parcours.accounts.throttling import recent_failures
 from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.dashboard import default_period
-from parcours.indicators.models import MonthlyApproval
+from parcours.indicators.models import MonthlyApproval, ReportRecipient, ReportRun, RunStatus
+from parcours.indicators.periods import Month
 from parcours.organisations.permissions import Action, can
 from parcours.reception.models import (
     Contract,
@@ -20,6 +25,12 @@ from parcours.reception.models import (
     SessionStaff,
 )
 from parcours.referrals.models import Referral, ReferralStatus, Scheme
+
+# How far back the homes look for reports to send and months approved: a year of monthly
+# reports (seed 001: the figures go out every month); older months are the runs page's business.
+REPORT_MONTHS = 12
+# The DREETS home shows this many complete months per DT (the last quarter).
+REGIONAL_MONTHS = 3
 
 # A referral is « about to expire » this many days before its scheme's expiry.
 EXPIRY_WARNING_DAYS = 7
@@ -99,3 +110,86 @@ def received_referrals(organisation, now: datetime.datetime | None = None) -> di
     return Referral.objects.received_by(organisation).aggregate(
         waiting=Count("pk", filter=sent), expiring=Count("pk", filter=sent & soon)
     )
+
+
+def reports_to_send(membership, today: datetime.date | None = None) -> list[Month]:
+    """The DT director's approved months (within REPORT_MONTHS) whose report some active
+    recipient has not received in its approved version yet (indicators/sending.py writes one
+    ReportRun per recipient and records the approval version it sent): one query."""
+    if not can(membership, Action.APPROVE_MONTH) or not membership.organisation.directorate_id:
+        return []
+    last = default_period(today).first
+    first = last
+    for _step in range(REPORT_MONTHS - 1):
+        first = first.previous
+    received = ReportRun.objects.filter(
+        directorate_id=OuterRef(OuterRef("directorate_id")),
+        month=OuterRef(OuterRef("month")),
+        report_code=OuterRef(OuterRef("report_code")),
+        recipient_email=OuterRef("email"),
+        status=RunStatus.SENT,
+        approval_version=OuterRef(OuterRef("version")),
+    )
+    waiting = ReportRecipient.objects.filter(
+        directorate_id=OuterRef("directorate_id"), is_active=True
+    ).exclude(Exists(received))
+    months = (
+        MonthlyApproval.objects.current()
+        .filter(
+            report_code=MONTHLY_REPORT,
+            directorate_id=membership.organisation.directorate_id,
+            month__gte=first.first_day,
+            month__lte=last.first_day,
+        )
+        .filter(Exists(waiting))
+        .order_by("-month")
+        .values_list("month", flat=True)
+    )
+    return [Month.of(month) for month in months]
+
+
+def months_by_directorate(directorates, today: datetime.date | None = None) -> list[dict]:
+    """For each DT, its last REGIONAL_MONTHS complete months, approved or not (one query for
+    the approvals; `directorates` is a list already loaded)."""
+    month = default_period(today).first
+    months = []
+    for _step in range(REGIONAL_MONTHS):
+        months.append(month)
+        month = month.previous
+    approved = set(
+        MonthlyApproval.objects.filter(
+            report_code=MONTHLY_REPORT,
+            directorate_id__in=[d.pk for d in directorates],
+            month__in=[m.first_day for m in months],
+        )
+        .values_list("directorate_id", "month")
+        .distinct()
+    )
+    return [
+        {
+            "directorate": directorate,
+            "months": [
+                {"month": m, "approved": (directorate.pk, m.first_day) in approved} for m in months
+            ],
+        }
+        for directorate in directorates
+    ]
+
+
+def national_attention(directorates, today: datetime.date | None = None) -> dict:
+    """What the national admin should look at: the accounts locked out by failed sign-ins
+    (AXES_FAILURE_LIMIT within the cool-off, as /compte/comptes-bloques/ lists them: two
+    queries) and the DTs whose last complete month is not approved yet (one query)."""
+    month = default_period(today).first
+    approved = set(
+        MonthlyApproval.objects.filter(
+            report_code=MONTHLY_REPORT, month=month.first_day
+        ).values_list("directorate_id", flat=True)
+    )
+    limit = settings.AXES_FAILURE_LIMIT
+    failures = recent_failures(User.objects.all())
+    return {
+        "locked": sum(1 for _user, count in failures if count >= limit),
+        "month": month,
+        "not_approved": [d for d in directorates if d.pk not in approved],
+    }

@@ -74,6 +74,8 @@ def home(request):
             context["sessions"] = home_page.sessions_of_the_day(directorate_id)
             context["worklists"] = home_page.worklist_counts(directorate_id)
         context["month_to_approve"] = home_page.month_to_approve(membership)
+        context["reports_to_send"] = home_page.reports_to_send(membership)
+        context["can_see_runs"] = can(membership, Action.MANAGE_PARTNERS)
         context["can_convoke"] = can(membership, Action.CONVOKE)
         context["can_edit"] = can(membership, Action.EDIT_PERSON)
         template = "www/home_dt.html"
@@ -83,16 +85,21 @@ def home(request):
         context["can_answer"] = can(membership, Action.ANSWER_REFERRAL)
         template = "www/home_partner.html"
     elif role == Role.REGIONAL_VIEWER:
-        context["directorates"] = (
+        context["directorates"] = list(
             Directorate.objects.filter(region_id=membership.organisation.region_id)
             .prefetch_related("departments")
             .order_by("name")
         )
+        # Issue 16: the months each DT of the region has approved (readable now) or not yet.
+        context["approvals"] = home_page.months_by_directorate(context["directorates"])
         template = "www/home_regional.html"
     else:
-        context["directorates"] = Directorate.objects.prefetch_related("departments").order_by(
-            "name"
+        context["directorates"] = list(
+            Directorate.objects.prefetch_related("departments").order_by("name")
         )
+        # Issue 16: what needs the national admin's attention.
+        context["attention"] = home_page.national_attention(context["directorates"])
+        context["can_unlock"] = can(membership, Action.MANAGE_USERS)
         template = "www/home_national.html"
     return render(request, template, context)
 

@@ -80,20 +80,10 @@ def _query(period: Period, directorate_id=None, **extra) -> str:
 def dashboard(request):
     perimeter, period, form = _selection(request)
     context = {"form": form, "perimeter": perimeter, "period": period, "figures_seconds": 0}
-    if request.membership.role in PARTNER_ROLES and period is not None:
-        # Issue 16: a partner first reads its own referrals and seats (exact: they are the
-        # ones in its inbox), then the DTs it serves, protected.
-        organisation_id = request.membership.organisation_id
-        context["own"] = {
-            "funnel": [
-                {**row, "values": [row["stages"][code] for code, _label in FUNNEL_STAGES]}
-                for row in funnel_by_scheme(
-                    referral_funnel(None, period, organisation_id=organisation_id)
-                )
-            ],
-            "seats": seats(None, organisation_id=organisation_id),
-            "stage_columns": FUNNEL_STAGES,
-        }
+    if request.membership.role in PARTNER_ROLES:
+        # Issue 16.3: a partner's « Chiffres » shows its own referrals and seats only (exact:
+        # they are the ones in its inbox), not the report of the DTs it serves.
+        return _partner_figures(request, period, form, context)
     if not perimeter.directorates:
         return render(request, "indicators/no_perimeter.html", context)
     if period is None:
@@ -147,6 +137,24 @@ def dashboard(request):
         }
     )
     return render(request, "indicators/dashboard.html", context)
+
+
+def _partner_figures(request, period, form, context):
+    """A partner's own referrals received in the period, by scheme, and its schemes' seats."""
+    if period is None:
+        return render(request, "indicators/partner_figures.html", context, status=400)
+    organisation_id = request.membership.organisation_id
+    context["own"] = {
+        "funnel": [
+            {**row, "values": [row["stages"][code] for code, _label in FUNNEL_STAGES]}
+            for row in funnel_by_scheme(
+                referral_funnel(None, period, organisation_id=organisation_id)
+            )
+        ],
+        "seats": seats(None, organisation_id=organisation_id),
+        "stage_columns": FUNNEL_STAGES,
+    }
+    return render(request, "indicators/partner_figures.html", context)
 
 
 def _perimeter_key(perimeter) -> tuple:
