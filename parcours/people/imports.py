@@ -345,6 +345,14 @@ SHOWN_CANDIDATES = 3
 _NEAR = datetime.timedelta(days=400)
 
 
+def _date_can_reach(day: datetime.date, other: datetime.date) -> bool:
+    """Whether a pair with these birth dates can reach the threshold with the best names."""
+    if abs(other - day) > _NEAR:
+        return False
+    best = duplicates.NAME_WEIGHT + duplicates.DATE_WEIGHT * duplicates._date_score(day, other)[0]
+    return best >= duplicates.THRESHOLD
+
+
 def duplicate_candidates(rows: list[PlannedRow], within) -> None:
     """Set `candidates` on each row to create: existing persons of `within` at the finder's
     proposal threshold (duplicates.THRESHOLD), by names and birth date.
@@ -388,11 +396,12 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
         )
     )
     by_date: dict[datetime.date, list[Person]] = {}
-    by_key: dict[str, list[Person]] = {}
+    # By name key and birth year: a row looks at five years of one key, not at the whole key.
+    by_key: dict[tuple[str, int], list[Person]] = {}
     for person in found:
         by_date.setdefault(person.birth_date, []).append(person)
-        if person.last_name_key:
-            by_key.setdefault(person.last_name_key, []).append(person)
+        if person.last_name_key and person.birth_date:
+            by_key.setdefault((person.last_name_key, person.birth_date.year), []).append(person)
     if not by_date:
         return
     for row in rows:
@@ -402,9 +411,15 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
         if swapped:
             near.update((p.pk, p) for p in by_date.get(swapped, ()))
         for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
-            for person in by_key.get(names.phonetic_key(text), ()) if text else ():
-                if person.birth_date and abs(person.birth_date - day) <= _NEAR:
-                    near[person.pk] = person
+            key = names.phonetic_key(text) if text else ""
+            for year in range(day.year - 2, day.year + 3) if key else ():
+                for person in by_key.get((key, year), ()):
+                    # Even identical names (0.65) need a birth date scoring 0.43 or more to
+                    # reach the threshold: the others are not scored at all (exact, cheaper).
+                    if person.pk not in near and _date_can_reach(day, person.birth_date):
+                        near[person.pk] = person
+        # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
+        near = dict(list(near.items())[: duplicates.MAX_ROWS])
         scored = [
             duplicates.score_pair(
                 last_name=row.values.get("last_name", ""),
