@@ -19,6 +19,7 @@ by `manage.py bench_duplicates` (docs/duplicates.md).
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -58,6 +59,9 @@ class _Identity:
     first_word: str
 
 
+# An import scores each row against many persons and each person against many rows: the
+# keys of a name are computed once (pure function of the two strings).
+@functools.lru_cache(maxsize=65_536)
 def _identity(last_name: str, first_names: str) -> _Identity:
     return _Identity(
         names.glued(last_name),

@@ -52,6 +52,8 @@ class PersonImport(models.Model):
     # What the preview shows: the file's problems (French, row and column) and the mapping.
     messages = models.JSONField(_("messages"), default=list, blank=True)
     mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
+    # Rows to create that may be a person already on file: {"message": French, "persons": [pk]}.
+    review = models.JSONField(_("lignes à vérifier"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("import de personnes")

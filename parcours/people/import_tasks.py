@@ -71,6 +71,13 @@ def plan_import(import_id: int) -> str:
     run.unchanged_count = counts[imports.Action.UNCHANGED]
     run.error_count = counts[imports.Action.ERROR]
     run.messages = [imports.describe(p) for p in plan.problems[:SHOWN_MESSAGES]]
+    run.review = [
+        {
+            "message": imports.review_message(row),
+            "persons": [c.person.pk for c in row.candidates[: imports.SHOWN_CANDIDATES]],
+        }
+        for row in plan.to_review[:SHOWN_MESSAGES]
+    ]
     run.mapping = {
         "columns": {name: str(imports.BY_FIELD[name].label) for name in plan.mapping.columns},
         "ignored": plan.mapping.ignored,

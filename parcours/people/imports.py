@@ -14,8 +14,10 @@ separators, XLSX, ODS). Then, in this order (STYLE.md, rdv-insertion):
 4. the plan is committed in one transaction through `people.services`, only when no row is in
    error: all or nothing; re-importing the same file finds every row unchanged.
 
-The duplicate search beyond AGDREF is left to `duplicate_candidates` (wired at merge to
-`people.duplicates.find_candidates`).
+A row to create (no AGDREF match) whose names and birth date look like an existing person's
+is still created, but shown « à vérifier » with the existing file named, and the pair goes to
+the duplicates review list at commit (issue 17 point 5): `duplicate_candidates` searches a
+whole batch of rows in one query, scored by `people.duplicates.score_pair`.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.core.spreadsheet_reader import Problem, Row, Sheet, column_letter, read_sheets
+from parcours.people import duplicates, names
 from parcours.people.models import Person, ResidenceStatus, Sex
 from parcours.people.validators import normalise_phone
 from parcours.territories.models import Department
@@ -308,6 +312,8 @@ class PlannedRow:
     person_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # Existing persons this row to create may be (duplicates.Candidate), best first.
+    candidates: list = field(default_factory=list)
 
 
 @dataclass
@@ -327,12 +333,125 @@ class Plan:
     def problems(self) -> list[Problem]:
         return [p for row in self.rows for p in row.problems]
 
+    @property
+    def to_review(self) -> list[PlannedRow]:
+        """Rows to create that may be a person already on file (« à vérifier »)."""
+        return [row for row in self.rows if row.candidates]
 
-def duplicate_candidates(values: dict) -> list:
-    """Persons that may be the one of `values` though their AGDREF number differs or is
-    absent: to be wired at merge to `people.duplicates.find_candidates` (helper "find").
-    Until then nobody is proposed, and a row without AGDREF number is created."""
-    return []
+
+# Candidates named per row in the preview (the review list keeps them all).
+SHOWN_CANDIDATES = 3
+# The finder's window for a name sounding alike with a mistyped day or year (duplicates._rows).
+_NEAR = datetime.timedelta(days=400)
+
+
+def _date_can_reach(day: datetime.date, other: datetime.date) -> bool:
+    """Whether a pair with these birth dates can reach the threshold with the best names."""
+    if abs(other - day) > _NEAR:
+        return False
+    best = duplicates.NAME_WEIGHT + duplicates.DATE_WEIGHT * duplicates._date_score(day, other)[0]
+    return best >= duplicates.THRESHOLD
+
+
+def duplicate_candidates(rows: list[PlannedRow], within) -> None:
+    """Set `candidates` on each row to create: existing persons of `within` at the finder's
+    proposal threshold (duplicates.THRESHOLD), by names and birth date.
+
+    ONE query for the whole batch, on the finder's indexes (birth date; name key with birth
+    date): the same birth dates, day and month swapped, or a name key sounding alike born
+    within about a year; then each row is scored in Python with `duplicates.score_pair`,
+    the finder's own scoring, so that the import and the person form propose the same pairs.
+    """
+    if not rows:
+        return
+    dates, keys = set(), set()
+    for row in rows:
+        day = row.values.get("birth_date")
+        dates.add(day)
+        swapped = duplicates._swapped_day_month(day)
+        if swapped:
+            dates.add(swapped)
+        for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
+            key = names.phonetic_key(text)
+            if key:
+                keys.add(key)
+    condition = Q(birth_date__in=sorted(dates))
+    if keys:
+        condition |= Q(
+            last_name_key__in=sorted(keys),
+            birth_date__range=(min(dates) - _NEAR, max(dates) + _NEAR),
+        )
+    found = (
+        within.filter(condition)
+        .filter(anonymised_at__isnull=True)
+        .order_by()
+        .only(
+            "pk",
+            "last_name",
+            "usual_name",
+            "first_names",
+            "birth_date",
+            "agdref_number",
+            "last_name_key",
+        )
+    )
+    by_date: dict[datetime.date, list[Person]] = {}
+    # By name key and birth year: a row looks at five years of one key, not at the whole key.
+    by_key: dict[tuple[str, int], list[Person]] = {}
+    for person in found:
+        by_date.setdefault(person.birth_date, []).append(person)
+        if person.last_name_key and person.birth_date:
+            by_key.setdefault((person.last_name_key, person.birth_date.year), []).append(person)
+    if not by_date:
+        return
+    for row in rows:
+        day = row.values["birth_date"]
+        near = {p.pk: p for p in by_date.get(day, ())}
+        swapped = duplicates._swapped_day_month(day)
+        if swapped:
+            near.update((p.pk, p) for p in by_date.get(swapped, ()))
+        for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
+            key = names.phonetic_key(text) if text else ""
+            for year in range(day.year - 2, day.year + 3) if key else ():
+                for person in by_key.get((key, year), ()):
+                    # Even identical names (0.65) need a birth date scoring 0.43 or more to
+                    # reach the threshold: the others are not scored at all (exact, cheaper).
+                    if person.pk not in near and _date_can_reach(day, person.birth_date):
+                        near[person.pk] = person
+        # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
+        near = dict(list(near.items())[: duplicates.MAX_ROWS])
+        scored = [
+            duplicates.score_pair(
+                last_name=row.values.get("last_name", ""),
+                first_names=row.values.get("first_names", ""),
+                birth_date=day,
+                agdref=row.values.get("agdref_number"),
+                person=person,
+            )
+            for person in near.values()
+        ]
+        row.candidates = sorted(
+            (c for c in scored if c.score >= duplicates.THRESHOLD),
+            key=lambda c: (-c.score, c.person.last_name, c.person.first_names, c.person.pk),
+        )
+
+
+def review_message(row: PlannedRow) -> str:
+    """The preview's French message for a row « à vérifier », naming the existing file(s)."""
+    named = ", ".join(
+        _("%(last)s %(first)s né(e) le %(birth)s (dossier n° %(pk)s)")
+        % {
+            "last": c.person.last_name,
+            "first": c.person.first_names,
+            "birth": c.person.birth_date.strftime("%d/%m/%Y") if c.person.birth_date else "?",
+            "pk": c.person.pk,
+        }
+        for c in row.candidates[:SHOWN_CANDIDATES]
+    )
+    return _(
+        "Ligne %(row)s : à vérifier, cette personne est peut-être déjà connue : %(persons)s. "
+        "Elle sera créée et la paire placée dans la liste des doublons à examiner."
+    ) % {"row": row.number, "persons": named}
 
 
 def _row_values(row: Row, mapping: Mapping, lookups: Lookups) -> tuple[dict, list[Problem]]:
@@ -372,13 +491,20 @@ def plan_rows(
     persons,
     *,
     everyone=None,
+    within=None,
     on_progress: Callable[[int], None] | None = None,
     batch: int = 2000,
 ) -> list[PlannedRow]:
     """Plan every body row; `persons` are those the importer may update (its perimeter),
     `everyone` all persons (an AGDREF number of another perimeter is an error, not a new
-    file). Existing persons are fetched per batch of rows, not per row."""
+    file), `within` the persons searched for duplicates (default: `persons`). Existing
+    persons are fetched per batch of rows, not per row."""
     everyone = everyone if everyone is not None else Person.objects.all()
+    # Duplicates are searched among the importer's own persons (for a DT, its directorate's):
+    # the preview names the existing file, which must be one the importer may see
+    # (need-to-know, visible_to), and the pair goes to this DT's review list, where its
+    # agents can merge or tell apart only files of their perimeter.
+    within = within if within is not None else persons
     lookups = Lookups()
     seen: dict[str, int] = {}
     planned: list[PlannedRow] = []
@@ -417,8 +543,8 @@ def plan_rows(
                 ]
                 planned_row.action = Action.UPDATE if planned_row.changed else Action.UNCHANGED
             else:
-                duplicate_candidates(planned_row.values)  # wired at merge (see its docstring)
                 planned_row.action = Action.CREATE
+        duplicate_candidates([r for r in pending if r.action == Action.CREATE], within)
         planned.extend(pending)
         pending.clear()
         if on_progress:
@@ -495,7 +621,10 @@ def commit(plan: Plan, *, actor, on_progress=None) -> dict[str, int]:
         for done, row in enumerate(plan.rows, start=1):
             # The services take a département by id as well as by row.
             if row.action == Action.CREATE:
-                services.create_person(row.values, actor=actor)
+                person = services.create_person(row.values, actor=actor)
+                if row.candidates:
+                    # « À vérifier » in the preview: an agent merges or marks them distinct.
+                    services.record_duplicates(person, row.candidates, actor=actor)
             elif row.action == Action.UPDATE:
                 person = Person.objects.get(pk=row.person_id)
                 changed = {name: row.values[name] for name in row.changed}

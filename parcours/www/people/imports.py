@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from parcours.organisations.permissions import Action
 from parcours.people.import_models import ImportStatus, PersonImport
 from parcours.people.import_tasks import commit_import_task, plan_import_task
+from parcours.people.models import Person
+from parcours.privacy.access_log import Operation, log_access
 from parcours.privacy.uploads import check_upload
 from parcours.www.decorators import action_required
 from parcours.www.forms import DsfrForm
@@ -65,6 +67,15 @@ def person_import(request):
 def person_import_detail(request, pk):
     """The preview (counts, every faulty cell), the progress while it runs, the result."""
     run = get_object_or_404(_imports_of(request).defer("content"), pk=pk)
+    working = run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING)
+    if not working and run.review:
+        # The rows « à vérifier » name existing files: a read of those persons, logged.
+        shown = {pk for entry in run.review for pk in entry.get("persons", ())}
+        log_access(
+            request,
+            Person.objects.visible_to(request.membership).filter(pk__in=shown),
+            Operation.PERSON_LIST,
+        )
     template = (
         "people/_import_status.html"
         if request.headers.get("HX-Request")
@@ -73,7 +84,7 @@ def person_import_detail(request, pk):
     return render(
         request,
         template,
-        {"run": run, "working": run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING)},
+        {"run": run, "working": working},
     )
 
 
