@@ -98,6 +98,12 @@ def test_a_form_posted_without_its_csrf_token_is_refused():
     assert "_auth_user_id" not in client.session
 
 
+# Machine-to-machine callbacks that carry no session cookie and prove their sender by a
+# signature over the body instead (a CSRF token cannot be sent by a provider's server):
+# the SMS provider's delivery reports (issue 18, parcours/messaging/sms.py verify_signature).
+SIGNED_CALLBACKS = {"messaging:sms_status"}
+
+
 def test_no_page_is_exempt_from_csrf_except_token_authenticated_api_views():
     exempt = {
         route.name
@@ -105,7 +111,16 @@ def test_no_page_is_exempt_from_csrf_except_token_authenticated_api_views():
         if getattr(route.callback, "csrf_exempt", False)
         and not (route.name or "").startswith("api:")
     }
-    assert exempt == set()
+    assert exempt == SIGNED_CALLBACKS
+
+
+def test_a_signed_callback_refuses_a_post_without_its_signature():
+    response = Client().post(
+        "/messages/sms/statut/",
+        b'{"id": "x", "status": "delivered"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 403
 
 
 def _served_templates():
