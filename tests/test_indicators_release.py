@@ -279,8 +279,8 @@ def french():
 
 
 # Issue 11 asks for 500 generated months; each costs about 5 s of linear programs on the
-# reference machine (one LP per bound of each hidden cell), so the suite runs 10 and the
-# 500-month run is `make bench`'s business until the audit is faster (see the closing note).
+# reference machine (one LP per bound of each hidden cell), so the suite runs 10: the 500 are
+# not reached until the audit is faster (one LP per cell and side is the cost to cut).
 @settings(
     max_examples=10,
     deadline=None,
