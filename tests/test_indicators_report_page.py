@@ -85,8 +85,9 @@ def test_families_are_folded_zeros_recede_and_definitions_sit_beside_tables(clie
     check_on(DAY)
     response = client_for(Role.DT_DIRECTOR).get("/chiffres/?start=2026-01")
     html = page_text(response)
-    # Three families of the report, the rates, the pathway, the method: six folded items.
-    assert html.count('class="fr-accordion"') == 6
+    # Three families of the report, the rates, the pathway, the convocations' answers and
+    # absences (issue 18), the method: seven folded items.
+    assert html.count('class="fr-accordion"') == 7
     assert html.count('aria-expanded="false"') >= 6
     # No CIP accompaniment to the first appointment in January: a line, not a table of zeros.
     assert "0 – personne sur la période (janvier 2026)." in html

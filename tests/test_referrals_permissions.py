@@ -69,8 +69,28 @@ def _state(own):
     )
 
 
+def _text(response) -> str:
+    """What a reader of the answer sees: a page's text, or every cell of a spreadsheet."""
+    if "spreadsheetml" in response.get("Content-Type", ""):
+        import io
+
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    if response.get("Content-Type", "").startswith(("text/", "application/json")):
+        return page_text(response)
+    return response.content.decode("utf-8", "replace")
+
+
 def _leaks(response) -> list[str]:
-    text = page_text(response)
+    text = _text(response)
     return [secret for secret in SECRETS if secret in text]
 
 
