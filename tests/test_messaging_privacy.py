@@ -68,5 +68,8 @@ def test_the_person_file_shows_who_was_reached_and_how(convocation, client_for):
 def test_the_letter_carries_the_link_and_a_qr_code(convocation):
     page = ConvocationPage.objects.get(convocation=convocation)
     text = pdf_text(render_convocations_pdf([convocation], today=timezone.localdate()))
-    assert f"/c/{page.token}" in text
+    # pypdf reads a wide kerning gap inside the bold link (« Q » then « j » in Marianne) as a
+    # space, though the letter prints the token unbroken (seen rendered with PDFium): compare
+    # without spaces.
+    assert f"/c/{page.token}" in "".join(text.split())
     assert "Répondez à cette convocation en ligne" in text
