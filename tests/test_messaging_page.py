@@ -69,6 +69,20 @@ def test_wrong_birth_date_is_refused_then_the_page_locks(client, page):
     assert "Lafayette" not in client.get(f"/c/{page.token}?lang=fr").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [("17", "5", "9" * 30), ("17", "9" * 30, "1990"), ("31", "2", "1990"), ("", "", "")],
+)
+def test_a_birth_date_that_is_no_date_is_asked_again_without_using_an_attempt(
+    client, page, day, month, year
+):
+    response = _check(client, page, day=day, month=month, year=year)
+    assert response.status_code == 400
+    assert "Lafayette" not in response.content.decode()
+    page.refresh_from_db()
+    assert page.failed_checks == 0
+
+
 def test_the_right_birth_date_shows_the_convocation_and_logs_the_read(client, page):
     assert _check(client, page).status_code == 302
     response = client.get(f"/c/{page.token}?lang=fr")

@@ -145,7 +145,7 @@ def convocation_page(request, token):
                 int(request.POST.get("month", "")),
                 int(request.POST.get("day", "")),
             )
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, not a date, or a huge number
             return _render(request, page, lang, "check", status=400, error=texts.PAGE["invalid"])
         outcome = services.check_birth_date(page, given, now)
         if outcome == "ok":
