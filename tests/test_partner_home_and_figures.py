@@ -95,7 +95,7 @@ def test_the_cip_home_shows_today_s_and_tomorrow_s_sessions_it_staffs_and_its_in
     mine_today = SessionFactory(date=today, place="Salle Lafayette")
     mine_tomorrow = SessionFactory(date=today + datetime.timedelta(days=1), place="Salle Verlaine")
     in_three_days = SessionFactory(date=today + datetime.timedelta(days=3), place="Salle Trois")
-    not_mine = SessionFactory(date=today, place="Salle Autre")
+    SessionFactory(date=today, place="Salle Autre")  # the same DT's, not on its staff
     for session in (mine_today, mine_tomorrow, in_three_days):
         SessionStaff.objects.create(session=session, user=cip, role=StaffRole.CIP)
     ConvocationFactory(session=mine_today)
