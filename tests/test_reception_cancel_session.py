@@ -202,6 +202,7 @@ def test_the_agent_cancels_from_the_session_page_with_a_reason_and_a_confirmatio
     assert "Session annulée. 1 personne(s) à reconvoquer" in text
     assert "Annulée le" in text and "Grève" in text
     assert _url(session) not in text and "Modifier la session" not in text
+    assert f"/pfa/sessions/{session.pk}/convoquer/" not in text
     convocation.refresh_from_db()
     assert convocation.status == AttendanceStatus.CANCELLED
 
