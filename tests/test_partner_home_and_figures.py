@@ -81,3 +81,34 @@ def test_a_bad_period_on_a_partner_s_figures_gets_a_french_message(client):
     response = _client(client, admin).get("/chiffres/?start=2026-13")
     assert response.status_code == 400
     assert "Saisissez un mois sous la forme AAAA-MM" in page_text(response)
+
+
+def test_the_cip_home_shows_today_s_and_tomorrow_s_sessions_it_staffs_and_its_inbox(
+    client_for, django_assert_max_num_queries
+):
+    from parcours.reception.models import SessionStaff, StaffRole
+    from tests.factories_reception import ConvocationFactory, SessionFactory
+
+    client = client_for(Role.PARTNER_COUNSELLOR)
+    cip = client.membership.user
+    today = timezone.localdate()
+    mine_today = SessionFactory(date=today, place="Salle Lafayette")
+    mine_tomorrow = SessionFactory(date=today + datetime.timedelta(days=1), place="Salle Verlaine")
+    in_three_days = SessionFactory(date=today + datetime.timedelta(days=3), place="Salle Trois")
+    SessionFactory(date=today, place="Salle Autre")  # the same DT's, not on its staff
+    for session in (mine_today, mine_tomorrow, in_three_days):
+        SessionStaff.objects.create(session=session, user=cip, role=StaffRole.CIP)
+    ConvocationFactory(session=mine_today)
+    scheme = SchemeFactory(organisation=client.membership.organisation)
+    make_referral(scheme)
+
+    with django_assert_max_num_queries(20):
+        text = page_text(client.get("/"))
+    assert "Sessions d'aujourd'hui et de demain" in text
+    assert "Salle Lafayette" in text and "Salle Verlaine" in text
+    assert "1 convoqués pour 12 places (11 libres)" in text
+    assert "Salle Trois" not in text and "Salle Autre" not in text
+    assert "Répondre à l'orientation en attente" in text
+    # A partner admin, who holds no CIP interview, gets no sessions block.
+    admin = client_for(Role.PARTNER_ADMIN)
+    assert "Sessions d'aujourd'hui" not in page_text(admin.get("/"))

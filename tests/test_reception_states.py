@@ -18,11 +18,16 @@ S = AttendanceStatus
 
 
 def test_a_rescheduled_convocation_is_final_and_every_other_state_can_be_corrected():
-    assert allowed_transitions(S.RESCHEDULED) == []
-    for status in set(S) - {S.RESCHEDULED}:
+    # Rescheduled, or its session cancelled (issue 18): final, the person is convoked anew.
+    for final in (S.RESCHEDULED, S.CANCELLED):
+        assert allowed_transitions(final) == []
+    for status in set(S) - {S.RESCHEDULED, S.CANCELLED}:
         assert allowed_transitions(status)
     assert ATTENDANCE_TRANSITIONS[S.PRESENT] == {S.PENDING, S.ABSENT, S.EXCUSED}
     assert transition_to(S.PRESENT, S.RESCHEDULED) is None  # seen: no longer to reschedule
+    # A session is cancelled only before attendance is taken (services.cancel_session).
+    assert ATTENDANCE_TRANSITIONS[S.PENDING] >= {S.CANCELLED}
+    assert S.CANCELLED not in ATTENDANCE_TRANSITIONS[S.PRESENT] | ATTENDANCE_TRANSITIONS[S.ABSENT]
 
 
 def test_each_target_is_reached_by_one_named_transition_only():

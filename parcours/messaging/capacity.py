@@ -62,7 +62,8 @@ def waiting_count(directorate_id) -> int:
 def outlook(directorate_id, today: datetime.date, *, weeks: int = DEFAULT_WEEKS) -> Outlook:
     """Coming sessions of the DT with their free places, the people waiting, a spread."""
     sessions = (
-        ReceptionSession.objects.filter(
+        ReceptionSession.objects.planned()
+        .filter(
             directorate_id=directorate_id,
             date__gte=today,
             date__lt=today + datetime.timedelta(weeks=weeks),

@@ -95,7 +95,8 @@ def reach_figures(directorate_ids, first_day, last_day, *, exact: bool = True):
             session_date__gte=first_day,
             session_date__lte=last_day,
         )
-        .exclude(status=AttendanceStatus.RESCHEDULED)
+        # A seat moved to another session, or of a cancelled session, was not lost here.
+        .exclude(status__in=[AttendanceStatus.RESCHEDULED, AttendanceStatus.CANCELLED])
         .annotate(
             month=TruncMonth("session_date"),
             by_sms=_sent(Channel.SMS),
@@ -150,9 +151,8 @@ def reach_figures(directorate_ids, first_day, last_day, *, exact: bool = True):
                         observed, tally.get((group, reminded, "absent"), 0)
                     )
     seats = (
-        ReceptionSession.objects.filter(
-            directorate_id__in=list(directorate_ids), date__gte=first_day, date__lte=last_day
-        )
+        ReceptionSession.objects.planned()
+        .filter(directorate_id__in=list(directorate_ids), date__gte=first_day, date__lte=last_day)
         .annotate(month=TruncMonth("date"))
         .values("directorate_id", "month")
         .annotate(seats=Sum("capacity"))

@@ -33,7 +33,7 @@ from parcours.messaging.models import (
 from parcours.messaging.phones import mobile_e164
 from parcours.messaging.sms import SmsError, get_backend
 from parcours.reception import services as reception_services
-from parcours.reception.models import AttendanceStatus, Convocation
+from parcours.reception.models import AttendanceStatus, Convocation, SessionStatus
 
 logger = logging.getLogger(__name__)
 
@@ -159,9 +159,11 @@ def send_for_convocations(convocation_ids, kind: str) -> list[Message]:
     )
     pages = pages_for(convocations)
     sent = []
+    # Only pending convocations: a person excused (or already seen) hears nothing more; a
+    # cancellation is told to those whose session it freed (reception.cancel_session).
+    expected = AttendanceStatus.CANCELLED if kind == Kind.CANCELLED else AttendanceStatus.PENDING
     for convocation in convocations:
-        # Only pending convocations: a person excused (or already seen) hears nothing more.
-        if convocation.status != AttendanceStatus.PENDING or not _reachable(convocation.person):
+        if convocation.status != expected or not _reachable(convocation.person):
             continue
         this_kind = kind
         if kind == Kind.CONVOKED and convocation.person_id in earlier:
@@ -191,6 +193,7 @@ def due_reminders(now: datetime.datetime):
     candidates = (
         Convocation.objects.filter(
             status=AttendanceStatus.PENDING,
+            session__status=SessionStatus.PLANNED,  # never for a cancelled session (issue 18)
             session_date__gte=today,
             session_date__lte=today + datetime.timedelta(days=MAX_REMINDER_DAYS),
             person__anonymised_at__isnull=True,

@@ -87,6 +87,16 @@ def groups_managed_by(membership):
     return groups_visible_to(membership)
 
 
+def meetings_recorded_by(membership, group) -> bool:
+    """Issue 19: a partner chairing a group records the group's meetings (with decisions and
+    minutes); the DT managers do through groups_managed_by."""
+    return (
+        membership is not None
+        and membership.role in PARTNER_ROLES
+        and group.chair_id == membership.organisation_id
+    )
+
+
 def calls_visible_to(membership, queryset=None):
     queryset = Call.objects.all() if queryset is None else queryset
     return _narrow(

@@ -22,8 +22,10 @@ from parcours.partnerships.models import (
     Amendment,
     Application,
     Document,
+    Meeting,
     PartnershipTransition,
     Payment,
+    ReportingDuty,
 )
 from parcours.partnerships.states import (
     WORKFLOWS,
@@ -97,6 +99,62 @@ def create_agreement(
     agreement.directorates.set(directorates)
     agreement.schemes.set(schemes)
     return agreement
+
+
+def log_edit(workflow: str, subject, changed, *, by, organisation=None) -> None:
+    """An edit of an object with a workflow, logged next to its state changes (same state
+    before and after, the changed fields in the comment); nothing when nothing changed."""
+    if not changed:
+        return
+    PartnershipTransition.objects.create(
+        workflow=workflow,
+        **{workflow: subject},
+        name="edit",
+        from_status=subject.status,
+        to_status=subject.status,
+        at=timezone.now(),
+        by=by,
+        by_organisation=organisation,
+        comment=_("Modifié : %(fields)s") % {"fields": ", ".join(changed)},
+    )
+
+
+def _changed(instance, fields: dict, relations: dict) -> list[str]:
+    """The verbose names of the fields whose value differs from `instance`'s."""
+    meta = instance._meta
+    changed = [
+        str(meta.get_field(name).verbose_name)
+        for name, value in fields.items()
+        if getattr(instance, name) != value
+    ]
+    changed += [
+        str(meta.get_field(name).verbose_name)
+        for name, values in relations.items()
+        if {v.pk for v in values} != set(getattr(instance, name).values_list("pk", flat=True))
+    ]
+    return changed
+
+
+@transaction.atomic
+def update_agreement(
+    agreement: Agreement, *, by, organisation=None, partners, directorates, schemes=(), **fields
+) -> Agreement:
+    """Change an agreement's terms and parties (issue 19), logged as an "edit" row."""
+    if not partners:
+        raise ValidationError(_("Indiquez au moins un partenaire."))
+    if not directorates:
+        raise ValidationError(_("Indiquez au moins une DT concernée."))
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    relations = {"partners": partners, "directorates": directorates, "schemes": schemes}
+    changed = _changed(locked, fields, relations)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    for name, values in relations.items():
+        getattr(locked, name).set(values)
+    log_edit("agreement", locked, changed, by=by, organisation=organisation)
+    return locked
 
 
 @transaction.atomic
@@ -204,6 +262,23 @@ def add_payment(agreement: Agreement, *, amount, paid_on, label="", by) -> Payme
     payment.full_clean()
     payment.save()
     return payment
+
+
+@transaction.atomic
+def add_duty(
+    agreement: Agreement, *, report_code, frequency, due_days_after_period, recipients=()
+) -> ReportingDuty:
+    """A reporting duty of the agreement: which report, how often, to whom (issue 19)."""
+    duty = ReportingDuty(
+        agreement=agreement,
+        report_code=report_code,
+        frequency=frequency,
+        due_days_after_period=due_days_after_period,
+    )
+    duty.full_clean()
+    duty.save()
+    duty.recipients.set(recipients)
+    return duty
 
 
 @transaction.atomic
@@ -334,6 +409,53 @@ def create_action(group, *, title, owner, due_on, meeting=None, by, organisation
     action.full_clean(exclude=["status"])
     move("action", action, "create", by=by, organisation=organisation)
     return action
+
+
+@transaction.atomic
+def update_action(action: Action, *, title, owner, due_on, by, organisation=None) -> Action:
+    """Change an action's title, owner or due date, logged as an "edit" row."""
+    locked = Action.objects.select_for_update().select_related("group").get(pk=action.pk)
+    group = locked.group
+    if owner.pk != group.chair_id and not group.members.filter(pk=owner.pk).exists():
+        raise ValidationError(_("La structure responsable doit être membre du groupe."))
+    fields = {"title": title, "owner": owner, "due_on": due_on}
+    changed = _changed(locked, fields, {})
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    log_edit("action", locked, changed, by=by, organisation=organisation)
+    return locked
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+
+def _check_attendees(group, attendees) -> None:
+    allowed = {group.chair_id, *group.members.values_list("pk", flat=True)}
+    if any(contact.organisation_id not in allowed for contact in attendees):
+        raise ValidationError(_("Les participants sont des contacts des membres du groupe."))
+
+
+@transaction.atomic
+def record_meeting(group, *, held_on, agenda, place="", attendees=()) -> Meeting:
+    """A meeting of a group, by its managers or its chair organisation (issue 19)."""
+    _check_attendees(group, attendees)
+    meeting = Meeting(group=group, held_on=held_on, place=place, agenda=agenda)
+    meeting.full_clean()
+    meeting.save()
+    meeting.attendees.set(attendees)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting: Meeting, *, held_on, agenda, place="", attendees=()) -> Meeting:
+    _check_attendees(meeting.group, attendees)
+    meeting.held_on, meeting.agenda, meeting.place = held_on, agenda, place
+    meeting.full_clean()
+    meeting.save()
+    meeting.attendees.set(attendees)
+    return meeting
 
 
 @transaction.atomic

@@ -33,6 +33,8 @@ from parcours.reception.states import (  # noqa: F401
     KEPT_STATUSES,
     MISSED_STATUSES,
     OBSERVED_STATUSES,
+    SEAT_FREED_STATUSES,
+    TO_RECONVOKE_STATUSES,
     TRANSITIONS,
     AttendanceStatus,
 )
@@ -59,6 +61,15 @@ DEFAULT_START_TIMES = {
 }
 
 
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planifiée")
+    # Issue 18: cancelled before attendance is taken (services.cancel_session); final.
+    CANCELLED = "cancelled", _("Annulée")
+
+
+CANCELLATION_REASON_MAX_LENGTH = 200
+
+
 class ReceptionSessionQuerySet(models.QuerySet):
     def visible_to(self, membership):
         """Sessions the membership may open: its directorate's, or those it is staff of."""
@@ -71,13 +82,17 @@ class ReceptionSessionQuerySet(models.QuerySet):
         staffed = SessionStaff.objects.filter(session=OuterRef("pk"), user_id=membership.user_id)
         return self.filter(Exists(staffed))
 
+    def planned(self):
+        """Sessions not cancelled: the only ones to convoke into or count seats of."""
+        return self.filter(status=SessionStatus.PLANNED)
+
     def in_range(self, first: datetime.date, last: datetime.date):
         return self.filter(date__gte=first, date__lte=last)
 
     def with_counts(self):
         return self.annotate(
             seats_taken=Count(
-                "convocations", filter=~Q(convocations__status=AttendanceStatus.RESCHEDULED)
+                "convocations", filter=~Q(convocations__status__in=sorted(SEAT_FREED_STATUSES))
             ),
             present_count=Count(
                 "convocations", filter=Q(convocations__status=AttendanceStatus.PRESENT)
@@ -121,6 +136,29 @@ class ReceptionSession(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=SessionStatus.choices,
+        default=SessionStatus.PLANNED,
+        editable=False,  # written by services.cancel_session only
+    )
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    cancellation_reason = models.CharField(
+        _("motif de l'annulation"),
+        max_length=CANCELLATION_REASON_MAX_LENGTH,
+        blank=True,
+        editable=False,
+    )
 
     objects = ReceptionSessionQuerySet.as_manager()
 
@@ -137,6 +175,18 @@ class ReceptionSession(models.Model):
                 condition=Q(capacity__gte=1) & Q(capacity__lte=MAX_CAPACITY),
                 name="reception_session_capacity_range",
             ),
+            # A cancelled session says when and why; a planned one carries no cancellation.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=SessionStatus.PLANNED, cancelled_at__isnull=True)
+                    & Q(cancellation_reason="")
+                )
+                | (
+                    Q(status=SessionStatus.CANCELLED, cancelled_at__isnull=False)
+                    & ~Q(cancellation_reason="")
+                ),
+                name="reception_session_cancelled_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["directorate", "date"], name="reception_session_dt_date")]
 
@@ -146,6 +196,10 @@ class ReceptionSession(models.Model):
             "half_day": self.get_half_day_display().lower(),
             "place": self.place,
         }
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
 
 
 class StaffRole(models.TextChoices):
@@ -215,14 +269,15 @@ class EventFacts(models.Model):
 
 class ConvocationQuerySet(models.QuerySet):
     def holding_a_seat(self):
-        return self.exclude(status=AttendanceStatus.RESCHEDULED)
+        return self.exclude(status__in=sorted(SEAT_FREED_STATUSES))
 
     def for_directorate(self, directorate_id):
         # The session's directorate, as copied on the convocation (ADR 0007): no join.
         return self.filter(directorate_id=directorate_id)
 
     def to_reconvoke(self):
-        """Absent or excused, and not convoked since to a session still to come or attended.
+        """Absent, excused or session cancelled, and not convoked since to a session still to
+        come or attended.
 
         Reads the copies of the session's date (ADR 0007), so that both sides are served by
         the partial indexes below, without joining the sessions (issue 12).
@@ -232,7 +287,7 @@ class ConvocationQuerySet(models.QuerySet):
             session_date__gte=OuterRef("session_date"),
             status__in=sorted(KEPT_STATUSES),
         ).exclude(pk=OuterRef("pk"))
-        return self.filter(status__in=sorted(MISSED_STATUSES)).exclude(Exists(later))
+        return self.filter(status__in=sorted(TO_RECONVOKE_STATUSES)).exclude(Exists(later))
 
 
 class Convocation(EventFacts):
@@ -307,7 +362,7 @@ class Convocation(EventFacts):
             # date order, and for each, whether a later one is kept.
             models.Index(
                 fields=["directorate", "session_date", "id"],
-                condition=Q(status__in=sorted(MISSED_STATUSES)),
+                condition=Q(status__in=sorted(TO_RECONVOKE_STATUSES)),
                 name="reception_convocation_missed",
             ),
             models.Index(

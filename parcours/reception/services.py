@@ -25,6 +25,7 @@ from parcours.reception import facts, rules
 from parcours.reception.holidays import public_holiday
 from parcours.reception.letters import letter_language_for
 from parcours.reception.models import (
+    CANCELLATION_REASON_MAX_LENGTH,
     DEFAULT_START_TIMES,
     MAX_PRESENTATION_MINUTES,
     OBSERVED_STATUSES,
@@ -47,10 +48,12 @@ from parcours.reception.models import (
     ReceptionSettings,
     ReregistrationReason,
     SessionStaff,
+    SessionStatus,
 )
 from parcours.reception.states import TRANSITIONS, transition_to
 
-# Sent after commit when persons are convoked ("convoked") or their session moves ("moved"):
+# Sent after commit when persons are convoked ("convoked"), their session moves ("moved") or
+# is cancelled ("cancelled"):
 # sender=ReceptionSession, convocation_ids, kind. Messaging listens (issue 18); the reception
 # day does not know who listens.
 convocations_changed = Signal()
@@ -264,6 +267,7 @@ def update_session(
     Moving it to a public holiday asks for `holiday_confirmed`, as planning does.
     """
     locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+    _check_not_cancelled(locked)
     taken = locked.convocations.holding_a_seat().count()
     if capacity < taken:
         raise ValidationError(
@@ -300,6 +304,67 @@ def update_session(
     if staff is not None:
         set_staff(locked, staff)
     return locked
+
+
+def _check_not_cancelled(session: ReceptionSession) -> None:
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(
+            _("Cette session est annulée : elle ne peut plus changer ni recevoir de convocation."),
+            code="session_cancelled",
+        )
+
+
+@transaction.atomic
+def cancel_session(session: ReceptionSession, *, actor, reason: str) -> list[Convocation]:
+    """Cancel a session before attendance is taken (issue 18); returns the convocations freed.
+
+    Every convocation holding a seat (convoked, or excused by the person's answer) moves
+    through the declared transition "cancel" (states.py), logged with the reason: the person
+    lands on the DT's list « à reconvoquer » and the seats are freed. Refused, writing
+    nothing, once a presence or an absence is recorded, or when the session is already
+    cancelled. Messaging hears "cancelled" after commit and tells the persons.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")}, code="no_reason")
+    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Le motif tient en %(max)s caractères au plus.")
+                % {"max": CANCELLATION_REASON_MAX_LENGTH}
+            },
+            code="reason_too_long",
+        )
+    locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+    _check_not_cancelled(locked)
+    convocations = list(
+        Convocation.objects.select_for_update().filter(session=locked).order_by("pk")
+    )
+    if any(c.status in OBSERVED_STATUSES for c in convocations):
+        raise ValidationError(
+            _(
+                "La présence a déjà été pointée pour cette session : elle ne peut plus être "
+                "annulée."
+            ),
+            code="attendance_taken",
+        )
+    locked.status = SessionStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = actor
+    locked.cancellation_reason = reason
+    locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancellation_reason"])
+    freed = [c for c in convocations if c.status in TRANSITIONS["cancel"].sources]
+    for convocation in freed:
+        _move(
+            convocation,
+            "cancel",
+            actor=actor,
+            reason=_("Session annulée : %(reason)s") % {"reason": reason},
+        )
+    _announce("cancelled", [c.pk for c in freed])
+    session.status, session.cancelled_at = locked.status, locked.cancelled_at
+    session.cancelled_by, session.cancellation_reason = actor, reason
+    return freed
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,6 +407,7 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
     """
     persons = list(persons)
     locked = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+    _check_not_cancelled(locked)
     errors = []
     seen = set()
     for person in persons:
@@ -453,7 +519,8 @@ def record_attendance(
         .select_related("session", "person")
         .get(pk=convocation.pk)
     )
-    if status not in AttendanceStatus.values:
+    # « Session annulée » is the session's cancellation (cancel_session), not a presence.
+    if status not in AttendanceStatus.values or status == AttendanceStatus.CANCELLED:
         raise ValidationError({"status": _("Choisissez un état de présence de la liste.")})
     if status == locked.status:
         return locked

@@ -19,6 +19,8 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
     EXCUSED = "excused", _("Excusé")
     RESCHEDULED = "rescheduled", _("Reporté")
+    # Issue 18: the session itself was cancelled before the day; the person is to re-convoke.
+    CANCELLED = "cancelled", _("Session annulée")
 
 
 A = AttendanceStatus
@@ -49,6 +51,13 @@ TRANSITIONS: dict[str, Transition] = {
             A.RESCHEDULED,
             _("Report à une autre session"),
         ),
+        # Only before attendance is taken (services.cancel_session); final, like a report.
+        Transition(
+            "cancel",
+            frozenset({A.PENDING, A.EXCUSED}),
+            A.CANCELLED,
+            _("Annulation de la session"),
+        ),
     ]
 }
 
@@ -60,6 +69,10 @@ ATTENDANCE_TRANSITIONS: dict[str, frozenset[str]] = {
 # Being present or absent can only be observed on or after the session's day.
 OBSERVED_STATUSES = frozenset({A.PRESENT, A.ABSENT})
 MISSED_STATUSES = frozenset({A.ABSENT, A.EXCUSED})
+# On the DT's list « à reconvoquer »: missed, or their session was cancelled (issue 18).
+TO_RECONVOKE_STATUSES = MISSED_STATUSES | {A.CANCELLED}
+# No longer holding a seat in its session: moved to another one, or the session cancelled.
+SEAT_FREED_STATUSES = frozenset({A.RESCHEDULED, A.CANCELLED})
 # A convocation still to come or attended: a missed one before it needs no new convocation.
 KEPT_STATUSES = frozenset({A.PENDING, A.PRESENT})
 

@@ -44,12 +44,21 @@ class WorklistCounts:
     delay: int
 
 
-def sessions_of_the_day(directorate_id, today: datetime.date | None = None) -> list:
-    """Today's and tomorrow's sessions of a DT with their seats and staff (two queries)."""
+def sessions_of_the_day(
+    directorate_id=None, today: datetime.date | None = None, *, staff_user_id=None
+) -> list:
+    """Today's and tomorrow's sessions of a DT, or those a user is on the staff of (the
+    partner's CIP, issue 16), with their seats and staff (two queries)."""
     today = today or timezone.localdate()
+    sessions = ReceptionSession.objects.all()
+    if directorate_id is not None:
+        sessions = sessions.filter(directorate_id=directorate_id)
+    if staff_user_id is not None:
+        sessions = sessions.filter(
+            Exists(SessionStaff.objects.filter(session=OuterRef("pk"), user_id=staff_user_id))
+        )
     sessions = list(
-        ReceptionSession.objects.filter(directorate_id=directorate_id)
-        .in_range(today, today + datetime.timedelta(days=1))
+        sessions.in_range(today, today + datetime.timedelta(days=1))
         .with_counts()
         .prefetch_related(Prefetch("staff", queryset=SessionStaff.objects.select_related("user")))
         .order_by("date", "start_time", "place")

@@ -78,11 +78,17 @@ def home(request):
         context["can_see_runs"] = can(membership, Action.MANAGE_PARTNERS)
         context["can_convoke"] = can(membership, Action.CONVOKE)
         context["can_edit"] = can(membership, Action.EDIT_PERSON)
+        context["can_see_planning"] = can(membership, Action.VIEW_PERSON)
         template = "www/home_dt.html"
     elif role in PARTNER_ROLES:
         # The inbox's own count (issue 16: not every person ever referred).
         context["received"] = home_page.received_referrals(membership.organisation)
         context["can_answer"] = can(membership, Action.ANSWER_REFERRAL)
+        if can(membership, Action.CIP_INTERVIEW):
+            # Issue 16: the CIP's own sessions of today and tomorrow (those it is staff of).
+            context["sessions"] = home_page.sessions_of_the_day(staff_user_id=request.user.pk)
+            context["show_sessions"] = True
+        context["can_see_planning"] = can(membership, Action.VIEW_PERSON)
         template = "www/home_partner.html"
     elif role == Role.REGIONAL_VIEWER:
         context["directorates"] = list(

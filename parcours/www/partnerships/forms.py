@@ -73,7 +73,37 @@ def perimeter_organisations(membership):
     ).order_by("name")
 
 
-class AgreementForm(DsfrModelForm):
+def keep_current(form, names) -> None:
+    """On an edit, a choice outside the perimeter already held by the object stays offered
+    (a regional call inviting the operators of several DTs keeps them all when one DT edits it).
+    """
+    instance = form.instance
+    if instance.pk is None:
+        return
+    for name in names:
+        field = form.fields[name]
+        model_field = instance._meta.get_field(name)
+        if model_field.many_to_many:
+            current = list(getattr(instance, name).values_list("pk", flat=True))
+        else:
+            current = [getattr(instance, model_field.attname)]
+        field.queryset = field.queryset.model.objects.filter(
+            Q(pk__in=field.queryset.values("pk")) | Q(pk__in=current)
+        ).order_by(*field.queryset.query.order_by)
+
+
+class PeriodCheck:
+    """Forms with a start and an optional end: the end never precedes the start."""
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("La fin précède le début."))
+        return data
+
+
+class AgreementForm(PeriodCheck, DsfrModelForm):
     ceiling = _amount(_("Montant maximal"))
 
     class Meta:
@@ -105,16 +135,10 @@ class AgreementForm(DsfrModelForm):
         self.fields["schemes"].queryset = Scheme.objects.in_perimeter_of(membership).order_by(
             "name"
         )
-
-    def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("La fin précède le début."))
-        return data
+        keep_current(self, ["partners", "directorates", "schemes"])
 
 
-class SelectionAgreementForm(DsfrForm):
+class SelectionAgreementForm(PeriodCheck, DsfrForm):
     """The agreement that follows a selected application: what the selection does not say."""
 
     title = forms.CharField(label=_("Intitulé"), max_length=200)
@@ -125,12 +149,13 @@ class SelectionAgreementForm(DsfrForm):
     ends_on = forms.DateField(label=_("Fin"), widget=DateInput(), required=False)
     ceiling = _amount(_("Montant maximal"))
 
-    def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("La fin précède le début."))
-        return data
+
+class RenewalForm(PeriodCheck, DsfrForm):
+    """« Renouveler »: the dates and ceiling of the next agreement; the rest is copied."""
+
+    starts_on = forms.DateField(label=_("Début de la nouvelle convention"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Fin"), widget=DateInput(), required=False)
+    ceiling = _amount(_("Montant maximal"))
 
 
 TRANSITION_CHOICES = [
@@ -263,6 +288,7 @@ class CallForm(DsfrModelForm):
         )
         self.fields["directorates"].queryset = perimeter_directorates(membership)
         self.fields["invited"].queryset = perimeter_partners(membership)
+        keep_current(self, ["issuer", "directorates", "invited"])
 
     def clean(self):
         data = super().clean()
@@ -321,6 +347,7 @@ class GroupForm(DsfrModelForm):
         self.fields["chair"].queryset = organisations
         self.fields["members"].queryset = organisations
         self.fields["directorates"].queryset = perimeter_directorates(membership)
+        keep_current(self, ["chair", "members", "directorates"])
 
 
 class GoalForm(DsfrForm):
@@ -379,6 +406,7 @@ class ContactForm(DsfrModelForm):
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = perimeter_organisations(membership)
+        keep_current(self, ["organisation"])
 
     def clean(self):
         data = super().clean()

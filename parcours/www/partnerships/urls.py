@@ -11,6 +11,8 @@ urlpatterns = [
     # Agreements, their money, documents and reports
     path("conventions/nouvelle/", views.agreement_create, name="agreement_create"),
     path("conventions/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("conventions/<int:pk>/modifier/", views.agreement_edit, name="agreement_edit"),
+    path("conventions/<int:pk>/renouveler/", views.agreement_renew, name="agreement_renew"),
     path("conventions/<int:pk>/etat/", views.agreement_transition, name="agreement_transition"),
     path("conventions/<int:pk>/versements/", views.payment_add, name="payment_add"),
     path("conventions/<int:pk>/avenants/", views.amendment_add, name="amendment_add"),
@@ -24,6 +26,7 @@ urlpatterns = [
     # Calls for expressions of interest
     path("appels/nouveau/", views.call_create, name="call_create"),
     path("appels/<int:pk>/", views.call_detail, name="call_detail"),
+    path("appels/<int:pk>/modifier/", views.call_edit, name="call_edit"),
     path("appels/<int:pk>/candidatures/", views.application_add, name="application_add"),
     path("candidatures/<int:pk>/decision/", views.application_decide, name="application_decide"),
     path(
@@ -34,16 +37,20 @@ urlpatterns = [
     # Working groups, meetings, decisions, actions
     path("groupes/nouveau/", views.group_create, name="group_create"),
     path("groupes/<int:pk>/", views.group_detail, name="group_detail"),
+    path("groupes/<int:pk>/modifier/", views.group_edit, name="group_edit"),
     path("groupes/<int:pk>/reunions/", views.meeting_add, name="meeting_add"),
     path("groupes/<int:pk>/objectifs/", views.goal_add, name="goal_add"),
     path("groupes/<int:pk>/actions/", views.action_add, name="action_add"),
+    path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
     path("reunions/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("reunions/<int:pk>/compte-rendu/", views.minutes_add, name="minutes_add"),
     path("actions/", views.action_list, name="action_list"),
+    path("actions/<int:pk>/modifier/", views.action_edit, name="action_edit"),
     path("actions/<int:pk>/etat/", views.action_transition, name="action_transition"),
     # Contacts at partners
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/nouveau/", views.contact_add, name="contact_add"),
+    path("contacts/<int:pk>/modifier/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/confirmer/", views.contact_confirm, name="contact_confirm"),
     path("contacts/<int:pk>/supprimer/", views.contact_delete, name="contact_delete"),
     # The partner network

@@ -4,13 +4,17 @@ Thin views: every write goes through partnerships.services or partnerships.repor
 object is read through partnerships.queries (outside the membership's perimeter: 404).
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.core import spreadsheets
@@ -22,6 +26,7 @@ from parcours.organisations.permissions import can
 from parcours.partnerships import queries, reporting, services
 from parcours.partnerships.goals import GOALS
 from parcours.partnerships.models import (
+    Action,
     AgreementReport,
     Contact,
     Decision,
@@ -38,6 +43,7 @@ from parcours.partnerships.states import (
     ApplicationStatus,
     ReportStatus,
     allowed_transitions,
+    can_apply,
 )
 from parcours.privacy.rules import subtract_months
 from parcours.www.decorators import action_required
@@ -59,6 +65,74 @@ def _form_errors(request, form):
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def _post_form(request, form, save, success, *, form_errors_as_messages=True):
+    """Validate → write through the service → say so, the one path of every write here.
+
+    Returns what `save(cleaned_data)` returned (True when it returned nothing), or None when
+    the form or the service refused: the French messages say why and nothing is written.
+    """
+    if not form.is_valid():
+        if form_errors_as_messages:
+            _form_errors(request, form)
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        _error(request, error)
+        return None
+    messages.success(request, success)
+    return True if saved is None else saved
+
+
+def _form_page(request, form, save, success, *, title, back_url, done):
+    """A page holding one form: on a valid POST the write, then `done(saved)`'s address;
+    otherwise the form again with its errors next to the fields."""
+    if request.method == "POST":
+        saved = _post_form(request, form, save, success, form_errors_as_messages=False)
+        if saved is not None:
+            return redirect(done(saved))
+    return render(
+        request, "partnerships/form.html", {"form": form, "title": title, "back_url": back_url}
+    )
+
+
+def _url(name, *args):
+    return reverse(f"partnerships:{name}", args=args)
+
+
+def _actor(request) -> dict:
+    """Who writes, as the services log it: the user and the organisation they act for."""
+    return {"by": request.user, "organisation": request.membership.organisation}
+
+
+def _model_form_pages(form_class, *, source, detail, created, changed, new_title, edit_title):
+    """The create and edit pages of an object written by its ModelForm (calls, groups):
+    both need MANAGE_PARTNERS; the edit page finds the object in `source(membership)`."""
+
+    def page(request, instance, success, title, back_url):
+        form = form_class(request.POST or None, instance=instance, membership=request.membership)
+        return _form_page(
+            request,
+            form,
+            lambda _data: form.save(),
+            success,
+            title=title,
+            back_url=back_url,
+            done=lambda saved: _url(detail, saved.pk),
+        )
+
+    @action_required(Can.MANAGE_PARTNERS)
+    def create(request):
+        return page(request, None, created, new_title, _url("index"))
+
+    @action_required(Can.MANAGE_PARTNERS)
+    def edit(request, pk):
+        instance = get_object_or_404(source(request.membership), pk=pk)
+        return page(request, instance, changed, edit_title, _url(detail, instance.pk))
+
+    return create, edit
 
 
 # Home of the area ------------------------------------------------------------------------------
@@ -99,29 +173,31 @@ def index(request):
 # Agreements -----------------------------------------------------------------------------------
 
 
+def _agreement_values(data) -> dict:
+    """The form's data as the services take it: the parties as lists."""
+    data = dict(data)
+    return {
+        **data,
+        "partners": list(data.pop("partners")),
+        "directorates": list(data.pop("directorates")),
+        "schemes": list(data.pop("schemes")),
+    }
+
+
 @action_required(Can.MANAGE_PARTNERS)
 def agreement_create(request):
     form = forms.AgreementForm(request.POST or None, membership=request.membership)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            agreement = services.create_agreement(
-                by=request.user,
-                organisation=request.membership.organisation,
-                partners=list(data.pop("partners")),
-                directorates=list(data.pop("directorates")),
-                schemes=list(data.pop("schemes")),
-                **data,
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Convention enregistrée (projet)."))
-            return redirect("partnerships:agreement_detail", agreement.pk)
-    return render(
+    return _form_page(
         request,
-        "partnerships/form.html",
-        {"form": form, "title": _("Nouvelle convention"), "back": "partnerships:index"},
+        form,
+        lambda data: services.create_agreement(
+            **_actor(request),
+            **_agreement_values(data),
+        ),
+        _("Convention enregistrée (projet)."),
+        title=_("Nouvelle convention"),
+        back_url=_url("index"),
+        done=lambda agreement: _url("agreement_detail", agreement.pk),
     )
 
 
@@ -132,6 +208,47 @@ def _agreement(request, pk, *, manage=False):
         else queries.agreements_visible_to(request.membership)
     )
     return get_object_or_404(source, pk=pk)
+
+
+@action_required(Can.MANAGE_PARTNERS)
+def agreement_edit(request, pk):
+    """Issue 19: change an agreement's terms and parties; logged in its history."""
+    agreement = _agreement(request, pk, manage=True)
+    form = forms.AgreementForm(
+        request.POST or None, instance=agreement, membership=request.membership
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: services.update_agreement(
+            agreement,
+            **_actor(request),
+            **_agreement_values(data),
+        ),
+        _("Convention modifiée."),
+        title=_("Modifier la convention"),
+        back_url=_url("agreement_detail", agreement.pk),
+        done=lambda saved: _url("agreement_detail", saved.pk),
+    )
+
+
+@action_required(Can.MANAGE_PARTNERS)
+def agreement_renew(request, pk):
+    """« Renouveler » (issue 19): the next agreement as a draft, this one "renewed"."""
+    agreement = _agreement(request, pk, manage=True)
+    initial = {"ceiling": agreement.ceiling}
+    if agreement.ends_on:
+        initial["starts_on"] = agreement.ends_on + datetime.timedelta(days=1)
+    form = forms.RenewalForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.renew_agreement(agreement, **_actor(request), **data),
+        _("Convention renouvelée : la suivante est enregistrée en projet."),
+        title=_("Renouveler « %(title)s »") % {"title": agreement.title},
+        back_url=_url("agreement_detail", agreement.pk),
+        done=lambda new: _url("agreement_detail", new.pk),
+    )
 
 
 @action_required(Can.VIEW_PARTNERSHIPS)
@@ -176,6 +293,8 @@ def agreement_detail(request, pk):
             "reopened": ReportStatus.REOPENED,
             "last_month": str(last_month),
             "next_states": allowed_transitions("agreement", agreement.status),
+            "can_renew": can_apply("agreement", "renew", agreement.status),
+            "renewals": agreement.renewals.all(),
             "transition_form": forms.AgreementTransitionForm(),
             "payment_form": forms.PaymentForm(),
             "amendment_form": forms.AmendmentForm(),
@@ -191,23 +310,18 @@ def agreement_detail(request, pk):
 @action_required(Can.MANAGE_PARTNERS)
 def agreement_transition(request, pk):
     agreement = _agreement(request, pk, manage=True)
-    form = forms.AgreementTransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_agreement_status(
-                agreement,
-                form.cleaned_data["transition"],
-                by=request.user,
-                organisation=request.membership.organisation,
-                signed_on=form.cleaned_data["signed_on"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("État de la convention mis à jour."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.AgreementTransitionForm(request.POST),
+        lambda data: services.change_agreement_status(
+            agreement,
+            data["transition"],
+            **_actor(request),
+            signed_on=data["signed_on"],
+            comment=data["comment"],
+        ),
+        _("État de la convention mis à jour."),
+    )
     return redirect("partnerships:agreement_detail", agreement.pk)
 
 
@@ -215,16 +329,12 @@ def agreement_transition(request, pk):
 @action_required(Can.MANAGE_PARTNERS)
 def payment_add(request, pk):
     agreement = _agreement(request, pk, manage=True)
-    form = forms.PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_payment(agreement, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Versement enregistré."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.PaymentForm(request.POST),
+        lambda data: services.add_payment(agreement, by=request.user, **data),
+        _("Versement enregistré."),
+    )
     return redirect("partnerships:agreement_detail", agreement.pk)
 
 
@@ -232,16 +342,12 @@ def payment_add(request, pk):
 @action_required(Can.MANAGE_PARTNERS)
 def amendment_add(request, pk):
     agreement = _agreement(request, pk, manage=True)
-    form = forms.AmendmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_amendment(agreement, **form.cleaned_data)
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Avenant enregistré."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.AmendmentForm(request.POST),
+        lambda data: services.add_amendment(agreement, **data),
+        _("Avenant enregistré."),
+    )
     return redirect("partnerships:agreement_detail", agreement.pk)
 
 
@@ -249,22 +355,18 @@ def amendment_add(request, pk):
 @action_required(Can.MANAGE_PARTNERS)
 def document_add(request, pk):
     agreement = _agreement(request, pk, manage=True)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_document(
-                uploaded=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                by=request.user,
-                agreement=agreement,
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Document ajouté."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.DocumentForm(request.POST, request.FILES),
+        lambda data: services.add_document(
+            uploaded=data["file"],
+            kind=data["kind"],
+            title=data["title"],
+            by=request.user,
+            agreement=agreement,
+        ),
+        _("Document ajouté."),
+    )
     return redirect("partnerships:agreement_detail", agreement.pk)
 
 
@@ -293,18 +395,12 @@ def document_download(request, pk):
 @action_required(Can.MANAGE_PARTNERS)
 def duty_add(request, pk):
     agreement = _agreement(request, pk, manage=True)
-    form = forms.DutyForm(request.POST, agreement=agreement)
-    if form.is_valid():
-        duty = ReportingDuty.objects.create(
-            agreement=agreement,
-            report_code=form.cleaned_data["report_code"],
-            frequency=form.cleaned_data["frequency"],
-            due_days_after_period=form.cleaned_data["due_days_after_period"],
-        )
-        duty.recipients.set(form.cleaned_data["recipients"])
-        messages.success(request, _("Obligation de compte rendu enregistrée."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.DutyForm(request.POST, agreement=agreement),
+        lambda data: services.add_duty(agreement, **data),
+        _("Obligation de compte rendu enregistrée."),
+    )
     return redirect("partnerships:agreement_detail", agreement.pk)
 
 
@@ -382,21 +478,16 @@ def report_send(request, pk):
 @action_required(Can.REVIEW_PARTNER_REPORTS)
 def report_correction(request, pk):
     report = get_object_or_404(queries.reports_visible_to(request.membership), pk=pk)
-    form = forms.CorrectionForm(request.POST)
-    if form.is_valid():
-        try:
-            reporting.request_correction(
-                report,
-                by=request.user,
-                organisation=request.membership.organisation,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Demande de correction envoyée à la DT."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.CorrectionForm(request.POST),
+        lambda data: reporting.request_correction(
+            report,
+            **_actor(request),
+            comment=data["comment"],
+        ),
+        _("Demande de correction envoyée à la DT."),
+    )
     return redirect("partnerships:agreement_detail", report.duty.agreement_id)
 
 
@@ -407,43 +498,31 @@ def report_resend(request, pk):
     report = get_object_or_404(
         AgreementReport.objects.filter(duty__agreement__in=agreements), pk=pk
     )
-    form = forms.ResendForm(request.POST)
-    if form.is_valid():
-        try:
-            reporting.resend_report(
-                report,
-                by=request.user,
-                organisation=request.membership.organisation,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Rapport corrigé envoyé."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.ResendForm(request.POST),
+        lambda data: reporting.resend_report(
+            report,
+            **_actor(request),
+            comment=data["comment"],
+        ),
+        _("Rapport corrigé envoyé."),
+    )
     return redirect("partnerships:agreement_detail", report.duty.agreement_id)
 
 
 # Calls for expressions of interest ------------------------------------------------------------
 
 
-@action_required(Can.MANAGE_PARTNERS)
-def call_create(request):
-    form = forms.CallForm(request.POST or None, membership=request.membership)
-    if request.method == "POST" and form.is_valid():
-        call = form.save()
-        messages.success(request, _("Appel enregistré."))
-        return redirect("partnerships:call_detail", call.pk)
-    return render(
-        request,
-        "partnerships/form.html",
-        {
-            "form": form,
-            "title": _("Nouvel appel à manifestation d'intérêt"),
-            "back": "partnerships:index",
-        },
-    )
+call_create, call_edit = _model_form_pages(
+    forms.CallForm,
+    source=queries.calls_visible_to,
+    detail="call_detail",
+    created=gettext_lazy("Appel enregistré."),
+    changed=gettext_lazy("Appel modifié."),
+    new_title=gettext_lazy("Nouvel appel à manifestation d'intérêt"),
+    edit_title=gettext_lazy("Modifier l'appel"),
+)
 
 
 @action_required(Can.VIEW_PARTNERSHIPS)
@@ -480,18 +559,14 @@ def call_detail(request, pk):
 def application_add(request, pk):
     membership = request.membership
     call = get_object_or_404(queries.calls_visible_to(membership), pk=pk)
-    form = forms.ApplicationForm(request.POST, call=call, membership=membership)
-    if form.is_valid():
-        try:
-            services.submit_application(
-                call, by=request.user, organisation=membership.organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Candidature enregistrée."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.ApplicationForm(request.POST, call=call, membership=membership),
+        lambda data: services.submit_application(
+            call, by=request.user, organisation=membership.organisation, **data
+        ),
+        _("Candidature enregistrée."),
+    )
     return redirect("partnerships:call_detail", call.pk)
 
 
@@ -506,24 +581,19 @@ def _managed_application(request, pk):
 @action_required(Can.MANAGE_PARTNERS)
 def application_decide(request, pk):
     application = _managed_application(request, pk)
-    form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_application(
-                application,
-                selected=form.cleaned_data["decision"] == "select",
-                score=form.cleaned_data["score"],
-                reasons=form.cleaned_data["reasons"],
-                decided_on=form.cleaned_data["decided_on"],
-                by=request.user,
-                organisation=request.membership.organisation,
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Décision enregistrée."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.DecisionForm(request.POST),
+        lambda data: services.decide_application(
+            application,
+            selected=data["decision"] == "select",
+            score=data["score"],
+            reasons=data["reasons"],
+            decided_on=data["decided_on"],
+            **_actor(request),
+        ),
+        _("Décision enregistrée."),
+    )
     return redirect("partnerships:call_detail", application.call_id)
 
 
@@ -536,45 +606,18 @@ def agreement_from_application(request, pk):
         "budget": application.call.budget,
     }
     form = forms.SelectionAgreementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_from_selection(
-                application,
-                by=request.user,
-                organisation=request.membership.organisation,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Convention créée à partir de la candidature retenue."))
-            return redirect("partnerships:agreement_detail", agreement.pk)
-    return render(
+    return _form_page(
         request,
-        "partnerships/form.html",
-        {
-            "form": form,
-            "title": _("Convention pour %(applicant)s") % {"applicant": application.applicant},
-            "back": "partnerships:index",
-        },
+        form,
+        lambda data: services.agreement_from_selection(application, **_actor(request), **data),
+        _("Convention créée à partir de la candidature retenue."),
+        title=_("Convention pour %(applicant)s") % {"applicant": application.applicant},
+        back_url=_url("call_detail", application.call_id),
+        done=lambda agreement: _url("agreement_detail", agreement.pk),
     )
 
 
 # Working groups ---------------------------------------------------------------------------------
-
-
-@action_required(Can.MANAGE_PARTNERS)
-def group_create(request):
-    form = forms.GroupForm(request.POST or None, membership=request.membership)
-    if request.method == "POST" and form.is_valid():
-        group = form.save()
-        messages.success(request, _("Groupe de travail enregistré."))
-        return redirect("partnerships:group_detail", group.pk)
-    return render(
-        request,
-        "partnerships/form.html",
-        {"form": form, "title": _("Nouveau groupe de travail"), "back": "partnerships:index"},
-    )
 
 
 def _group(request, pk, *, manage=False):
@@ -584,6 +627,17 @@ def _group(request, pk, *, manage=False):
         else queries.groups_visible_to(request.membership)
     )
     return get_object_or_404(source.select_related("chair"), pk=pk)
+
+
+group_create, group_edit = _model_form_pages(
+    forms.GroupForm,
+    source=queries.groups_managed_by,
+    detail="group_detail",
+    created=gettext_lazy("Groupe de travail enregistré."),
+    changed=gettext_lazy("Groupe de travail modifié."),
+    new_title=gettext_lazy("Nouveau groupe de travail"),
+    edit_title=gettext_lazy("Modifier le groupe de travail"),
+)
 
 
 def _goal_results(group):
@@ -606,6 +660,8 @@ def group_detail(request, pk):
         can(membership, Can.MANAGE_PARTNERS)
         and queries.groups_managed_by(membership).filter(pk=pk).exists()
     )
+    # Issue 19: the chair organisation (a partner) records the meetings of its own group.
+    records_meetings = manageable or queries.meetings_recorded_by(membership, group)
     meetings = group.meetings.prefetch_related(
         "attendees__organisation",
         "decisions",
@@ -624,85 +680,117 @@ def group_detail(request, pk):
             "manageable": manageable,
             "organisation_id": membership.organisation_id,
             "open": ActionStatus.OPEN,
-            "meeting_form": forms.MeetingForm(group=group) if manageable else None,
+            "records_meetings": records_meetings,
+            "meeting_form": forms.MeetingForm(group=group) if records_meetings else None,
             "action_form": forms.ActionForm(group=group) if manageable else None,
             "goal_form": forms.GoalForm() if manageable else None,
-            "decision_form": forms.DecisionTextForm() if manageable else None,
-            "minutes_form": forms.MinutesForm() if manageable else None,
+            "decision_form": forms.DecisionTextForm() if records_meetings else None,
+            "minutes_form": forms.MinutesForm() if records_meetings else None,
         },
     )
 
 
+def _meeting_group(request, pk):
+    """A group whose meetings the membership records: it manages it, or chairs it."""
+    group = _group(request, pk)
+    if not queries.meetings_recorded_by(request.membership, group) and not (
+        can(request.membership, Can.MANAGE_PARTNERS)
+        and queries.groups_managed_by(request.membership).filter(pk=group.pk).exists()
+    ):
+        raise PermissionDenied
+    return group
+
+
 @require_POST
-@action_required(Can.MANAGE_PARTNERS)
+@action_required(Can.VIEW_PARTNERSHIPS)
 def meeting_add(request, pk):
-    group = _group(request, pk, manage=True)
-    form = forms.MeetingForm(request.POST, group=group)
-    if form.is_valid():
-        meeting = Meeting.objects.create(
-            group=group,
-            held_on=form.cleaned_data["held_on"],
-            place=form.cleaned_data["place"],
-            agenda=form.cleaned_data["agenda"],
-        )
-        meeting.attendees.set(form.cleaned_data["attendees"])
-        messages.success(request, _("Réunion enregistrée."))
-    else:
-        _form_errors(request, form)
+    group = _meeting_group(request, pk)
+    _post_form(
+        request,
+        forms.MeetingForm(request.POST, group=group),
+        lambda data: services.record_meeting(group, **data),
+        _("Réunion enregistrée."),
+    )
     return redirect("partnerships:group_detail", group.pk)
+
+
+@action_required(Can.VIEW_PARTNERSHIPS)
+def meeting_edit(request, pk):
+    meeting = _recorded_meeting(request, pk)
+    group = meeting.group
+    form = forms.MeetingForm(
+        request.POST or None,
+        group=group,
+        initial={
+            "held_on": meeting.held_on,
+            "place": meeting.place,
+            "agenda": meeting.agenda,
+            "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+        },
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: services.update_meeting(meeting, **data),
+        _("Réunion modifiée."),
+        title=_("Modifier la réunion du %(day)s") % {"day": meeting.held_on.strftime("%d/%m/%Y")},
+        back_url=_url("group_detail", group.pk),
+        done=lambda saved: _url("group_detail", group.pk),
+    )
 
 
 @require_POST
 @action_required(Can.MANAGE_PARTNERS)
 def goal_add(request, pk):
     group = _group(request, pk, manage=True)
-    form = forms.GoalForm(request.POST)
-    if form.is_valid():
-        GroupGoal.objects.create(group=group, **form.cleaned_data)
-        messages.success(request, _("Objectif enregistré."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.GoalForm(request.POST),
+        lambda data: GroupGoal.objects.create(group=group, **data),
+        _("Objectif enregistré."),
+    )
     return redirect("partnerships:group_detail", group.pk)
 
 
-def _managed_meeting(request, pk):
-    groups = queries.groups_managed_by(request.membership)
-    return get_object_or_404(Meeting.objects.filter(group__in=groups), pk=pk)
+def _recorded_meeting(request, pk):
+    """A meeting of a group the membership sees, if it records that group's meetings."""
+    groups = queries.groups_visible_to(request.membership)
+    meeting = get_object_or_404(
+        Meeting.objects.filter(group__in=groups).select_related("group"), pk=pk
+    )
+    _meeting_group(request, meeting.group_id)
+    return meeting
 
 
 @require_POST
-@action_required(Can.MANAGE_PARTNERS)
+@action_required(Can.VIEW_PARTNERSHIPS)
 def decision_add(request, pk):
-    meeting = _managed_meeting(request, pk)
-    form = forms.DecisionTextForm(request.POST)
-    if form.is_valid():
-        Decision.objects.create(meeting=meeting, text=form.cleaned_data["text"])
-        messages.success(request, _("Décision enregistrée."))
-    else:
-        _form_errors(request, form)
+    meeting = _recorded_meeting(request, pk)
+    _post_form(
+        request,
+        forms.DecisionTextForm(request.POST),
+        lambda data: Decision.objects.create(meeting=meeting, text=data["text"]),
+        _("Décision enregistrée."),
+    )
     return redirect("partnerships:group_detail", meeting.group_id)
 
 
 @require_POST
-@action_required(Can.MANAGE_PARTNERS)
+@action_required(Can.VIEW_PARTNERSHIPS)
 def minutes_add(request, pk):
-    meeting = _managed_meeting(request, pk)
-    form = forms.MinutesForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_document(
-                uploaded=form.cleaned_data["file"],
-                kind=DocumentKind.MINUTES,
-                title=form.cleaned_data["title"],
-                by=request.user,
-                meeting=meeting,
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Compte rendu ajouté."))
-    else:
-        _form_errors(request, form)
+    meeting = _recorded_meeting(request, pk)
+    _post_form(
+        request,
+        forms.MinutesForm(request.POST, request.FILES),
+        lambda data: services.add_document(
+            uploaded=data["file"],
+            kind=DocumentKind.MINUTES,
+            title=data["title"],
+            by=request.user,
+            meeting=meeting,
+        ),
+        _("Compte rendu ajouté."),
+    )
     return redirect("partnerships:group_detail", meeting.group_id)
 
 
@@ -710,22 +798,35 @@ def minutes_add(request, pk):
 @action_required(Can.MANAGE_PARTNERS)
 def action_add(request, pk):
     group = _group(request, pk, manage=True)
-    form = forms.ActionForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            services.create_action(
-                group,
-                by=request.user,
-                organisation=request.membership.organisation,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("Action enregistrée."))
-    else:
-        _form_errors(request, form)
+    _post_form(
+        request,
+        forms.ActionForm(request.POST, group=group),
+        lambda data: services.create_action(group, **_actor(request), **data),
+        _("Action enregistrée."),
+    )
     return redirect("partnerships:group_detail", group.pk)
+
+
+@action_required(Can.MANAGE_PARTNERS)
+def action_edit(request, pk):
+    groups = queries.groups_managed_by(request.membership)
+    action = get_object_or_404(
+        Action.objects.filter(group__in=groups).select_related("group"), pk=pk
+    )
+    form = forms.ActionForm(
+        request.POST or None,
+        group=action.group,
+        initial={"title": action.title, "owner": action.owner_id, "due_on": action.due_on},
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: services.update_action(action, **_actor(request), **data),
+        _("Action modifiée."),
+        title=_("Modifier l'action"),
+        back_url=_url("group_detail", action.group_id),
+        done=lambda saved: _url("group_detail", saved.group_id),
+    )
 
 
 @action_required(Can.VIEW_PARTNERSHIPS)
@@ -793,17 +894,28 @@ def contact_list(request):
 @action_required(Can.MANAGE_PARTNERS)
 def contact_add(request):
     form = forms.ContactForm(request.POST, membership=request.membership)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Contact enregistré."))
-    else:
-        _form_errors(request, form)
+    _post_form(request, form, lambda _data: form.save(), _("Contact enregistré."))
     return redirect("partnerships:contact_list")
 
 
 def _managed_contact(request, pk):
     allowed = forms.perimeter_organisations(request.membership)
     return get_object_or_404(Contact.objects.filter(organisation__in=allowed), pk=pk)
+
+
+@action_required(Can.MANAGE_PARTNERS)
+def contact_edit(request, pk):
+    contact = _managed_contact(request, pk)
+    form = forms.ContactForm(request.POST or None, instance=contact, membership=request.membership)
+    return _form_page(
+        request,
+        form,
+        lambda _data: form.save(),
+        _("Contact modifié."),
+        title=_("Modifier le contact"),
+        back_url=_url("contact_list"),
+        done=lambda _saved: _url("contact_list"),
+    )
 
 
 @require_POST

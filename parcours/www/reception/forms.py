@@ -17,6 +17,7 @@ from parcours.privacy.uploads import check_upload
 from parcours.reception import imports, rules
 from parcours.reception.models import (
     ADDRESS_MAX_LENGTH,
+    CANCELLATION_REASON_MAX_LENGTH,
     CHECK_SITUATIONS,
     DEFAULT_CAPACITY,
     MAX_CAPACITY,
@@ -274,8 +275,28 @@ class ConvokeFileForm(DsfrForm):
         return cleaned
 
 
+class CancelSessionForm(DsfrForm):
+    """Issue 18: « Annuler la session », with the reason told to the team and logged."""
+
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=CANCELLATION_REASON_MAX_LENGTH,
+        help_text=_("Par exemple : salle indisponible, grève. Inscrit dans l'historique."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Je confirme l'annulation : les personnes convoquées seront prévenues et "
+            "placées « à reconvoquer »."
+        ),
+    )
+
+
 class AttendanceForm(DsfrForm):
-    status = forms.ChoiceField(label=_("Présence"), choices=AttendanceStatus.choices)
+    # « Session annulée » comes from cancelling the session, never from this form.
+    status = forms.ChoiceField(
+        label=_("Présence"),
+        choices=[c for c in AttendanceStatus.choices if c[0] != AttendanceStatus.CANCELLED],
+    )
     rescheduled_to = forms.ModelChoiceField(
         label=_("Reporter à la session"),
         queryset=ReceptionSession.objects.none(),
@@ -289,7 +310,8 @@ class AttendanceForm(DsfrForm):
         session = convocation.session
         today = timezone.localdate()
         self.fields["rescheduled_to"].queryset = (
-            ReceptionSession.objects.filter(
+            ReceptionSession.objects.planned()
+            .filter(
                 directorate_id=session.directorate_id,
                 date__gte=today,
                 date__lte=today + datetime.timedelta(days=RESCHEDULE_HORIZON_DAYS),

@@ -7,7 +7,7 @@ keeps its filters and sort in the address, so that pagination and the export kee
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Case, F, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from parcours.core.spreadsheets import xlsx_bytes
 from parcours.organisations.permissions import Action
-from parcours.reception.models import ReceptionSession, SessionStaff
+from parcours.reception.models import ReceptionSession, SessionStaff, SessionStatus
 from parcours.territories.models import Directorate
 from parcours.www.decorators import action_required
 from parcours.www.forms import DsfrForm
@@ -105,7 +105,13 @@ def _filtered(request):
     form = SessionFilterForm(request.GET or None, sessions=visible)
     sessions = (
         visible.with_counts()
-        .annotate(free_seats=F("capacity") - F("seats_taken"))
+        # A cancelled session offers no seat (issue 18).
+        .annotate(
+            free_seats=Case(
+                When(status=SessionStatus.CANCELLED, then=Value(0)),
+                default=F("capacity") - F("seats_taken"),
+            )
+        )
         .select_related("directorate")
         .prefetch_related(Prefetch("staff", queryset=SessionStaff.objects.select_related("user")))
     )
@@ -144,6 +150,7 @@ def export_rows(sessions):
         _("Convoqués"),
         _("Places libres"),
         _("Présents"),
+        _("État"),
         _("Équipe"),
     ]
     for session in sessions:
@@ -157,6 +164,7 @@ def export_rows(sessions):
             session.seats_taken,
             max(session.free_seats, 0),
             session.present_count,
+            session.get_status_display(),
             _staff_names(session),
         ]
 

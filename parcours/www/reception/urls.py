@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/nouvelle/", views.session_edit, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/modifier/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/convoquer/", views.convoke, name="convoke"),
     path("sessions/<int:pk>/tous-presents/", views.roll_call, name="roll_call"),
     path("sessions/<int:pk>/convocations.pdf", views.session_letters, name="session_letters"),

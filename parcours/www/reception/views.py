@@ -26,6 +26,7 @@ from parcours.privacy.access_log import Operation, log_access
 from parcours.reception import services
 from parcours.reception.letters.pdf import render_convocations_pdf
 from parcours.reception.models import (
+    OBSERVED_STATUSES,
     AttendanceStatus,
     Contract,
     Convocation,
@@ -159,7 +160,9 @@ def _sheet_header(session, rows=None, membership=None) -> dict:
         return {
             "session": session,
             "counts": counts,
-            "seats_taken": len(rows) - counts[AttendanceStatus.RESCHEDULED],
+            "seats_taken": len(rows)
+            - counts[AttendanceStatus.RESCHEDULED]
+            - counts[AttendanceStatus.CANCELLED],
             "pending": pending,
             "roll_call_open": bool(pending) and session.date <= timezone.localdate(),
         }
@@ -167,7 +170,10 @@ def _sheet_header(session, rows=None, membership=None) -> dict:
     convocations = _of_visible_persons(Convocation.objects.filter(session=session), membership)
     counts = convocations.aggregate(
         convoked=Count("pk"),
-        rescheduled=Count("pk", filter=Q(status=AttendanceStatus.RESCHEDULED)),
+        rescheduled=Count(
+            "pk",
+            filter=Q(status__in=[AttendanceStatus.RESCHEDULED, AttendanceStatus.CANCELLED]),
+        ),
         **{
             status: Count("pk", filter=Q(status=status))
             for status in (
@@ -364,9 +370,52 @@ def session_detail(request, pk):
             "staff": staff,
             "presentation": getattr(session, "cip_presentation", None),
             "can_plan": can(request.membership, Action.PLAN_SESSIONS)
-            and _directorate_id(request.membership) == session.directorate_id,
+            and _directorate_id(request.membership) == session.directorate_id
+            and not session.is_cancelled,
+            # Only before attendance is taken (services.cancel_session says so otherwise).
+            "can_cancel": not any(c.status in OBSERVED_STATUSES for c in rows),
             "can_summary": can(request.membership, Action.VIEW_AGGREGATES),
             **_sheet_flags(request.membership, experiment_open),
+        },
+    )
+
+
+@action_required(Action.PLAN_SESSIONS)
+def session_cancel(request, pk):
+    """« Annuler la session » (issue 18): a confirmation with a reason, then the service."""
+    session = _visible_session(request, pk)
+    if _directorate_id(request.membership) != session.directorate_id:
+        raise PermissionDenied
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if session.is_cancelled:
+        messages.info(request, _("Cette session est déjà annulée."))
+        return redirect("reception:session", pk=session.pk)
+    form = forms.CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            freed = services.cancel_session(
+                session, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Session annulée. %(count)s personne(s) à reconvoquer, prévenue(s) par "
+                    "courriel ou SMS quand Parcours a leurs coordonnées."
+                )
+                % {"count": len(freed)},
+            )
+            return redirect("reception:session", pk=session.pk)
+    return render(
+        request,
+        "reception/session_cancel.html",
+        {
+            "form": form,
+            "session": session,
+            "holding": session.convocations.holding_a_seat().count(),
         },
     )
 
@@ -1043,7 +1092,8 @@ def sessions_with_seats(membership) -> list[ReceptionSession]:
         return []
     today = timezone.localdate()
     sessions = (
-        ReceptionSession.objects.filter(directorate_id=directorate_id)
+        ReceptionSession.objects.planned()
+        .filter(directorate_id=directorate_id)
         .in_range(today, today + datetime.timedelta(days=CONVOKE_HORIZON_DAYS))
         .with_counts()
         .order_by("date", "start_time", "place")
@@ -1059,6 +1109,7 @@ def _convoke_into(request, persons, session_id) -> bool:
     today = timezone.localdate()
     session = (
         ReceptionSession.objects.visible_to(request.membership)
+        .planned()
         .filter(
             directorate_id=_directorate_id(request.membership),
             date__gte=today,
