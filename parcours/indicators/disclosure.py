@@ -296,10 +296,12 @@ class Auditor:
                 program = _Program(
                     sub, lower, sub_right, np.zeros(len(cells)), np.full(len(cells), np.inf)
                 )
-                passing = self._common_points(
+                passing, zero = self._common_points(
                     program, sub, sub_right, lower, members, local, threshold
                 )
                 members = [member for member in members if member[0] not in passing]
+            else:
+                zero = set()
             for key, mine, constant in members:
                 columns = local[mine]
                 if not rows:  # cells in no row: anything from 0 up
@@ -309,8 +311,8 @@ class Auditor:
                     program = _Program(
                         sub, lower, sub_right, np.zeros(len(cells)), np.full(len(cells), np.inf)
                     )
-                bounds = []
-                for sign in (1, -1):
+                bounds = [0] if key in zero else []  # shown to reach 0 (constant 0)
+                for sign in (-1,) if key in zero else (1, -1):
                     self.solved += 1
                     status, x = program.minimise(columns, np.full(len(columns), sign))
                     if status == "unbounded":
@@ -326,8 +328,11 @@ class Auditor:
                 result[key] = Range(constant + low, None if high is None else constant + high)
         return result
 
-    def _common_points(self, program, a, right, lower, members, local, threshold) -> set:
-        """Keys of the part that pass the rule, shown by two points in whole numbers.
+    def _common_points(
+        self, program, a, right, lower, members, local, threshold
+    ) -> tuple[set, set]:
+        """Keys of the part that pass the rule, shown by two points in whole numbers, and
+        the keys that can be 0 (their smallest value needs no program of its own).
 
         The first minimises the sum of every value (those at 0 there can be 0); the second
         maximises Σ t_k with t_k ≤ value_k and t_k ≤ threshold (those at the threshold or more
@@ -339,14 +344,14 @@ class Auditor:
         self.solved += 1
         status, low_point = program.minimise(used, weights[used])
         if status != "optimal" or np.any(np.abs(low_point - np.round(low_point)) > _EPSILON):
-            return set()
+            return set(), set()
         can_be_zero = {
             key
             for (key, _mine, constant), cols in zip(members, columns, strict=True)
             if constant == 0 and round(low_point[cols].sum()) == 0
         }
         if not can_be_zero:
-            return set()
+            return set(), can_be_zero
         k, size = len(members), a.shape[1]
         goal_rows = np.concatenate([[n] * len(cols) for n, cols in enumerate(columns)])
         goal = sparse.csr_matrix(
@@ -369,15 +374,16 @@ class Auditor:
         self.solved += 1
         status, high_point = high.minimise(np.arange(size, size + k), -np.ones(k))
         if status != "optimal":
-            return set()
+            return set(), can_be_zero
         point = high_point[:size]
         if np.any(np.abs(point - np.round(point)) > _EPSILON):
-            return set()
-        return {
+            return set(), can_be_zero
+        passing = {
             key
             for (key, _mine, constant), cols, goal_k in zip(members, columns, reach, strict=True)
             if key in can_be_zero and round(point[cols].sum()) >= goal_k
         }
+        return passing, can_be_zero
 
     def _integer_bound(self, a, right, equal, columns, sign) -> int | None:
         self.solved += 1
