@@ -648,6 +648,40 @@ def test_delays_publish_statistics_only_over_eleven_people_and_never_one_persons
     assert few.shown(None)["p90"] == 30  # the DT sees its exact figures
 
 
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 400), max_size=30), st.integers(3, 20))
+def test_a_statistic_outside_the_dt_describes_enough_people_and_three_of_them_at_least(
+    delays, minimum
+):
+    # Issue 11, point 3: below the minimum population no median nor percentile leaves the DT;
+    # above it, each is the mean of three people's delays around its rank, never one
+    # person's own delay alone (if it equals one, three people share the window it is
+    # made of).
+    histogram = {}
+    for days in delays:
+        histogram[days] = histogram.get(days, 0) + 1
+    shown = pathway.Delay(histogram).shown(THRESHOLD, minimum)
+    ordered = sorted(delays)
+    for name, fraction in (("median", 0.5), ("p90", 0.9)):
+        if len(delays) < minimum:
+            assert shown[name] is None
+            continue
+        rank = max(1, -(-len(ordered) * fraction // 1)) - 1
+        windows = [ordered[i : i + 3] for i in range(max(0, int(rank) - 2), int(rank) + 1)]
+        windows = [w for w in windows if len(w) == 3]
+        assert any(min(w) <= shown[name] <= max(w) for w in windows)
+        assert any(abs(shown[name] - sum(w) / 3) <= 0.5 for w in windows)
+
+
+def test_the_minimum_population_of_a_statistic_is_the_setting(settings):
+    settings.PARCOURS_MIN_STATISTIC_POPULATION = 15
+    fourteen = pathway.Delay(dict.fromkeys(range(1, 15), 1))
+    assert fourteen.shown(THRESHOLD)["median"] is None
+    assert fourteen.shown(None)["median"] == 7  # the DT sees its exact figures
+    fifteen = pathway.Delay(dict.fromkeys(range(1, 16), 1))
+    assert fifteen.shown(THRESHOLD)["median"] == round((7 + 8 + 9) / 3)
+
+
 def check_referrals(directorate_id, schemes, answered):
     """A DT's month of referrals (funnel by scheme and state) and its answer delay, shown
     together, cannot be unpicked."""
