@@ -251,9 +251,10 @@ class Auditor:
     ) -> dict[Hashable, Range]:
         """The attacker's integer range of each of `keys` (hidden values) under this hidden set.
 
-        With `threshold`, values shown to pass the rule by two integer points common to all
-        the values of a part (one where they all are 0, one where each reaches the threshold)
-        are left out of the result: only the others are solved one by one.
+        With `threshold`, values shown to pass the rule by integer points of their part (one
+        where the value is 0, one where it reaches the threshold: the two common points of
+        `_common_points`, or the optimal vertex of another value's program) are left out of
+        the result: only the others are solved one by one.
         """
         keys = list(keys)
         if not keys:
@@ -302,11 +303,18 @@ class Auditor:
                 members = [member for member in members if member[0] not in passing]
             else:
                 zero = set()
+            zero = set(zero)
+            # Every integer point found is a point the attacker cannot rule out: with
+            # `threshold`, it shows the other values of the part that are 0 there (they can
+            # be 0) or at the threshold or more (they can reach it), sparing their programs.
+            reach: set = set()
             for key, mine, constant in members:
                 columns = local[mine]
                 if not rows:  # cells in no row: anything from 0 up
                     result[key] = Range(constant, None)
                     continue
+                if key in zero and key in reach:
+                    continue  # passes the rule (left out: see the docstring)
                 if program is None:
                     program = _Program(
                         sub, lower, sub_right, np.zeros(len(cells)), np.full(len(cells), np.inf)
@@ -322,6 +330,14 @@ class Auditor:
                         raise Unprotectable(f"audit failed: {status}")
                     if np.all(np.abs(x - np.round(x)) <= _EPSILON):
                         bounds.append(int(round(x[columns].sum())))
+                        if threshold is not None:
+                            point = np.round(x)
+                            for other, other_mine, other_constant in members:
+                                total = other_constant + round(point[local[other_mine]].sum())
+                                if other_constant == 0 and total == 0:
+                                    zero.add(other)
+                                if total >= threshold:
+                                    reach.add(other)
                     else:  # a fractional vertex: the integer bound, on its own
                         bounds.append(self._integer_bound(sub, sub_right, sub_equal, columns, sign))
                 low, high = bounds
