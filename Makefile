@@ -92,6 +92,8 @@ bench: $(STAMP) compilemessages
 	$(MAKE) --no-print-directory bench-database URL=$(BENCH_SMALL_DATABASE_URL) PERSONS=$(BENCH_SMALL_PERSONS)
 	$(MAKE) --no-print-directory bench-database URL=$(BENCH_DATABASE_URL) PERSONS=$(BENCH_PERSONS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
+	# Protection and audit of releases on generated months (issue 11; no database read).
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_release
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_duplicates
 	DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(BIN)/python manage.py bench_pages --output var/bench/pages-small.json
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages --output var/bench/pages-large.json

@@ -32,8 +32,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse.csgraph import connected_components
 
 # Relative costs of hiding a value (as suppression.py): an inner cell first, a total rarely,
 # the grand total only when nothing else works.
@@ -147,142 +150,375 @@ class System:
         return {key for key, item in self.items.items() if 1 <= item.value <= threshold}
 
 
+class _Program:
+    """One linear program kept in HiGHS between solves (highspy): only costs and bounds change,
+    so each solve starts from the last optimal basis (warm start) instead of from scratch."""
+
+    def __init__(self, a, row_lower, row_upper, col_lower, col_upper):
+        a = sparse.csc_matrix(a)
+        self.size = a.shape[1]
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+        lp.col_cost_ = np.zeros(a.shape[1])
+        lp.col_lower_, lp.col_upper_ = np.asarray(col_lower, float), np.asarray(col_upper, float)
+        lp.row_lower_, lp.row_upper_ = np.asarray(row_lower, float), np.asarray(row_upper, float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data.astype(float)
+        self.highs.passModel(lp)
+        self._costed = np.zeros(0, dtype=np.int64)
+
+    def minimise(self, columns, costs):
+        """Minimise Σ costs × columns (other costs 0); returns (status, x) with status
+        "optimal", "unbounded" or an error message."""
+        columns = np.asarray(columns, dtype=np.int32)
+        if len(self._costed):
+            self.highs.changeColsCost(
+                len(self._costed), self._costed.astype(np.int32), np.zeros(len(self._costed))
+            )
+        self.highs.changeColsCost(len(columns), columns, np.asarray(costs, dtype=float))
+        self._costed = columns
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal", np.array(self.highs.getSolution().col_value)
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return "unbounded", None
+        return self.highs.modelStatusToString(status), None
+
+
 class Auditor:
-    """Ranges of hidden values given everything published, by linear programming."""
+    """Ranges of hidden values given everything published, by linear programming.
+
+    The system's matrices are built once (scipy.sparse); each audit substitutes the published
+    single cells, splits what is left into independent parts (cells that share no row:
+    scipy.sparse.csgraph; a DT's tables are linked to each other only cell by cell and
+    through their margins) and solves, part by part, the smallest and the largest value of
+    every hidden value asked for, one program kept in HiGHS per part (warm start: only the
+    objective changes). When the optimal vertex is in whole numbers it is the attacker's
+    integer bound exactly; otherwise the bound is solved again as an integer program, so the
+    audit is that of an attacker who knows counts are integers.
+    """
 
     def __init__(self, system: System):
         self.system = system
-        self.solved = 0  # number of linear programs solved (reported by the benchmark)
-        # Ranges already solved, by the rows of their component and the objective: hiding a
-        # value elsewhere leaves a component, and its ranges, unchanged.
-        self._memo: dict = {}
+        self.solved = 0  # number of programs solved (reported by the benchmark)
+        self.keys = list(system.items)
+        self.index = {key: k for k, key in enumerate(self.keys)}
+        n, m = len(system.values), len(self.keys)
+        self.x = np.asarray(system.values, dtype=float)
+        self.item_values = np.array([system.items[k].value for k in self.keys], dtype=float)
+        rows, cols = [], []
+        for k, key in enumerate(self.keys):
+            unknowns = system.items[key].unknowns
+            rows += [k] * len(unknowns)
+            cols += unknowns
+        self.P = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, n))
+        self.single = np.diff(self.P.indptr) == 1
+        self.single_column = np.full(m, -1)
+        self.single_column[self.single] = self.P.indices[self.P.indptr[:-1][self.single]]
+        self.E = _rows_matrix(system.equalities, n)
+        self.U = _rows_matrix(system.inequalities, n)
+        self._hiding = None
 
     def _reduced(self, hidden: set[Hashable]):
-        """Published single unknowns are known; the rest, with rows touching them, remain."""
-        system = self.system
-        known: dict[int, int] = {}
-        rows: list[tuple[dict[int, int], int, bool]] = []  # (coefficients, right side, equality)
-        for key, item in system.items.items():
-            if key in hidden:
-                continue
-            if len(item.unknowns) == 1:
-                known[item.unknowns[0]] = item.value
-        for key, item in system.items.items():
-            if key in hidden or len(item.unknowns) == 1:
-                continue
-            rows.append((dict.fromkeys(item.unknowns, 1), item.value, True))
-        rows += [(dict(row), 0, True) for row in system.equalities]
-        rows += [(dict(row), 0, False) for row in system.inequalities]
-        reduced = []
-        for coefficients, right, equality in rows:
-            free = {i: c for i, c in coefficients.items() if i not in known}
-            right -= sum(c * known[i] for i, c in coefficients.items() if i in known)
-            if free:
-                reduced.append((free, right, equality))
-        return known, reduced
+        """Published single cells are known; the rows left on the other cells, as matrices."""
+        n = len(self.x)
+        published = np.ones(len(self.keys), dtype=bool)
+        for key in hidden:
+            published[self.index[key]] = False
+        known = np.zeros(n, dtype=bool)
+        known[self.single_column[published & self.single]] = True
+        multi = published & ~self.single
+        a = sparse.vstack([self.P[multi], self.E, self.U], format="csr")
+        right = np.concatenate(
+            [self.item_values[multi], np.zeros(self.E.shape[0] + self.U.shape[0])]
+        )
+        equality = np.zeros(a.shape[0], dtype=bool)
+        equality[: int(multi.sum()) + self.E.shape[0]] = True
+        right = right - a[:, known] @ self.x[known]
+        free = np.flatnonzero(~known)
+        a = a[:, free].tocsr()
+        keep = np.diff(a.indptr) > 0
+        return known, free, a[keep], right[keep], equality[keep]
 
-    def ranges(self, keys: Iterable[Hashable], hidden: set[Hashable]) -> dict[Hashable, Range]:
-        """The attacker's range of each of `keys` (hidden values) under this hidden set."""
-        known, rows = self._reduced(hidden)
-        # Components of the unknowns linked by a row: each range is solved on its own part.
-        parent: dict[int, int] = {}
+    def ranges(
+        self, keys: Iterable[Hashable], hidden: set[Hashable], threshold: int | None = None
+    ) -> dict[Hashable, Range]:
+        """The attacker's integer range of each of `keys` (hidden values) under this hidden set.
 
-        def find(i):
-            parent.setdefault(i, i)
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for free, _right, _equality in rows:
-            first, *others = free
-            for other in others:
-                parent[find(other)] = find(first)
-        by_component: dict[int, list] = {}
-        for row in rows:
-            by_component.setdefault(find(next(iter(row[0]))), []).append(row)
-        result = {}
+        With `threshold`, values shown to pass the rule by integer points of their part (one
+        where the value is 0, one where it reaches the threshold: the two common points of
+        `_common_points`, or the optimal vertex of another value's program) are left out of
+        the result: only the others are solved one by one.
+        """
+        keys = list(keys)
+        if not keys:
+            return {}
+        known, free, a, right, equality = self._reduced(hidden)
+        position = np.full(len(self.x), -1)
+        position[free] = np.arange(len(free))
+        # Parts of the free cells linked by a row (a cell in no row is a part of its own).
+        incidence = (a != 0).astype(np.int8)
+        _count, part_of = connected_components(incidence.T @ incidence, directed=False)
+        row_part = part_of[a.indices[a.indptr[:-1]]] if a.shape[0] else np.zeros(0, int)
+        rows_of_part: dict[int, list[int]] = {}
+        for r, p in enumerate(row_part.tolist()):
+            rows_of_part.setdefault(p, []).append(r)
+        cells_of_part: dict[int, list[int]] = {}
+        for c, p in enumerate(part_of.tolist()):
+            cells_of_part.setdefault(p, []).append(c)
+        result: dict[Hashable, Range] = {}
+        groups: dict[tuple, list] = {}
         for key in keys:
-            item = self.system.items[key]
-            constant = sum(known[i] for i in item.unknowns if i in known)
-            free = [i for i in item.unknowns if i not in known]
-            if not free:
+            k = self.index[key]
+            unknowns = self.P.indices[self.P.indptr[k] : self.P.indptr[k + 1]]
+            constant = int(round(self.x[unknowns[known[unknowns]]].sum()))
+            mine = position[unknowns[~known[unknowns]]]
+            if not len(mine):
                 result[key] = Range(constant, constant)
                 continue
-            components = {find(i) for i in free}
-            component_rows = [row for c in components for row in by_component.get(c, [])]
-            unknowns = sorted({i for row in component_rows for i in row[0]} | set(free))
-            signature = (
-                tuple(sorted((tuple(sorted(r[0].items())), r[1], r[2]) for r in component_rows)),
-                tuple(free),
-            )
-            if signature not in self._memo:
-                self._memo[signature] = self._solve(unknowns, component_rows, free)
-            low, high = self._memo[signature]
-            result[key] = Range(constant + low, None if high is None else constant + high)
+            parts = tuple(sorted({int(part_of[c]) for c in mine}))
+            groups.setdefault(parts, []).append((key, mine, constant))
+        for parts, members in groups.items():
+            cells = [c for p in parts for c in cells_of_part[p]]
+            rows = [r for p in parts for r in rows_of_part.get(p, [])]
+            local = np.full(len(free), -1)
+            local[cells] = np.arange(len(cells))
+            sub = a[rows][:, cells]
+            sub_right, sub_equal = right[rows], equality[rows]
+            lower = np.where(sub_equal, sub_right, -highspy.kHighsInf)
+            program = None
+            if threshold is not None and len(members) > 1 and rows:
+                program = _Program(
+                    sub, lower, sub_right, np.zeros(len(cells)), np.full(len(cells), np.inf)
+                )
+                passing, zero = self._common_points(
+                    program, sub, sub_right, lower, members, local, threshold
+                )
+                members = [member for member in members if member[0] not in passing]
+            else:
+                zero = set()
+            zero = set(zero)
+            # Every integer point found is a point the attacker cannot rule out: with
+            # `threshold`, it shows the other values of the part that are 0 there (they can
+            # be 0) or at the threshold or more (they can reach it), sparing their programs.
+            reach: set = set()
+            for key, mine, constant in members:
+                columns = local[mine]
+                if not rows:  # cells in no row: anything from 0 up
+                    result[key] = Range(constant, None)
+                    continue
+                if key in zero and key in reach:
+                    continue  # passes the rule (left out: see the docstring)
+                if program is None:
+                    program = _Program(
+                        sub, lower, sub_right, np.zeros(len(cells)), np.full(len(cells), np.inf)
+                    )
+                bounds = [0] if key in zero else []  # shown to reach 0 (constant 0)
+                for sign in (-1,) if key in zero else (1, -1):
+                    self.solved += 1
+                    status, x = program.minimise(columns, np.full(len(columns), sign))
+                    if status == "unbounded":
+                        bounds.append(None)
+                        continue
+                    if status != "optimal":
+                        raise Unprotectable(f"audit failed: {status}")
+                    if np.all(np.abs(x - np.round(x)) <= _EPSILON):
+                        bounds.append(int(round(x[columns].sum())))
+                        if threshold is not None:
+                            point = np.round(x)
+                            for other, other_mine, other_constant in members:
+                                total = other_constant + round(point[local[other_mine]].sum())
+                                if other_constant == 0 and total == 0:
+                                    zero.add(other)
+                                if total >= threshold:
+                                    reach.add(other)
+                    else:  # a fractional vertex: the integer bound, on its own
+                        bounds.append(self._integer_bound(sub, sub_right, sub_equal, columns, sign))
+                low, high = bounds
+                result[key] = Range(constant + low, None if high is None else constant + high)
         return result
 
-    def _solve(self, unknowns, rows, objective) -> tuple[int, int | None]:
-        if len(rows) == 1 and rows[0][2] and set(rows[0][0].values()) == {1}:
-            # One sum of counts, known: the part asked for goes from 0 (from the sum when it
-            # is the whole sum) up to the sum. No program needed.
-            coefficients, right, _equality = rows[0]
-            whole = set(objective) >= set(coefficients)
-            unbounded = bool(set(objective) - set(coefficients))
-            return (right if whole else 0), (None if unbounded else right)
-        position = {u: n for n, u in enumerate(unknowns)}
-        equal = [r for r in rows if r[2]]
-        less = [r for r in rows if not r[2]]
+    def _common_points(
+        self, program, a, right, lower, members, local, threshold
+    ) -> tuple[set, set]:
+        """Keys of the part that pass the rule, shown by two points in whole numbers, and
+        the keys that can be 0 (their smallest value needs no program of its own).
 
-        def matrix(selected):
-            if not selected:
-                return None, None
-            a = np.zeros((len(selected), len(unknowns)))
-            b = np.zeros(len(selected))
-            for n, (coefficients, right, _equality) in enumerate(selected):
-                for i, c in coefficients.items():
-                    a[n, position[i]] = c
-                b[n] = right
-            return a, b
+        The first minimises the sum of every value (those at 0 there can be 0); the second
+        maximises Σ t_k with t_k ≤ value_k and t_k ≤ threshold (those at the threshold or more
+        there can reach it). A value that can be 0 and the threshold passes the rule.
+        """
+        columns = [local[mine] for _key, mine, _constant in members]
+        weights = np.bincount(np.concatenate(columns), minlength=a.shape[1]).astype(float)
+        used = np.flatnonzero(weights)
+        self.solved += 1
+        status, low_point = program.minimise(used, weights[used])
+        if status != "optimal" or np.any(np.abs(low_point - np.round(low_point)) > _EPSILON):
+            return set(), set()
+        can_be_zero = {
+            key
+            for (key, _mine, constant), cols in zip(members, columns, strict=True)
+            if constant == 0 and round(low_point[cols].sum()) == 0
+        }
+        if not can_be_zero:
+            return set(), can_be_zero
+        k, size = len(members), a.shape[1]
+        goal_rows = np.concatenate([[n] * len(cols) for n, cols in enumerate(columns)])
+        goal = sparse.csr_matrix(
+            (np.ones(len(goal_rows)), (goal_rows, np.concatenate(columns))), shape=(k, size)
+        )
+        augmented = sparse.vstack(
+            [
+                sparse.hstack([a, sparse.csr_matrix((a.shape[0], k))]),
+                sparse.hstack([-goal, sparse.identity(k)]),
+            ]
+        )
+        reach = np.array([max(threshold - constant, 0) for _key, _mine, constant in members])
+        high = _Program(
+            augmented,
+            np.concatenate([lower, np.full(k, -highspy.kHighsInf)]),
+            np.concatenate([right, np.zeros(k)]),
+            np.zeros(size + k),
+            np.concatenate([np.full(size, np.inf), reach]),
+        )
+        self.solved += 1
+        status, high_point = high.minimise(np.arange(size, size + k), -np.ones(k))
+        if status != "optimal":
+            return set(), can_be_zero
+        point = high_point[:size]
+        if np.any(np.abs(point - np.round(point)) > _EPSILON):
+            return set(), can_be_zero
+        passing = {
+            key
+            for (key, _mine, constant), cols, goal_k in zip(members, columns, reach, strict=True)
+            if key in can_be_zero and round(point[cols].sum()) >= goal_k
+        }
+        return passing, can_be_zero
 
-        a_eq, b_eq = matrix(equal)
-        a_ub, b_ub = matrix(less)
-        c = np.zeros(len(unknowns))
-        for i in objective:
-            c[position[i]] = 1
-        bounds = [(0, None)] * len(unknowns)
-        results = []
-        for sign in (1, -1):
-            self.solved += 1
-            answer = linprog(
-                sign * c,
-                A_ub=a_ub,
-                b_ub=b_ub,
-                A_eq=a_eq,
-                b_eq=b_eq,
-                bounds=bounds,
-                method="highs-ds",
-                options={"presolve": False},
-            )
-            if answer.status == 3:  # unbounded: only possible upwards
-                results.append(None)
-            elif answer.status != 0:
-                raise Unprotectable(f"audit failed: {answer.message}")
-            else:
-                results.append(sign * answer.fun)
-        low = int(np.ceil(results[0] - _EPSILON))
-        high = None if results[1] is None else int(np.floor(results[1] + _EPSILON))
-        return low, high
+    def _integer_bound(self, a, right, equal, columns, sign) -> int | None:
+        self.solved += 1
+        objective = np.zeros(a.shape[1])
+        objective[columns] = sign
+        answer = milp(
+            objective,
+            constraints=_constraints(a[equal], right[equal], a[~equal], right[~equal]),
+            integrality=np.ones(a.shape[1]),
+            bounds=Bounds(0, np.inf),
+        )
+        if answer.status == 3 or (answer.status != 0 and sign < 0 and "nbounded" in answer.message):
+            return None
+        if answer.status != 0:
+            raise Unprotectable(f"audit failed: {answer.message}")
+        return int(round(sign * answer.fun))
 
     def exposed(self, hidden: set[Hashable], threshold: int) -> dict[Hashable, Range]:
         """Sensitive hidden values whose range breaks the rule (empty: the release passes)."""
         sensitive = [k for k in hidden if 1 <= self.system.items[k].value <= threshold]
-        ranges = self.ranges(sorted(sensitive, key=repr), hidden)
+        ranges = self.ranges(sorted(sensitive, key=repr), hidden, threshold)
         return {
             key: r
             for key, r in ranges.items()
             if not r.protects(self.system.items[key].value, threshold)
         }
+
+    def to_hide(self, key: Hashable, delta: int, hidden: set[Hashable], integral=False):
+        """The cheapest published values to hide so that value `key` can change by `delta`.
+
+        One linear program (Fischetti & Salazar-González, "Models and algorithms for the
+        2-dimensional cell suppression problem", Management Science 1999; τ-ARGUS' "optimal"
+        method solves the same subproblem): find a change d of the unknowns keeping every
+        count ≥ 0 and every relation true, moving `key` by `delta`, that changes published
+        values as little as possible (weighted by their hiding cost; hidden values change for
+        free). The values it changes are the ones to hide; once they are hidden, the changed
+        table is one the attacker cannot rule out, so `key` can reach its value plus `delta`.
+        The program is kept in HiGHS between calls (only costs and two bounds change);
+        `integral` asks for a change in whole numbers (when a fractional one did not help).
+        """
+        n, m = len(self.x), len(self.keys)
+        if self._hiding is None:
+            # Variables d (n), p (m), q (m): P·d − p + q = 0 row by row, relations on d.
+            identity = sparse.identity(m, format="csr")
+            a = sparse.vstack(
+                [
+                    sparse.hstack([self.P, -identity, identity]),
+                    sparse.hstack([self.E, sparse.csr_matrix((self.E.shape[0], 2 * m))]),
+                    sparse.hstack([self.U, sparse.csr_matrix((self.U.shape[0], 2 * m))]),
+                ],
+                format="csr",
+            )
+            upper = np.concatenate([np.zeros(m + self.E.shape[0]), -(self.U @ self.x)])
+            lower = np.concatenate(
+                [np.zeros(m + self.E.shape[0]), np.full(self.U.shape[0], -highspy.kHighsInf)]
+            )
+            col_lower = np.concatenate([-self.x, np.zeros(2 * m)])
+            col_upper = np.full(n + 2 * m, np.inf)
+            costs = np.array([self.system.items[k].cost for k in self.keys], dtype=float)
+            self._hiding = (_Program(a, lower, upper, col_lower, col_upper), a, lower, upper, costs)
+        program, a, lower, upper, costs = self._hiding
+        k = self.index[key]
+        weights = costs.copy()
+        for other in hidden:
+            weights[self.index[other]] = 0
+        weights[k] = 0
+        cost = np.concatenate([np.zeros(n), weights, weights])
+        self.solved += 1
+        if integral:
+            row_lower, row_upper = lower.copy(), upper.copy()
+            row_lower[k] = row_upper[k] = delta
+            col_upper = np.full(n + 2 * m, np.inf)
+            col_upper[n + k] = col_upper[n + m + k] = 0
+            answer = milp(
+                cost,
+                constraints=[LinearConstraint(a, row_lower, row_upper)],
+                integrality=np.concatenate([np.ones(n), np.zeros(2 * m)]),
+                bounds=Bounds(np.concatenate([-self.x, np.zeros(2 * m)]), col_upper),
+            )
+            status, x = ("optimal", answer.x) if answer.status == 0 else (answer.message, None)
+        else:
+            highs = program.highs
+            # The value itself moves by exactly delta: its row's right side, its p and q at 0.
+            highs.changeRowBounds(k, delta, delta)
+            highs.changeColBounds(n + k, 0, 0)
+            highs.changeColBounds(n + m + k, 0, 0)
+            columns = np.flatnonzero(cost)
+            status, x = program.minimise(columns, cost[columns])
+            highs.changeRowBounds(k, 0, 0)
+            highs.changeColBounds(n + k, 0, highspy.kHighsInf)
+            highs.changeColBounds(n + m + k, 0, highspy.kHighsInf)
+        if status != "optimal":
+            raise Unprotectable(f"value {key!r} cannot move by {delta}: {status}")
+        moved = x[n : n + m] + x[n + m :]
+        return {
+            self.keys[i]
+            for i in np.flatnonzero(moved > _EPSILON)
+            if i != k and self.keys[i] not in hidden
+        }
+
+
+def _constraints(a_eq, b_eq, a_ub, b_ub) -> list[LinearConstraint]:
+    """Equalities and upper bounds as milp constraints (an empty matrix is left out)."""
+    result = []
+    if a_eq.shape[0]:
+        result.append(LinearConstraint(a_eq, b_eq, b_eq))
+    if a_ub.shape[0]:
+        result.append(LinearConstraint(a_ub, -np.inf, b_ub))
+    return result
+
+
+def _rows_matrix(rows: list[dict[int, int]], n: int):
+    data, row_index, col_index = [], [], []
+    for r, row in enumerate(rows):
+        for i, c in row.items():
+            row_index.append(r)
+            col_index.append(i)
+            data.append(c)
+    return sparse.csr_matrix((data, (row_index, col_index)), shape=(len(rows), n), dtype=float)
 
 
 @dataclass
@@ -299,68 +535,6 @@ class Protection:
 
     def is_primary(self, key: Hashable) -> bool:
         return self.system.canonical(key) in self.primary
-
-
-def _to_hide(system: System, key: Hashable, delta: int, hidden: set[Hashable]) -> set[Hashable]:
-    """The cheapest published values to hide so that value `key` can change by `delta`.
-
-    One linear program (Fischetti & Salazar-González, "Models and algorithms for the
-    2-dimensional cell suppression problem", Management Science 1999; τ-ARGUS' "optimal"
-    method solves the same subproblem): find a change d of the unknowns keeping every count
-    ≥ 0 and every relation true, moving `key` by `delta`, that changes published values as
-    little as possible (weighted by their hiding cost; hidden values change for free). The
-    values it changes are the ones to hide; once they are hidden, the changed table is one
-    the attacker cannot rule out, so `key` can reach its value plus `delta`.
-    """
-    items = list(system.items.values())
-    n, m = len(system.values), len(items)
-    # Variables: d (n, bounded below by -value), then p and q (m each, ≥ 0): f_k·d = p_k - q_k.
-    size = n + 2 * m
-    cost = np.zeros(size)
-    equal_rows, equal_right = [], []
-    for k, item in enumerate(items):
-        row = np.zeros(size)
-        row[list(item.unknowns)] = 1
-        if item.key == key:
-            equal_rows.append(row)
-            equal_right.append(delta)
-            continue
-        weight = 0 if item.key in hidden else item.cost
-        cost[n + k] = cost[n + m + k] = weight
-        row[n + k], row[n + m + k] = -1, 1
-        equal_rows.append(row)
-        equal_right.append(0)
-    for relation in system.equalities:
-        row = np.zeros(size)
-        for i, c in relation.items():
-            row[i] = c
-        equal_rows.append(row)
-        equal_right.append(0)
-    less_rows, less_right = [], []
-    for relation in system.inequalities:
-        row = np.zeros(size)
-        for i, c in relation.items():
-            row[i] = c
-        less_rows.append(row)
-        less_right.append(-sum(c * system.values[i] for i, c in relation.items()))
-    bounds = [(-v, None) for v in system.values] + [(0, None)] * (2 * m)
-    answer = linprog(
-        cost,
-        A_ub=np.array(less_rows) if less_rows else None,
-        b_ub=np.array(less_right) if less_rows else None,
-        A_eq=np.array(equal_rows),
-        b_eq=np.array(equal_right),
-        bounds=bounds,
-        method="highs",
-    )
-    if answer.status != 0:
-        raise Unprotectable(f"value {key!r} cannot move by {delta}: {answer.message}")
-    x = answer.x
-    return {
-        item.key
-        for k, item in enumerate(items)
-        if item.key != key and item.key not in hidden and x[n + k] + x[n + m + k] > _EPSILON
-    }
 
 
 def protect(
@@ -383,30 +557,31 @@ def protect(
     hidden = set(primary) | {system.canonical(k) for k in already_hidden if k in system.alias_of}
     failing = auditor.exposed(hidden, threshold)
     rounds = 0
+    integral = False
     while failing:
         rounds += 1
         if rounds > max_rounds:
             raise Unprotectable("too many rounds")
-        changed = False
+        before = len(hidden)
         for key in sorted(failing, key=repr):
             value = system.items[key].value
             r = failing[key]
-            if changed:  # earlier hiding in this round may have freed it
-                r = auditor.ranges([key], hidden)[key]
-                if r.protects(value, threshold):
-                    continue
-            before = len(hidden)
             # Targets making the range at least [0, threshold]: down to 0, and up to the
-            # threshold (by one at least).
+            # threshold (by one at least). A value freed by what this round hid already
+            # moves at no cost: its program then hides nothing more.
             if r.low > 0:
-                hidden |= _to_hide(system, key, -value, hidden)
-                auditor.solved += 1
+                hidden |= auditor.to_hide(key, -value, hidden, integral)
             if r.high is not None and r.high < max(threshold, value + 1):
-                hidden |= _to_hide(system, key, max(threshold - value, 1), hidden)
-                auditor.solved += 1
-            changed = changed or len(hidden) > before
+                hidden |= auditor.to_hide(key, max(threshold - value, 1), hidden, integral)
+        if len(hidden) == before:
+            if integral:  # not even a change in whole numbers frees it
+                raise Unprotectable(f"nothing more to hide for {sorted(failing, key=repr)!r}")
+            # The fractional changes did not give the integer attacker a point to stop at.
+            integral = True
+            continue
+        integral = False
         # Hiding more only removes constraints: values that passed still pass.
-        still = auditor.ranges(sorted(failing, key=repr), hidden)
+        still = auditor.ranges(sorted(failing, key=repr), hidden, threshold)
         failing = {
             k: r for k, r in still.items() if not r.protects(system.items[k].value, threshold)
         }
