@@ -2,10 +2,17 @@
 dates for retention, anonymisation, and their section of the subject access export."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.people.situations import SituationUpdate
+from parcours.privacy.access_log import register_operation
 from parcours.privacy.retention import model_anonymiser, register_activity, register_anonymiser
 from parcours.privacy.subject_access import Section, _text, register_provider
+
+# The page of a person's changes of situation names the person and what they do: logged.
+SITUATION_READ = register_operation(
+    "situation_read", gettext_lazy("Consultation des changements de situation")
+)
 
 
 @register_activity

@@ -162,6 +162,13 @@ MENU = (
         url_prefix="/chiffres/",
         position=FIGURES_POSITION,
     ),
+    MenuEntry(
+        label=_("Impact de l'expérimentation"),
+        url_name="impact",
+        action=Action.VIEW_IMPACT,
+        url_prefix="/impact/",
+        position=FIGURES_POSITION + 1,
+    ),
 )
 
 
