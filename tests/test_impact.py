@@ -3,6 +3,7 @@ every figure at 3, 6 and 12 months checked by hand, the comparison groups, the p
 outside the DT, and the page (permissions, query counts, XLSX export)."""
 
 import datetime
+from html import unescape
 
 import pytest
 
@@ -237,3 +238,95 @@ def test_add_months_keeps_the_day_or_the_month_end():
     assert add_months(day(2026, 1, 31), 1) == day(2026, 2, 28)
     assert add_months(day(2025, 11, 18), 12) == day(2026, 11, 18)
     assert add_months(day(2026, 10, 5), 3) == day(2027, 1, 5)
+
+
+# ---------------------------------------------------------------------------------------------
+# The page and its export
+# ---------------------------------------------------------------------------------------------
+
+PAGE = "/impact/?debut=2025-11&fin=2026-01"
+
+
+def _client(role, **kwargs):
+    from tests.permissions_walk import signed_in_client
+
+    return signed_in_client(role, **kwargs)
+
+
+def test_the_dt_reads_its_cohorts_exactly_with_the_groups_compared(cohorts):
+    response = _client(Role.DT_DIRECTOR).get(PAGE)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "Pendant l'expérimentation" in html and "Avant l'expérimentation" in html
+    assert "33 %" in html  # January: 2 of 6 in work at 3 months (p2, p3)
+    assert "Strasbourg" not in html  # another DT's figures are not the DT's to read
+
+
+def test_the_dreets_reads_protected_cohorts_recorded_for_its_region(cohorts):
+    from parcours.indicators.models import ReleaseRecord
+
+    response = _client(Role.REGIONAL_VIEWER).get(PAGE)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "secret statistique" in html
+    assert "Comparaison avant" not in html  # pooled sums stay inside the DT (ADR 0006)
+    records = ReleaseRecord.objects.filter(report_code="impact")
+    assert {r.month for r in records} == {day(2025, 11, 1), day(2026, 1, 1)}
+
+
+@pytest.mark.parametrize(
+    "role", [Role.RECEPTION_AGENT, Role.DT_ADMIN, Role.PARTNER_ADMIN, Role.NATIONAL_ADMIN]
+)
+def test_other_roles_are_refused(role):
+    assert _client(role).get("/impact/").status_code == 403
+    assert _client(role).get("/impact/export.xlsx").status_code == 403
+
+
+@pytest.mark.parametrize("query", ["debut=2026-13", "debut=2026-02&fin=2026-01", "debut=9999-01"])
+def test_bad_filters_give_a_french_message(query):
+    response = _client(Role.DT_DIRECTOR).get(f"/impact/?{query}")
+    assert response.status_code == 400
+    assert "mois" in response.content.decode()
+
+
+def test_the_xlsx_export_holds_every_table_by_sex_and_age_band(cohorts):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = _client(Role.DT_DIRECTOR).get(PAGE.replace("/impact/", "/impact/export.xlsx"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == (
+        "DT",
+        "Cohorte",
+        "Période",
+        "Indicateur",
+        "Sexe",
+        "Tranche d'âge",
+        "Effectif",
+    )
+    totals = {(r[1], r[3]): r[6] for r in rows[1:] if r[4] == "Total" and r[5] == "Total"}
+    assert totals[("2026-01", "Personnes reçues")] == 6
+    assert totals[("2026-01", "En emploi à 3 mois")] == 2
+    assert totals[("2025-11", "Inscrites à France Travail à 6 mois")] == 1
+
+
+def test_the_impact_page_runs_the_same_statements_with_more_people(cohorts):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(Role.DT_DIRECTOR)
+    client.get(PAGE)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(PAGE).status_code == 200
+    auditor = membership_for(Role.INTEGRATION_AUDITOR)
+    session = SessionFactory(date=day(2026, 1, 20))
+    for index in range(5):
+        person = PersonFactory(sex="F" if index % 2 else "H")
+        _present(person, session)
+        _update(person, auditor, "job", day(2026, 2, 2), contract_type="cdi", rome_code="J1501")
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(PAGE).status_code == 200
+    assert len(after) == len(before)
+    assert len(before) <= 20

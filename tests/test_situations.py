@@ -2,6 +2,7 @@
 and the pages, with need-to-know by any id (a partner writes only for persons referred to it)."""
 
 import datetime
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -237,3 +238,67 @@ def test_a_dt_token_writes_only_for_the_persons_of_its_dt():
     mine = PersonFactory()
     url = f"/api/v1/persons/{mine.pk}/situations/"
     assert client.post(url, JOB, content_type="application/json").status_code == 201
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------
+
+PAGE_JOB = {
+    "kind": "job",
+    "occurred_on": "2026-03-02",
+    "contract_type": "cdi",
+    "rome_code": "j1501",
+}
+
+
+def _signed_in(membership):
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def test_a_partner_records_from_the_referral_page_for_a_person_referred_to_it():
+    scheme = SchemeFactory(organisation=OrganisationFactory(name="Epide", kind="epide"))
+    referral = make_referral(scheme)
+    client = _signed_in(partner_membership(scheme))
+    page = client.get(f"/orientations/{referral.pk}/").content.decode()
+    url = f"/personnes/{referral.person.pk}/situations/"
+    assert url in page
+    response = client.post(url, PAGE_JOB)
+    assert response.status_code == 302
+    update = SituationUpdate.objects.get()
+    assert (update.rome_code, update.source, update.organisation) == (
+        "J1501",
+        "page",
+        scheme.organisation,
+    )
+    assert "Nouvel emploi" in client.get(url).content.decode()
+    assert AccessLog.objects.filter(operation="situation_read").exists()
+
+
+def test_a_partner_cannot_open_or_post_the_page_for_a_person_not_referred_to_it():
+    partner, _referred = _partner_with_referred_person()
+    _other, stranger = _partner_with_referred_person("France Travail Thionville")
+    client = _signed_in(partner)
+    for pk in (stranger.pk, PersonFactory().pk, 2**31 - 1):
+        url = f"/personnes/{pk}/situations/"
+        assert client.get(url).status_code == 404
+        assert client.post(url, PAGE_JOB).status_code == 404
+    assert not SituationUpdate.objects.exists()
+
+
+def test_the_dt_records_from_the_person_file_and_bad_input_writes_nothing():
+    auditor = membership_for(Role.INTEGRATION_AUDITOR)
+    person = PersonFactory()
+    client = _signed_in(auditor)
+    url = f"/personnes/{person.pk}/situations/"
+    response = client.post(url, {**PAGE_JOB, "rome_code": "Z1"})
+    assert response.status_code == 400
+    assert "code ROME" in response.content.decode()
+    response = client.post(url, {**PAGE_JOB, "kind": "contract_end"})
+    assert response.status_code == 400
+    assert "ne s'applique pas" in unescape(response.content.decode())
+    assert not SituationUpdate.objects.exists()
+    assert client.post(url, PAGE_JOB).status_code == 302
+    assert SituationUpdate.objects.get().organisation == auditor.organisation

@@ -41,7 +41,6 @@ class SituationForm(DsfrForm):
         label=gettext_lazy("Code ROME du métier (emploi)"),
         max_length=5,
         required=False,
-        validators=[validate_rome_code],
         help_text=gettext_lazy("Une lettre de A à N puis quatre chiffres, par exemple J1501."),
     )
     employer_name = forms.CharField(
@@ -69,7 +68,11 @@ class SituationForm(DsfrForm):
     )
 
     def clean_rome_code(self):
-        return (self.cleaned_data.get("rome_code") or "").strip().upper()
+        # Typed in lower case as often as not: checked once upper-cased.
+        code = (self.cleaned_data.get("rome_code") or "").strip().upper()
+        if code:
+            validate_rome_code(code)
+        return code
 
     def values(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
