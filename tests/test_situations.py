@@ -302,3 +302,17 @@ def test_the_dt_records_from_the_person_file_and_bad_input_writes_nothing():
     assert not SituationUpdate.objects.exists()
     assert client.post(url, PAGE_JOB).status_code == 302
     assert SituationUpdate.objects.get().organisation == auditor.organisation
+
+
+@pytest.mark.parametrize("key", ["", "a b", "é", "x" * 101])
+def test_a_malformed_idempotency_key_is_refused(key):
+    partner, person = _partner_with_referred_person()
+    client = Client(**bearer(token_key(partner, Scope.WRITE)))
+    response = client.post(
+        f"/api/v1/persons/{person.pk}/situations/",
+        JOB,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+    assert response.status_code == 400
+    assert not SituationUpdate.objects.exists()

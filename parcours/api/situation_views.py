@@ -169,8 +169,10 @@ class PersonSituations(SituationListBase):
         },
     )
     def post(self, request, pk):
-        key = request.headers.get("Idempotency-Key", "")
-        if len(key) > 100 or (key and not (key.isascii() and key.isprintable() and " " not in key)):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not (
+            0 < len(key) <= 100 and key.isascii() and key.isprintable() and " " not in key
+        ):
             raise ValidationError({"Idempotency-Key": [_("Clé d'idempotence invalide.")]})
         membership = request._request.membership
         person = _person(request, pk, persons_for_situations(membership))
@@ -183,7 +185,7 @@ class PersonSituations(SituationListBase):
                 actor=request.user,
                 organisation=membership.organisation,
                 source=SituationSource.API,
-                idempotency_key=key,
+                idempotency_key=key or "",
             )
         except DjangoValidationError as error:
             detail = (
