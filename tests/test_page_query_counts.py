@@ -90,9 +90,10 @@ PAGES = [
     ("day sheet", Role.RECEPTION_AGENT,
      lambda w: ("get", f"/pfa/sessions/{w.session.pk}/", {}), 200, 19),
     # Issues 16 and 18: + the coming sessions with free seats to convoke into, and the
-    # messages sent to the person (who was reached and how).
+    # messages sent to the person (who was reached and how); issue 20: + the changes of
+    # situation on the timeline.
     ("person file", Role.RECEPTION_AGENT,
-     lambda w: ("get", f"/personnes/{w.persons[0].pk}/", {}), 200, 19),
+     lambda w: ("get", f"/personnes/{w.persons[0].pk}/", {}), 200, 20),
     # The search reads the matches' names once to rank them (SQLite), the filters' form its
     # départements (issue 16.5).
     ("person search", Role.RECEPTION_AGENT, lambda w: ("get", "/personnes/?q=HADDAD", {}), 200, 17),
@@ -110,6 +111,11 @@ PAGES = [
     ("DREETS region", Role.REGIONAL_VIEWER, lambda w: ("get", "/chiffres/" + JANUARY, {}), 200, 48),
     ("national year", Role.NATIONAL_ADMIN,
      lambda w: ("get", "/chiffres/?start=2026-01&end=2026-12", {}), 200, 48),
+    # Issue 20: the impact's cohorts (5 queries for the facts), exact and protected.
+    ("impact DT", Role.DT_DIRECTOR,
+     lambda w: ("get", "/impact/?debut=2026-01&fin=2026-01", {}), 200, 20),
+    ("impact DREETS", Role.REGIONAL_VIEWER,
+     lambda w: ("get", "/impact/?debut=2026-01&fin=2026-01", {}), 200, 20),
     # The filters' form reads the inbox's schemes and DTs (issue 16.5).
     ("partner inbox", "partner", lambda w: ("get", "/orientations-recues/", {}), 200, 18),
 ]  # fmt: skip

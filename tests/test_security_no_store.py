@@ -90,6 +90,20 @@ def _api(path):
     return play
 
 
+def _api_situation_post(client):
+    person = PersonFactory()
+    _token, key = ApiToken.issue(client.membership, "SI", scope="write")
+    for _attempt in range(2):  # the replay of the same key answers 200 with the first row
+        response = Client().post(
+            f"/api/v1/persons/{person.pk}/situations/",
+            {"kind": "ft_registration", "occurred_on": "2026-01-05"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+            HTTP_IDEMPOTENCY_KEY="no-store-1",
+        )
+    return response
+
+
 def _api_referral(suffix, state="sent", body=None):
     """A referral's JSON as the partner running its scheme gets it; a transition is posted
     with the ETag just read, so the answer is the partner's 200, not a refusal."""
@@ -214,6 +228,26 @@ FILE_OR_JSON_ROUTES = {
     ],
     "api:directorate-list": [
         (Role.INTEGRATION_AUDITOR, _api("/api/v1/directorates/"), "application/json")
+    ],
+    # Issue 20: changes of situation, read and written.
+    "api:person-situations": [
+        (Role.INTEGRATION_AUDITOR, _api("/api/v1/persons/{pk}/situations/"), "application/json"),
+        (Role.INTEGRATION_AUDITOR, _api_situation_post, "application/json"),
+    ],
+    "api:situation-list": [
+        (Role.INTEGRATION_AUDITOR, _api("/api/v1/situations/"), "application/json")
+    ],
+    "impact_export": [
+        (
+            Role.DT_DIRECTOR,
+            lambda client: client.get("/impact/export.xlsx"),
+            "application/vnd.openxml",
+        ),
+        (
+            Role.REGIONAL_VIEWER,
+            lambda client: client.get("/impact/export.xlsx"),
+            "application/vnd.openxml",
+        ),
     ],
     # Public descriptions of the API and the load balancer's check: no person, still no-store.
     "api:schema": [(None, lambda client: client.get("/api/v1/openapi.json"), "application/")],

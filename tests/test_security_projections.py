@@ -118,6 +118,23 @@ SESSION_API = {
     "present_count",
 }
 CONVOCATION_API = {"id", "session", "status", "rescheduled_to", "letter_language", "person"}
+# Issue 20: a change of situation as its reader gets it back (a partner only those its
+# organisation recorded, referrals.visibility.situations_visible_to); the person is an id.
+SITUATION_API = {
+    "id",
+    "person",
+    "kind",
+    "occurred_on",
+    "contract_type",
+    "rome_code",
+    "employer_name",
+    "training_kind",
+    "hours",
+    "detail",
+    "organisation",
+    "source",
+    "recorded_at",
+}
 
 
 def _nested(fields, person_fields):
@@ -164,6 +181,8 @@ API_FIELDS = {
             Action.VIEW_PERSON, role, _nested(WAITING_API, _person_for(role))
         ),
         "api:session-list": _when(Action.CONVOKE, role, SESSION_API),
+        "api:person-situations": _when(Action.RECORD_SITUATION, role, SITUATION_API),
+        "api:situation-list": _when(Action.RECORD_SITUATION, role, SITUATION_API),
         "api:session-convocations": _when(
             Action.CONVOKE, role, _nested(CONVOCATION_API, DT_PERSON_API)
         ),
@@ -225,6 +244,17 @@ def _api_item(role, name):
         other = SchemeFactory()
         referral = make_referral(other, person, by=membership)
     session = ConvocationFactory(person=person).session
+    if role in MATRIX[Action.RECORD_SITUATION]:
+        import datetime
+
+        from parcours.people import services
+
+        services.record_situation(
+            person,
+            {"kind": "ft_registration", "occurred_on": datetime.date(2026, 1, 5)},
+            actor=membership.user,
+            organisation=membership.organisation,
+        )
     _token, key = ApiToken.issue(membership, "SI", scope="write")
     url = {
         "api:person-list": "/api/v1/persons/",
@@ -237,6 +267,8 @@ def _api_item(role, name):
         "api:scheme-waiting-list": f"/api/v1/schemes/{scheme.pk}/waiting-list/",
         "api:session-list": "/api/v1/sessions/",
         "api:session-convocations": f"/api/v1/sessions/{session.pk}/convocations/",
+        "api:person-situations": f"/api/v1/persons/{person.pk}/situations/",
+        "api:situation-list": "/api/v1/situations/",
         **{
             key_: f"/api/v1/referrals/{referral.pk}/{key_.split('-')[1]}/"
             for key_ in TRANSITION_STATES

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from parcours.api import reception_views, referral_views, views
+from parcours.api import reception_views, referral_views, situation_views, views
 
 app_name = "api"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("directorates/", views.DirectorateList.as_view(), name="directorate-list"),
     path("persons/", views.PersonList.as_view(), name="person-list"),
     path("persons/<int:pk>/", views.PersonDetail.as_view(), name="person-detail"),
+    path(
+        "persons/<int:pk>/situations/",
+        situation_views.PersonSituations.as_view(),
+        name="person-situations",
+    ),
+    path("situations/", situation_views.SituationList.as_view(), name="situation-list"),
     path(
         "referrals/received/",
         referral_views.ReceivedReferralList.as_view(),

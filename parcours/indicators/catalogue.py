@@ -342,3 +342,106 @@ def register_builtin_reports() -> None:
             ),
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Impact of the experiment (issue 20 part 5, indicators.impact): a family of its own, one
+# release per DT and cohort month. Not a monthly report (no approval, no sending): declared
+# for the protection of its releases and the definitions printed with the figures.
+# ---------------------------------------------------------------------------------------------
+
+IMPACT_REPORT_CODE = "impact"
+
+_COHORT_SOURCE = {
+    "source": _model("reception.Convocation"),
+    "date_field": "session_date",
+    "directorate_field": "directorate",
+    "sex_field": "sex",
+    "age_field": "age_at_event",
+}
+
+IMPACT_COHORT = Indicator(
+    code="cohort",
+    label=_("Personnes reçues"),
+    help_text=_(
+        "Personnes dont la première plateforme d'accueil à laquelle elles étaient présentes a "
+        "eu lieu dans le mois (la cohorte), comptées dans la DT de cette plateforme, par sexe "
+        "et tranche d'âge à cette date."
+    ),
+    **_COHORT_SOURCE,
+)
+
+_MEASURE_HELP = {
+    "employed": _(
+        "Parmi les personnes reçues, celles en emploi (tout contrat) à cette date : en emploi "
+        "à l'entretien CIP ou ayant un nouvel emploi enregistré depuis, sans fin de contrat "
+        "enregistrée après lui."
+    ),
+    "training": _(
+        "Parmi les personnes reçues, celles en formation à cette date : en formation "
+        "professionnelle à l'entretien CIP ou entrées en formation depuis, sans fin de "
+        "formation enregistrée après."
+    ),
+    "ft": _(
+        "Parmi les personnes reçues, celles inscrites à France Travail à cette date : déjà "
+        "inscrites, inscrites par le CIP ou allocataires du RSA le jour de l'accueil, ou dont "
+        "l'inscription est datée depuis (CIR ou changement de situation)."
+    ),
+    "shortage": _(
+        "Parmi les personnes en emploi à cette date, celles dont le métier (code ROME) figure "
+        "sur la liste des métiers en tension de la région en vigueur à cette date (arrêté du "
+        "22 mai 2025)."
+    ),
+}
+
+
+def _impact_indicator(measure: str, label, months: int) -> Indicator:
+    return Indicator(
+        code=f"{measure}_{months}m",
+        label=_("%(label)s à %(months)s mois") % {"label": label, "months": months},
+        help_text=_MEASURE_HELP[measure],
+        **_COHORT_SOURCE,
+    )
+
+
+def impact_definition(horizons) -> ReportDefinition:
+    """The impact family for the horizons a cohort has reached: its tables and relations (each
+    share is among the persons received; the shortage count among those in work)."""
+    from parcours.indicators.impact import MEASURES
+
+    indicators = [IMPACT_COHORT]
+    relations = []
+    for months in horizons:
+        codes = {measure: f"{measure}_{months}m" for measure, _label in MEASURES}
+        indicators += [_impact_indicator(m, label, months) for m, label in MEASURES]
+        relations.append(
+            Relation(
+                RelationKind.WITHIN,
+                "cohort",
+                tuple(codes.values()),
+                "help texts of the impact: « Parmi les personnes reçues »",
+            )
+        )
+        relations.append(
+            Relation(
+                RelationKind.WITHIN,
+                codes["employed"],
+                (codes["shortage"],),
+                "help text of « métier en tension »: « Parmi les personnes en emploi »",
+            )
+        )
+    return ReportDefinition(
+        code=IMPACT_REPORT_CODE,
+        title=_("Impact de l'expérimentation"),
+        description=_(
+            "Part des personnes en emploi, en formation, inscrites à France Travail et en "
+            "emploi dans un métier en tension, 3, 6 et 12 mois après leur première plateforme "
+            "d'accueil, par cohorte (mois de l'accueil)."
+        ),
+        indicators=tuple(indicators),
+        monthly=False,
+        relations=tuple(relations),
+    )
+
+
+IMPACT_REPORT = impact_definition((3, 6, 12))

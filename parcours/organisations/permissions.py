@@ -21,6 +21,8 @@ class Action(models.TextChoices):
     RECORD_POSITIONING = "record_positioning", _("Saisir le positionnement linguistique")
     INTERVIEW = "interview", _("Mener l'entretien de diagnostic, le CIR et la prescription")
     CIP_INTERVIEW = "cip_interview", _("Mener l'entretien CIP (France Travail)")
+    # Issue 20: a change of situation (job, training, France Travail…), dated
+    RECORD_SITUATION = "record_situation", _("Enregistrer un changement de situation")
     # Referrals to partner schemes
     REFER = "refer", _("Orienter vers un dispositif")
     ANSWER_REFERRAL = "answer_referral", _("Répondre à une orientation")
@@ -37,6 +39,7 @@ class Action(models.TextChoices):
     VIEW_AGGREGATES = "view_aggregates", _("Consulter les chiffres")
     EXPORT = "export", _("Exporter des données")
     APPROVE_MONTH = "approve_month", _("Valider les chiffres d'un mois")
+    VIEW_IMPACT = "view_impact", _("Consulter l'impact de l'expérimentation")
     # Administration and data protection
     MANAGE_USERS = "manage_users", _("Gérer les comptes et rattachements")
     VIEW_ACCESS_LOG = "view_access_log", _("Consulter le journal des accès")
@@ -67,6 +70,9 @@ MATRIX: dict[str, frozenset[str]] = {
     Action.INTERVIEW: _AUDITORS | _DT_MANAGERS,
     # The CIP of the Metz experiment is employed by the AGIR operator (seed 001).
     Action.CIP_INTERVIEW: frozenset({Role.PARTNER_COUNSELLOR}) | _DT_MANAGERS,
+    # Issue 20: partners for the persons referred to them, DT auditors and managers for the
+    # persons of their DT (referrals.visibility.persons_for_situations).
+    Action.RECORD_SITUATION: _AUDITORS | _DT_MANAGERS | _PARTNERS,
     Action.REFER: _AUDITORS | _DT_MANAGERS | frozenset({Role.PARTNER_COUNSELLOR}),
     Action.ANSWER_REFERRAL: _PARTNERS,
     Action.MANAGE_SCHEMES: _DT_MANAGERS | frozenset({Role.PARTNER_ADMIN}),
@@ -84,6 +90,8 @@ MATRIX: dict[str, frozenset[str]] = {
     | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN, Role.PARTNER_ADMIN}),
     Action.EXPORT: _DT_MANAGERS | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),
     Action.APPROVE_MONTH: frozenset({Role.DT_DIRECTOR}),
+    # Issue 20 part 5: the DT director and auditors (exact), the DREETS (protected).
+    Action.VIEW_IMPACT: _AUDITORS | frozenset({Role.DT_DIRECTOR, Role.REGIONAL_VIEWER}),
     Action.MANAGE_USERS: frozenset({Role.DT_ADMIN, Role.PARTNER_ADMIN, Role.NATIONAL_ADMIN}),
     Action.VIEW_ACCESS_LOG: frozenset({Role.DT_DIRECTOR, Role.DT_ADMIN}),
     Action.MANAGE_REFERENCE_DATA: frozenset({Role.NATIONAL_ADMIN}),

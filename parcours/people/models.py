@@ -702,3 +702,7 @@ class PersonMerge(models.Model):
 
     def __str__(self):
         return f"{self.absorbed_id}→{self.kept_id}"
+
+
+# Issue 20: the situation updates live in their own module.
+from parcours.people.situations import SituationUpdate  # noqa: E402, F401

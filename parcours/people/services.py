@@ -51,6 +51,7 @@ __all__ = [
     "move_department",
     "set_messages_consent",
     "record_duplicates",
+    "record_situation",
     "update_situation",
 ]
 
@@ -107,6 +108,10 @@ class Outcome:
     followed: dict[str, int] = field(default_factory=dict)
     # Events of approved months left as approved (the correction is flagged on the month).
     kept_as_approved: int = 0
+    # The row a write added to another record of the person (a situation update), if any.
+    record: object = None
+    # True when the write was a repeat of one already recorded (same idempotency key).
+    replayed: bool = False
 
     @property
     def changed_fields(self) -> set[str]:
@@ -645,3 +650,108 @@ def set_messages_consent(person, *, wanted: bool, actor, now: datetime.datetime)
     else:
         values, reason = {}, ""
     return _write(locked, values, actor=actor, reason=reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# Situation updates (issue 20 part 4)
+# ---------------------------------------------------------------------------------------------
+
+SITUATION_VALUE_FIELDS = frozenset(
+    {"kind", "occurred_on", "contract_type", "rome_code", "employer_name", "training_kind"}
+    | {"hours", "detail"}
+)
+
+
+@transaction.atomic
+def record_situation(
+    person,
+    values: Mapping,
+    *,
+    actor,
+    organisation,
+    source: str = "page",
+    idempotency_key: str = "",
+    today: datetime.date | None = None,
+) -> Outcome:
+    """Add a dated change of situation to the person's history (append-only).
+
+    The caller has checked that `organisation` may record for this person (a DT for the
+    persons it follows, a partner for the persons referred to it). A registration at France
+    Travail also marks the file registered (its date when it had none), through `_write`, so
+    the history shows it with the actor. The same `idempotency_key` from one organisation
+    records once: a repeat returns the first row (`replayed`), for another person it is
+    refused. Bad input raises ValidationError in French and writes nothing.
+    """
+    from parcours.core.bounds import date_in_range
+    from parcours.people.situations import (
+        SituationKind,
+        SituationUpdate,
+        situation_writes,
+    )
+
+    unexpected = set(values) - SITUATION_VALUE_FIELDS
+    if unexpected:
+        raise ValueError(f"not situation update fields: {sorted(unexpected)}")
+    idempotency_key = (idempotency_key or "").strip()[:100]
+    locked = _locked(person)
+    _refuse_anonymised(locked)
+    if idempotency_key:
+        earlier = SituationUpdate.objects.filter(
+            organisation=organisation, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            if earlier.person_id != locked.pk:
+                raise ValidationError(
+                    {
+                        "idempotency_key": _(
+                            "Cette clé d'idempotence a déjà servi pour une autre personne."
+                        )
+                    },
+                    code="idempotency_conflict",
+                )
+            return Outcome(locked, record=earlier, replayed=True)
+    today = today or timezone.localdate()
+    clean_values = {
+        name: (" ".join(value.split()) if isinstance(value, str) else value)
+        for name, value in values.items()
+        if value is not None
+    }
+    if isinstance(clean_values.get("rome_code"), str):
+        clean_values["rome_code"] = clean_values["rome_code"].upper()
+    update = SituationUpdate(
+        person=locked,
+        organisation=organisation,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        source=source,
+        idempotency_key=idempotency_key,
+        **clean_values,
+    )
+    update.full_clean(exclude=["person", "organisation", "recorded_by"])
+    day = update.occurred_on
+    if not date_in_range(day) or day > today:
+        raise ValidationError(
+            {"occurred_on": _("La date du changement ne peut pas être dans le futur.")},
+            code="future_date",
+        )
+    if locked.birth_date and day < locked.birth_date:
+        raise ValidationError(
+            {"occurred_on": _("La date du changement est antérieure à la date de naissance.")},
+            code="before_birth",
+        )
+    with situation_writes():
+        update.save()
+    outcome = Outcome(locked, record=update)
+    if update.kind == SituationKind.FT_REGISTRATION and not locked.ft_registered:
+        follow = _write(
+            locked,
+            {
+                "ft_registered": True,
+                "ft_registration_date": locked.ft_registration_date or day,
+            },
+            actor=actor,
+            reason=_("Changement de situation : inscription à France Travail"),
+        )
+        outcome.changes, outcome.followed = follow.changes, follow.followed
+        outcome.kept_as_approved = follow.kept_as_approved
+    outcome.followed["situation_updates"] = outcome.followed.get("situation_updates", 0) + 1
+    return outcome

@@ -51,3 +51,19 @@ def record_events(person) -> Iterable[TimelineEvent]:
         yield TimelineEvent(
             person.ft_registration_date, _("Inscription à France Travail"), detail, kind="ft"
         )
+
+
+@register
+def situation_events(person) -> Iterable[TimelineEvent]:
+    """Changes of situation recorded by the DT or a partner (issue 20), one query."""
+    from parcours.people.situations import SituationUpdate
+
+    updates = SituationUpdate.objects.filter(person_id=person.pk).select_related("organisation")
+    for update in updates.order_by("occurred_on", "pk"):
+        detail = " · ".join(filter(None, [update.summary, update.organisation.name]))
+        yield TimelineEvent(
+            update.occurred_on,
+            _("Changement de situation : %(kind)s") % {"kind": update.get_kind_display()},
+            detail,
+            kind="situation",
+        )

@@ -12,7 +12,7 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from parcours.people.models import Person
         from parcours.people.services import person_changed
-        from parcours.privacy import checks, tasks  # noqa: F401  (registration)
+        from parcours.privacy import checks, situations, tasks  # noqa: F401  (registration)
         from parcours.privacy.history import record_person_changes
 
         # Issue 6, "Change history"; issue 13: persons are written by people.services only,

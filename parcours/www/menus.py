@@ -6,7 +6,7 @@ order of the header (see navigation.py for the groups).
 
 from django.utils.translation import gettext_lazy as _
 
-from parcours.organisations.permissions import Action
+from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, OrganisationKind
 from parcours.www.navigation import (
     DATA_AND_SECURITY,
@@ -31,6 +31,12 @@ def _dt_staff_or_cip_operator(membership) -> bool:
         membership.role in OFII_DT_ROLES
         or membership.organisation.kind == OrganisationKind.AGIR_OPERATOR
     )
+
+
+def _without_figures(membership) -> bool:
+    """The impact is reached from « Chiffres » by those who read it (the menu stays short);
+    auditors, who have no « Chiffres », get their own entry."""
+    return not can(membership, Action.VIEW_AGGREGATES)
 
 
 # In the order of the header, group by group (navigation.py places the groups).
@@ -161,6 +167,14 @@ MENU = (
         action=Action.VIEW_AGGREGATES,
         url_prefix="/chiffres/",
         position=FIGURES_POSITION,
+    ),
+    MenuEntry(
+        label=_("Impact de l'expérimentation"),
+        url_name="impact",
+        action=Action.VIEW_IMPACT,
+        url_prefix="/impact/",
+        position=FIGURES_POSITION + 1,
+        audience=_without_figures,
     ),
 )
 

@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parcours.accounts.two_factor import second_factor_exempt
-from parcours.www import duplicates, person_lists, views
+from parcours.www import duplicates, person_lists, situations, views
+from parcours.www.indicators import impact
 from parcours.www.people import imports as person_imports
 
 urlpatterns = [
@@ -32,6 +33,13 @@ urlpatterns = [
     path("personnes/doublons/<int:pk>/", duplicates.duplicate_review, name="duplicate_review"),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
+    path("impact/", impact.impact, name="impact"),
+    path("impact/export.xlsx", impact.impact_export, name="impact_export"),
+    path(
+        "personnes/<int:pk>/situations/",
+        situations.person_situations,
+        name="person_situations",
+    ),
     path("sante/", views.health, name="health"),
     # Agreements, calls, working groups, contacts and the partner network (issue 19).
     path("partenariats/", include("parcours.www.partnerships.urls")),

@@ -221,6 +221,7 @@ def person_detail(request, pk):
             ),
             "can_edit": can(request.membership, Action.EDIT_PERSON),
             "can_refer": can(request.membership, Action.REFER),
+            "can_record_situation": can(request.membership, Action.RECORD_SITUATION),
             # Issue 16: « Convoquer » from the file, into a session with a free seat.
             "open_sessions": sessions_with_seats(request.membership)
             if person.anonymised_at is None

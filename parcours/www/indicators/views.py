@@ -79,7 +79,13 @@ def _query(period: Period, directorate_id=None, **extra) -> str:
 @reads_replica
 def dashboard(request):
     perimeter, period, form = _selection(request)
-    context = {"form": form, "perimeter": perimeter, "period": period, "figures_seconds": 0}
+    context = {
+        "form": form,
+        "perimeter": perimeter,
+        "period": period,
+        "figures_seconds": 0,
+        "can_view_impact": can(request.membership, Action.VIEW_IMPACT),
+    }
     if request.membership.role in PARTNER_ROLES:
         # Issue 16.3: a partner's « Chiffres » shows its own referrals and seats only (exact:
         # they are the ones in its inbox), not the report of the DTs it serves.

@@ -338,6 +338,7 @@ def render_detail(request, referral, forms=None, status=200):
             else partner_fields(referral.person, referral.scheme),
             "actions": actions,
             "is_receiver": receiver,
+            "can_record_situation": can(membership, Action.RECORD_SITUATION),
             "waiting_position": waiting_position,
         },
         status=status,
