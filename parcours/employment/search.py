@@ -27,7 +27,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, no accents, words separated by one space (« Maçon / Maçonne » → « macon maconne »)."""
+    """Lower case, no accents, single spaces: « Maçon / Maçonne » → « macon maconne »."""
     return _NON_WORD.sub(" ", unidecode(text or "").lower()).strip()
 
 

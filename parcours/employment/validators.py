@@ -58,7 +58,8 @@ def validate_naf(value: str) -> None:
     if value and not NAF_CODE.match(value):
         raise ValidationError(
             _(
-                "Un code NAF s'écrit comme « 43.99C » : deux chiffres, un point, deux chiffres et une lettre."
+                "Un code NAF s'écrit comme « 43.99C » : deux chiffres, un point, deux "
+                "chiffres et une lettre."
             ),
             code="naf_format",
         )
