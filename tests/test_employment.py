@@ -307,3 +307,75 @@ def test_referral_to_a_position_goes_through_the_workflow_and_seats_never_overfl
 
 def test_region_codes_used_by_the_tests_exist():
     assert Region.objects.filter(code__in=[GRAND_EST, HAUTS_DE_FRANCE]).count() == 2
+
+
+# Pages --------------------------------------------------------------------------------------
+
+
+def _client(role):
+    from tests.permissions_walk import signed_in_client
+
+    return signed_in_client(role)
+
+
+def test_the_shortage_filter_of_the_person_list_for_auditors():
+    _import([[GRAND_EST, "F1703", "01/01/2025", ""]])
+    mason, other = PersonFactory(last_name="MASON"), PersonFactory(last_name="AUTRE")
+    _profile(mason, sought=["F1703"])
+    _profile(other, sought=["D1102"])
+    client = _client("integration_auditor")
+    page = client.get("/personnes/?tension=on").content.decode()
+    assert "MASON" in page and "AUTRE" not in page
+    assert "AUTRE" in client.get("/personnes/").content.decode()
+    # Reception agents do not get the filter.
+    assert 'name="tension"' not in _client("reception_agent").get("/personnes/").content.decode()
+
+
+def test_the_profile_form_saves_typed_titles_and_shows_the_vae_orientation():
+    _import([[GRAND_EST, "F17", "01/01/2025", ""]])
+    client = _client("integration_auditor")
+    person = PersonFactory()
+    response = client.post(
+        f"/personnes/{person.pk}/profil-pro/",
+        {
+            "driving_licence": "yes",
+            "french_level_for_work": "A2",
+            "held_0": "macon",
+            "held_0_years": "4",
+            "sought_0": "boulenger",
+            "qualification_0": "Diplôme de maçon",
+            "qualification_0_recognition": "no",
+            "qualification_1_recognition": "unknown",
+            "qualification_2_recognition": "unknown",
+        },
+    )
+    assert response.status_code == 302
+    profile = person.professional_profile
+    assert set(profile.occupations.values_list("kind", "occupation_id")) == {
+        ("held", "F1703"),
+        ("sought", "D1102"),
+    }
+    page = client.get(f"/personnes/{person.pk}/").content.decode()
+    if "profile-title" not in page:  # the file asks why it is opened first
+        page = client.get(f"/personnes/{person.pk}/", follow=True).content.decode()
+    assert "ENIC-NARIC" in page
+    assert "Métier en tension dans la région" in page
+
+
+def test_a_bad_profile_form_saves_nothing():
+    client = _client("integration_auditor")
+    person = PersonFactory()
+    response = client.post(
+        f"/personnes/{person.pk}/profil-pro/",
+        {"french_level_for_work": "Z9", "held_0": "zzqxw"},
+    )
+    assert response.status_code == 200
+    assert "Rien n'a été enregistré" in response.content.decode()
+    assert not FieldChange.objects.filter(person=person).exists()
+
+
+def test_the_autocomplete_answers_json():
+    client = _client("integration_auditor")
+    results = client.get("/emploi/appellations/?q=infirmiere").json()["results"]
+    assert results and results[0]["rome_code"].startswith("J")
+    assert client.get("/emploi/appellations/?q=a").json() == {"results": []}

@@ -102,9 +102,12 @@ def person_in_shortage(person, on: datetime.date) -> bool:
 
 
 def persons_in_shortage(persons, on: datetime.date):
-    """`persons` narrowed to those `person_in_shortage` says yes to, in one query."""
+    """`persons` narrowed to those `person_in_shortage` says yes to (one query per region of
+    the persons listed to find the codes, then one filter)."""
+    from parcours.people.models import Person
+
     condition = Q(pk__in=[])
-    regions = Region.objects.filter(departments__persons__in=persons.values("pk")).distinct()
+    regions = Region.objects.filter(pk__in=persons.order_by().values("department__region_id"))
     for region in regions:
         codes = shortage_codes(region.code, on)
         if codes:
@@ -112,7 +115,7 @@ def persons_in_shortage(persons, on: datetime.date):
                 department__region_id=region.pk,
                 professional_profile__occupations__occupation_id__in=sorted(codes),
             )
-    return persons.filter(condition).distinct()
+    return persons.filter(pk__in=Person.objects.filter(condition).values("pk"))
 
 
 # Import -------------------------------------------------------------------------------------
