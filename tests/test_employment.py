@@ -379,3 +379,38 @@ def test_the_autocomplete_answers_json():
     results = client.get("/emploi/appellations/?q=infirmiere").json()["results"]
     assert results and results[0]["rome_code"].startswith("J")
     assert client.get("/emploi/appellations/?q=a").json() == {"results": []}
+
+
+def test_the_coverage_report_counts_positions_and_shortage_positions():
+    from django.utils import timezone
+
+    from parcours.indicators.definitions import get_report
+    from parcours.indicators.periods import Month, Period
+    from parcours.indicators.reports import compute_report
+
+    _import([[GRAND_EST, "F17", "01/01/2025", ""]])
+    employer = _employer()
+    masonry = services.open_position(
+        employer, Occupation.objects.get(code="F1703"), title="Maçon", seats=None
+    )
+    bakery = services.open_position(
+        employer, Occupation.objects.get(code="D1102"), title="Boulanger", seats=None
+    )
+    assert masonry.in_shortage and not bakery.in_shortage
+    referrer = auditor()
+    for position in (masonry, bakery, bakery):
+        services.refer_to_position(
+            PersonFactory(),
+            position,
+            by=referrer.user,
+            organisation=referrer.organisation,
+            consent=True,
+        )
+    month = Month.of(timezone.localdate())
+    report = compute_report(get_report("employment"), [employer.directorate], Period.single(month))
+    from parcours.indicators.tables import TOTAL
+
+    def total(code):
+        return report.monthly_table(code, employer.directorate_id, month).value(TOTAL, TOTAL)
+
+    assert (total("oriented_to_positions"), total("oriented_to_shortage")) == (3, 1)

@@ -10,4 +10,4 @@ class EmploymentConfig(AppConfig):
     verbose_name = _("Emploi")
 
     def ready(self):
-        from parcours.employment import privacy  # noqa: F401  (retention, anonymisation)
+        from parcours.employment import indicators, privacy  # noqa: F401  (registrations)

@@ -374,6 +374,10 @@ class Position(models.Model):
         Scheme, verbose_name=_("dispositif"), on_delete=models.PROTECT, related_name="position"
     )
     opened_on = models.DateField(_("ouvert le"), default=timezone.localdate)
+    # Whether the occupation is in shortage in the employer's region on the opening day, by the
+    # lists in force (kept right by shortage.refresh_positions after each import): what the
+    # coverage indicator counts (employment/indicators.py).
+    in_shortage = models.BooleanField(_("métier en tension"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("poste ouvert")

@@ -268,6 +268,9 @@ def open_position(
     position = Position(employer=employer, occupation=occupation, title=title, scheme=scheme)
     if opened_on is not None:
         position.opened_on = opened_on
+    from parcours.employment.shortage import position_in_shortage
+
+    position.in_shortage = position_in_shortage(position)
     position.save()
     return position
 

@@ -24,9 +24,11 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from parcours.core.bounds import date_in_range
+from parcours.core.freshness import figures_changed
 from parcours.core.spreadsheet_reader import Row, find_header, read_sheets
 from parcours.employment.models import (
     Occupation,
+    Position,
     ProfileOccupation,
     ShortageEntry,
     ShortageList,
@@ -116,6 +118,24 @@ def persons_in_shortage(persons, on: datetime.date):
                 professional_profile__occupations__occupation_id__in=sorted(codes),
             )
     return persons.filter(pk__in=Person.objects.filter(condition).values("pk"))
+
+
+def position_in_shortage(position) -> bool:
+    region_code = position.employer.department.region.code
+    return position.occupation_id in shortage_codes(region_code, position.opened_on)
+
+
+def refresh_positions() -> int:
+    """Bring every position's `in_shortage` in line with the lists in force; returns changes."""
+    changed = 0
+    for position in Position.objects.select_related("employer__department__region"):
+        flag = position_in_shortage(position)
+        if flag != position.in_shortage:
+            Position.objects.filter(pk=position.pk).update(in_shortage=flag)
+            changed += 1
+    if changed:
+        figures_changed()  # QuerySet.update sends no signal (core/freshness.py)
+    return changed
 
 
 # Import -------------------------------------------------------------------------------------
@@ -269,6 +289,7 @@ def save_list(entries: list[ParsedEntry], *, source_reference: str, actor=None, 
         ],
         batch_size=1000,
     )
+    refresh_positions()
     return shortage_list
 
 
