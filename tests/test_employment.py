@@ -414,3 +414,22 @@ def test_the_coverage_report_counts_positions_and_shortage_positions():
         return report.monthly_table(code, employer.directorate_id, month).value(TOTAL, TOTAL)
 
     assert (total("oriented_to_positions"), total("oriented_to_shortage")) == (3, 1)
+
+
+def test_an_employer_is_created_from_its_page_with_a_spaced_siret():
+    intermediary = OrganisationFactory(name="France Travail Metz", kind="france_travail")
+    intermediary.departments.add(Department.objects.get(code="57"))
+    client = _client("dt_director")
+    form = {
+        "name": "Garage du Pont",
+        "siret": "732 829 320 00074",
+        "department": Department.objects.get(code="57").pk,
+        "intermediary": intermediary.pk,
+    }
+    assert client.post("/emploi/employeurs/nouveau/", form).status_code == 302
+    assert Employer.objects.get().siret == "73282932000074"
+    form["siret"] = "732 829 320 00075"
+    form["name"] = "Autre"
+    response = client.post("/emploi/employeurs/nouveau/", form)
+    assert response.status_code == 200 and Employer.objects.count() == 1
+    assert "clé de contrôle" in response.content.decode()

@@ -11,15 +11,13 @@ register = template.Library()
 
 @register.simple_tag
 def professional_profile(person) -> dict:
-    profile = (
-        ProfessionalProfile.objects.filter(person=person)
-        .prefetch_related("occupations__occupation", "qualifications__country")
-        .first()
-    )
-    if profile is None:
+    try:
+        # Read with the person by the file's view (select_related): no statement when absent.
+        profile = person.professional_profile
+    except ProfessionalProfile.DoesNotExist:
         return {"profile": None}
-    lines = list(profile.occupations.all())
-    qualifications = list(profile.qualifications.all())
+    lines = list(profile.occupations.select_related("occupation"))
+    qualifications = list(profile.qualifications.select_related("country"))
     region_code = person.department.region.code if person.department_id else None
     codes = shortage_codes(region_code, timezone.localdate()) if region_code else frozenset()
     return {

@@ -20,7 +20,7 @@ from parcours.employment.models import (
     ShortageList,
 )
 from parcours.employment.search import search_job_titles
-from parcours.employment.validators import ROME_CODE
+from parcours.employment.validators import ROME_CODE, normalise_siret
 from parcours.organisations.models import Organisation
 from parcours.organisations.permissions import Action
 from parcours.organisations.roles import PARTNER_KINDS
@@ -29,7 +29,7 @@ from parcours.privacy.access_log import Operation, log_access
 from parcours.privacy.uploads import check_upload
 from parcours.territories.models import Country, Department
 from parcours.www.decorators import action_required
-from parcours.www.forms import DsfrForm
+from parcours.www.forms import DsfrForm, DsfrModelForm
 
 LINES = 3  # occupation and qualification lines shown by the profile form
 AUTOCOMPLETE_LIMIT = 10
@@ -219,7 +219,10 @@ def job_title_autocomplete(request):
 # Employers --------------------------------------------------------------------------------
 
 
-class EmployerForm(DsfrForm, forms.ModelForm):
+class EmployerForm(DsfrModelForm):
+    # Typed as printed (« 732 829 320 00074 »): spaces are removed before the checks.
+    siret = forms.CharField(label=gettext_lazy("numéro SIRET"), max_length=20)
+
     class Meta:
         model = Employer
         fields = [
@@ -248,8 +251,9 @@ class EmployerForm(DsfrForm, forms.ModelForm):
             is_active=True,
             departments__directorate_id=directorate_id,
         ).distinct()
-        self.fields["siret"].max_length = 20
-        self.fields["siret"].widget.attrs["maxlength"] = 20
+
+    def clean_siret(self):
+        return normalise_siret(self.cleaned_data["siret"])
 
 
 class PositionForm(DsfrForm):
