@@ -433,3 +433,20 @@ def test_an_employer_is_created_from_its_page_with_a_spaced_siret():
     response = client.post("/emploi/employeurs/nouveau/", form)
     assert response.status_code == 200 and Employer.objects.count() == 1
     assert "clé de contrôle" in response.content.decode()
+
+
+def test_employer_contacts_are_cleared_after_the_retention_period():
+    from django.utils import timezone
+
+    from parcours.employment.privacy import apply_employer_contact_retention
+
+    old = _employer(contact_name="Jeanne RH", contact_email="rh@example.org")
+    Employer.objects.filter(pk=old.pk).update(contact_confirmed_on=datetime.date(2020, 1, 1))
+    fresh = _employer(siret="35600000049837", name="Bureau de poste", contact_name="Paul")
+    now = timezone.now()
+    dry = apply_employer_contact_retention(now, 24, dry_run=True)
+    assert dry.count == 1 and Employer.objects.get(pk=old.pk).contact_name == "Jeanne RH"
+    apply_employer_contact_retention(now, 24, dry_run=False)
+    old.refresh_from_db()
+    assert (old.contact_name, old.contact_email, old.name) == ("", "", "Bâtiment Lorrain")
+    assert Employer.objects.get(pk=fresh.pk).contact_name == "Paul"
