@@ -450,3 +450,21 @@ def test_employer_contacts_are_cleared_after_the_retention_period():
     old.refresh_from_db()
     assert (old.contact_name, old.contact_email, old.name) == ("", "", "Bâtiment Lorrain")
     assert Employer.objects.get(pk=fresh.pk).contact_name == "Paul"
+
+
+def test_the_national_admin_imports_a_list_from_its_page_and_a_bad_file_saves_nothing():
+    client = _client("national_admin")
+    good = SimpleUploadedFile(
+        "liste.csv", "Région;Code ROME;Du;Au\n44;F1703;22/05/2025;\n".encode()
+    )
+    response = client.post(
+        "/emploi/metiers-en-tension/", {"source_reference": ORDER, "list_file": good}
+    )
+    assert response.status_code == 302
+    assert ShortageList.objects.get().version == 1
+    bad = SimpleUploadedFile("liste.csv", "Région;Code ROME;Du;Au\n44;ZZ;hier;\n".encode())
+    response = client.post(
+        "/emploi/metiers-en-tension/", {"source_reference": ORDER, "list_file": bad}
+    )
+    assert response.status_code == 200 and "Ligne 2" in response.content.decode()
+    assert ShortageList.objects.count() == 1
