@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "parcours.people",
     "parcours.reception",
     "parcours.referrals",
+    "parcours.employment",
     "parcours.messaging",
     "parcours.privacy",
     "parcours.indicators",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("parcours.www.referrals.urls")),
     path("", include("parcours.www.privacy.urls")),
     path("", include("parcours.www.messaging.urls")),
+    path("", include("parcours.www.employment.urls")),
     path("pfa/", include("parcours.www.reception.urls")),
     path("chiffres/", include("parcours.www.indicators.urls")),
     # The language switch is on the login page too, so visitors may use it.

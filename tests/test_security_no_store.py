@@ -169,6 +169,13 @@ FILE_OR_JSON_ROUTES = {
         (Role.DT_DIRECTOR, lambda client: client.get("/partenariats/reseau/export.csv"), "text/csv")
     ],
     "privacy:access_log_export": [(Role.DT_DIRECTOR, _access_log_export, "text/csv")],
+    "employment:job_title_autocomplete": [
+        (
+            Role.INTEGRATION_AUDITOR,
+            lambda client: client.get("/emploi/appellations/?q=macon"),
+            "application/json",
+        )
+    ],
     "person_export": [
         (
             Role.DT_DIRECTOR,

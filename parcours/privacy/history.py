@@ -307,7 +307,9 @@ def _field_label(model, field_name: str) -> str:
     try:
         return str(model._meta.get_field(field_name).verbose_name)
     except Exception:
-        return field_name
+        # A summary of related rows (employment: the occupations of a profile) is labelled
+        # by its model's HISTORY_LABELS.
+        return str(getattr(model, "HISTORY_LABELS", {}).get(field_name, field_name))
 
 
 def history_for(person, limit: int = 100) -> list[ChangeRow]:

@@ -54,6 +54,8 @@ class SchemeKind(models.TextChoices):
     VAE_ADVICE = "vae_advice", _("Conseil en validation des acquis (VAE)")
     EMPLOYMENT_SUPPORT = "employment_support", _("Accompagnement vers l'emploi")
     LANGUAGE_COURSE = "language_course", _("Formation linguistique")
+    # Issue 20: an employer's open position (parcours.employment.Position owns the scheme).
+    JOB_POSITION = "job_position", _("Poste chez un employeur")
     OTHER = "other", _("Autre")
 
 

@@ -116,6 +116,15 @@ MENU = (
         "/seances-information/",
         group=REFERRALS,
     ),
+    # employment (issue 20): employers engaged with the DT and their open positions
+    MenuEntry(
+        label=_("Employeurs"),
+        url_name="employment:employer_list",
+        action=Action.REFER,
+        url_prefix="/emploi/employeurs/",
+        group=REFERRALS,
+        audience=_dt_staff,
+    ),
     # partnerships
     MenuEntry(
         label=_("Conventions et groupes"),
@@ -158,6 +167,13 @@ MENU = (
         url_name="privacy:retention_policies",
         action=Action.MANAGE_REFERENCE_DATA,
         url_prefix="/confidentialite/conservation/",
+        group=DATA_AND_SECURITY,
+    ),
+    MenuEntry(
+        label=_("Métiers en tension"),
+        url_name="employment:shortage_lists",
+        action=Action.MANAGE_REFERENCE_DATA,
+        url_prefix="/emploi/metiers-en-tension/",
         group=DATA_AND_SECURITY,
     ),
     # indicators

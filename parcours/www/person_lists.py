@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.core.spreadsheets import xlsx_bytes
-from parcours.organisations.permissions import Action
+from parcours.employment.shortage import persons_in_shortage
+from parcours.organisations.permissions import Action, can
 from parcours.people.models import ResidenceStatus
 from parcours.privacy.access_log import Operation, log_access
 from parcours.territories.models import Department
@@ -49,6 +50,8 @@ class PersonFilterForm(DsfrForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Issue 20: people whose past or sought occupation is in shortage in their region today.
+    tension = forms.BooleanField(label=gettext_lazy("Métier en tension"), required=False)
     tri = forms.ChoiceField(
         label=gettext_lazy("Trier par"),
         choices=[(key, label) for key, (label, _o) in SORTS.items()],
@@ -61,6 +64,9 @@ class PersonFilterForm(DsfrForm):
         self.fields["departement"].queryset = Department.objects.filter(
             directorate_id=directorate_id
         ).order_by("code")
+        if not can(membership, Action.INTERVIEW):
+            # The auditors' filter (and their managers'): reception agents do not orient.
+            del self.fields["tension"]
 
     def apply(self, persons, *, ranked: bool):
         """The filters and the sort on `persons` (a ranked search keeps its order unless a
@@ -77,6 +83,8 @@ class PersonFilterForm(DsfrForm):
                 datetime.datetime.combine(data["cree_depuis"], datetime.time.min)
             )
             persons = persons.filter(created_at__gte=start)
+        if data.get("tension"):
+            persons = persons_in_shortage(persons, timezone.localdate())
         sort = data.get("tri")
         if sort in SORTS and (sort != "nom" or not ranked):
             persons = persons.order_by(*SORTS[sort][1])

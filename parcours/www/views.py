@@ -189,7 +189,12 @@ def person_list(request):
 def _visible_person(request, pk):
     return get_object_or_404(
         Person.objects.visible_to(request.membership).select_related(
-            "nationality", "department", "directorate", "interpreter_language"
+            "nationality",
+            "department",
+            "directorate",
+            "interpreter_language",
+            # The file's employment section (issue 20): no statement when there is none.
+            "professional_profile",
         ),
         pk=pk,
     )
