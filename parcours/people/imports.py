@@ -902,7 +902,14 @@ def commit(plan: Plan, *, actor, on_progress=None, chunk: int | None = None) -> 
 
 
 def commit_file(
-    data, kind: str, persons, *, actor, saved_mapping=None, on_progress=None, chunk: int | None = None
+    data,
+    kind: str,
+    persons,
+    *,
+    actor,
+    saved_mapping=None,
+    on_progress=None,
+    chunk: int | None = None,
 ) -> Preview:
     """The commit pass of a large file: read and plan it again row by row, inside ONE
     transaction, writing each chunk as it is planned. A row in error (the file or the files
