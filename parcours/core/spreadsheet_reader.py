@@ -51,6 +51,8 @@ _SPACE_LIKE = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000]")
 
 def clean_text(value: str) -> str:
     """Text without invisible characters, with ordinary spaces, stripped."""
+    if value.isascii() and value.isprintable():
+        return value.strip()  # nothing invisible to drop (the usual cell; large imports)
     value = _SPACE_LIKE.sub(" ", value)
     return "".join(
         c for c in value if unicodedata.category(c) != "Cf" and (c >= " " or c in "\t\n")

@@ -33,6 +33,7 @@ whole batch of rows in one query, scored by `people.duplicates.score_pair`.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -103,6 +104,7 @@ COLUMNS = (
 BY_FIELD = {column.field: column for column in COLUMNS}
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces: "Prénom(s) " and "prenom(s)" are one header."""
     text = unicodedata.normalize("NFKD", text or "")
@@ -294,6 +296,10 @@ def parse_cell(name: str, text: str, lookups: Lookups):
     return text[:100]
 
 
+# The name keys of an import's rows, computed once per distinct name (a pure function).
+_phonetic_key = functools.lru_cache(maxsize=100_000)(names.phonetic_key)
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. Plan
 # ---------------------------------------------------------------------------------------------
@@ -359,8 +365,20 @@ def _date_can_reach(day: datetime.date, other: datetime.date) -> bool:
     """Whether a pair with these birth dates can reach the threshold with the best names."""
     if abs(other - day) > _NEAR:
         return False
-    best = duplicates.NAME_WEIGHT + duplicates.DATE_WEIGHT * duplicates._date_score(day, other)[0]
+    best = duplicates.NAME_WEIGHT + duplicates.DATE_WEIGHT * duplicates._date_value(day, other)[0]
     return best >= duplicates.THRESHOLD
+
+
+@dataclass(slots=True)
+class _Found:
+    """A person on file read for the duplicate search: what score_pair and the preview read."""
+
+    pk: int
+    last_name: str
+    usual_name: str
+    first_names: str
+    birth_date: datetime.date | None
+    agdref_number: str | None
 
 
 def duplicate_candidates(rows: list[PlannedRow], within) -> None:
@@ -382,7 +400,7 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
         if swapped:
             dates.add(swapped)
         for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
-            key = names.phonetic_key(text)
+            key = _phonetic_key(text)
             if key:
                 keys.add(key)
     condition = Q(birth_date__in=sorted(dates))
@@ -391,27 +409,19 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
             last_name_key__in=sorted(keys),
             birth_date__range=(min(dates) - _NEAR, max(dates) + _NEAR),
         )
-    found = (
-        within.filter(condition)
-        .filter(anonymised_at__isnull=True)
-        .order_by()
-        .only(
-            "pk",
-            "last_name",
-            "usual_name",
-            "first_names",
-            "birth_date",
-            "agdref_number",
-            "last_name_key",
-        )
-    )
-    by_date: dict[datetime.date, list[Person]] = {}
+    found = within.filter(condition).filter(anonymised_at__isnull=True)
+    if all(row.values.get("agdref_number") for row in rows):
+        # Every row has a number: a person with another number cannot reach the threshold.
+        found = found.filter(agdref_number__isnull=True)
+    by_date: dict[datetime.date, list[_Found]] = {}
     # By name key and birth year: a row looks at five years of one key, not at the whole key.
-    by_key: dict[tuple[str, int], list[Person]] = {}
-    for person in found:
+    by_key: dict[tuple[str, int], list[_Found]] = {}
+    # Tuples, not model instances: a chunk reads tens of thousands of namesakes.
+    for values in found.order_by().values_list(*_Found.__slots__, "last_name_key"):
+        person = _Found(*values[:-1])
         by_date.setdefault(person.birth_date, []).append(person)
-        if person.last_name_key and person.birth_date:
-            by_key.setdefault((person.last_name_key, person.birth_date.year), []).append(person)
+        if values[-1] and person.birth_date:
+            by_key.setdefault((values[-1], person.birth_date.year), []).append(person)
     if not by_date:
         return
     for row in rows:
@@ -421,7 +431,7 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
         if swapped:
             near.update((p.pk, p) for p in by_date.get(swapped, ()))
         for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
-            key = names.phonetic_key(text) if text else ""
+            key = _phonetic_key(text) if text else ""
             for year in range(day.year - 2, day.year + 3) if key else ():
                 for person in by_key.get((key, year), ()):
                     # Even identical names (0.65) need a birth date scoring 0.43 or more to
@@ -435,15 +445,17 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
             near = {pk: p for pk, p in near.items() if not p.agdref_number}
         # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
         near = dict(list(near.items())[: duplicates.MAX_ROWS])
+        described = {
+            "last_name": row.values.get("last_name", ""),
+            "first_names": row.values.get("first_names", ""),
+            "birth_date": day,
+            "agdref": agdref,
+        }
+        # The score first (no French reasons), the reasons for the pairs proposed only.
         scored = [
-            duplicates.score_pair(
-                last_name=row.values.get("last_name", ""),
-                first_names=row.values.get("first_names", ""),
-                birth_date=day,
-                agdref=row.values.get("agdref_number"),
-                person=person,
-            )
+            duplicates.score_pair(**described, person=person)
             for person in near.values()
+            if duplicates.pair_score(**described, person=person) >= duplicates.THRESHOLD
         ]
         row.candidates = sorted(
             (c for c in scored if c.score >= duplicates.THRESHOLD),
@@ -537,8 +549,8 @@ class FileIndex:
         return {
             k
             for k in (
-                names.phonetic_key(values.get("last_name", "")),
-                names.phonetic_key(values.get("first_names", "")),
+                _phonetic_key(values.get("last_name", "")),
+                _phonetic_key(values.get("first_names", "")),
             )
             if k
         }
@@ -561,6 +573,15 @@ class FileIndex:
                         near[entry.pk] = entry
         best = None
         for entry in list(near.values())[: duplicates.MAX_ROWS]:
+            score = duplicates.pair_score(
+                last_name=values.get("last_name", ""),
+                first_names=values.get("first_names", ""),
+                birth_date=day,
+                agdref=agdref,
+                person=entry,
+            )
+            if score < duplicates.THRESHOLD or (best is not None and score <= best[1].score):
+                continue
             candidate = duplicates.score_pair(
                 last_name=values.get("last_name", ""),
                 first_names=values.get("first_names", ""),

@@ -800,6 +800,7 @@ def update_persons_bulk(
             _check_foreign_keys(asked)
             directorates = _directorates_of(asked.get("department", ()))
             changed_persons: list[tuple[Person, list[Change]]] = []
+            done: dict[int, Outcome] = {}
             numbers_before = {}
             for pk, values in part:
                 person = locked.get(pk)
@@ -820,11 +821,12 @@ def update_persons_bulk(
                         changes.append(Change("directorate", person.directorate_id, directorate_id))
                         person.directorate_id = directorate_id
                 if not changes:
-                    outcomes.append(Outcome(person))
+                    done[pk] = Outcome(person)
                     continue
                 _clean_in_bulk(person, {c.field for c in changes})
                 changed_persons.append((person, changes))
             if not changed_persons:
+                outcomes.extend(done[pk] for pk, _values in part)
                 continue
             _check_agdref_unique([p for p, _c in changed_persons], numbers_before)
             now = timezone.now()
@@ -859,7 +861,8 @@ def update_persons_bulk(
                             outcome.kept_as_approved += count
                         elif count:
                             outcome.followed[kind] = outcome.followed.get(kind, 0) + count
-                outcomes.append(outcome)
+                done[person.pk] = outcome
+            outcomes.extend(done[pk] for pk, _values in part)
     return outcomes
 
 
