@@ -799,7 +799,7 @@ def stream_plan(
     read_rows(
         data,
         kind,
-        max_rows=MAX_ROWS,
+        max_rows=MAX_ROWS + 1,  # 100,000 persons and their header row
         on_row=planner.on_row,
         max_sheet_bytes=MAX_SHEET_XML_BYTES,
     )
