@@ -112,8 +112,10 @@ def test_the_duplicate_search_is_one_query_per_batch_not_one_per_row():
         PersonFactory(
             last_name=f"BENALI{index}", first_names="Rachid", birth_date=datetime.date(1985, 3, 12)
         )
+    # Each row has its own AGDREF number: 60 persons, not the same person twice in the file.
     rows = [
-        ["", f"Benaly{index}", "Rachid", f"{1 + index % 28:02d}/03/1985", "H", "Réfugié", "57"]
+        [f"07000000{index:02d}", f"Benaly{index}", "Rachid", f"{1 + index % 28:02d}/03/1985"]
+        + ["H", "Réfugié", "57"]
         for index in range(60)
     ]
     membership = membership_for(Role.INTEGRATION_AUDITOR)

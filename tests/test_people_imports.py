@@ -215,26 +215,34 @@ def test_an_import_killed_half_way_leaves_the_database_unchanged_and_can_be_run_
     from parcours.people import services
 
     membership = membership_for(Role.INTEGRATION_AUDITOR)
-    run = _run(membership, csv_bytes([HEADER, *GOOD]))
+    rows = [
+        [f"07{i:08d}", f"Nom{'BCDFGKLMNP'[i % 10]}{'BCDFGKLMNP'[i // 10]}", "Amina"]
+        + [f"{1 + i % 28:02d}/05/1990", "F", "Réfugié", "57"]
+        for i in range(25)
+    ]
+    run = _run(membership, csv_bytes([HEADER, *rows]))
+    monkeypatch.setattr(imports, "CHUNK", 10)
     import_tasks.plan_import(run.pk)
-    real = services.create_person
-    calls = []
+    real = services.create_persons_bulk
+    written_before_death = []
 
-    def dies_on_the_third(values, **kwargs):
-        calls.append(values)
-        if len(calls) == 3:
+    def dies_on_the_second_chunk(values_list, **kwargs):
+        if written_before_death:
             raise SystemExit("worker killed")
-        return real(values, **kwargs)
+        created = real(values_list, **kwargs)
+        written_before_death.append(Person.objects.count())
+        return created
 
-    monkeypatch.setattr(services, "create_person", dies_on_the_third)
+    monkeypatch.setattr(services, "create_persons_bulk", dies_on_the_second_chunk)
     with pytest.raises(SystemExit):
         import_tasks.commit_import(run.pk)
+    assert written_before_death == [10]  # the first chunk was written when the worker died
     assert Person.objects.count() == 0
     run.refresh_from_db()
     assert run.status == ImportStatus.PREVIEWED
-    monkeypatch.setattr(services, "create_person", real)
+    monkeypatch.setattr(services, "create_persons_bulk", real)
     assert import_tasks.commit_import(run.pk) == ImportStatus.DONE
-    assert Person.objects.count() == 3
+    assert Person.objects.count() == 25
 
 
 def test_a_refused_file_keeps_its_messages_and_drops_its_content():

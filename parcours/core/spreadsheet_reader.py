@@ -21,6 +21,7 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -50,6 +51,8 @@ _SPACE_LIKE = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000]")
 
 def clean_text(value: str) -> str:
     """Text without invisible characters, with ordinary spaces, stripped."""
+    if value.isascii() and value.isprintable():
+        return value.strip()  # nothing invisible to drop (the usual cell; large imports)
     value = _SPACE_LIKE.sub(" ", value)
     return "".join(
         c for c in value if unicodedata.category(c) != "Cf" and (c >= " " or c in "\t\n")
@@ -99,10 +102,12 @@ class Sheet:
 
 
 class _Collector:
-    """Keeps the non-empty rows of one sheet within the caps."""
+    """Keeps the non-empty rows of one sheet within the caps; with `on_row`, hands each row
+    to it instead of keeping it (a large import streams its rows, `read_rows`)."""
 
-    def __init__(self, sheet: Sheet, max_rows: int):
+    def __init__(self, sheet: Sheet, max_rows: int, on_row=None):
         self.sheet, self.max_rows, self.empty_run, self.done = sheet, max_rows, 0, False
+        self.on_row, self.count = on_row, 0
 
     def add(self, number: int, cells: list, *, repeat: int = 1) -> None:
         if self.done:
@@ -126,13 +131,17 @@ class _Collector:
             return
         self.empty_run = 0
         for offset in range(repeat):
-            self.sheet.rows.append(Row(number + offset, list(texts)))
-            if len(self.sheet.rows) > self.max_rows:
+            self.count += 1
+            if self.on_row is None:
+                self.sheet.rows.append(Row(number + offset, list(texts)))
+            if self.count > self.max_rows:
                 raise ValidationError(
                     _("Le fichier compte plus de %(count)s lignes : découpez-le.")
                     % {"count": self.max_rows},
                     code="too_many_rows",
                 )
+            if self.on_row is not None:
+                self.on_row(self.sheet, Row(number + offset, list(texts)))
 
 
 def _number_text(value, number_format: str = "General") -> str:
@@ -202,18 +211,22 @@ def _separator(lines: list[str]) -> str:
     return best
 
 
-def _csv_sheets(data: bytes, collect) -> Iterator[Sheet]:
+def _csv_sheets(data: bytes, collect, limit: int = 0) -> Iterator[Sheet]:
     text = decode_text(data)
     if text is None:
         raise ValueError("not a text file")
-    # Universal newlines: Windows CRLF, Unix LF and old Mac CR-only files read alike.
-    lines = io.StringIO(text, newline=None).read().split("\n")
+    # Universal newlines: Windows CRLF, Unix LF and old Mac CR-only files read alike. Lines
+    # are read one at a time (a large import does not hold a list of its lines).
+    stream = (line.removesuffix("\n") for line in io.StringIO(text, newline=None))
+    head = list(itertools.islice(stream, 50))
+    lines = itertools.chain(head, stream)
     first = 1
-    if lines and re.fullmatch(r"\s*\"?sep=(.)\"?\s*", lines[0], flags=re.IGNORECASE):
-        separator = re.fullmatch(r"\s*\"?sep=(.)\"?\s*", lines[0], flags=re.IGNORECASE)[1]
-        lines, first = lines[1:], 2
+    if head and re.fullmatch(r"\s*\"?sep=(.)\"?\s*", head[0], flags=re.IGNORECASE):
+        separator = re.fullmatch(r"\s*\"?sep=(.)\"?\s*", head[0], flags=re.IGNORECASE)[1]
+        next(lines)
+        first = 2
     else:
-        separator = _separator([line[:4096] for line in lines[:50]])
+        separator = _separator([line[:4096] for line in head])
     sheet = Sheet("CSV")
     collector = collect(sheet)
     reader = csv.reader(lines, delimiter=separator)
@@ -243,12 +256,12 @@ def _check_member_sizes(archive: zipfile.ZipFile, names: Iterable[str], limit: i
             )
 
 
-def _xlsx_sheets(data: bytes, collect) -> Iterator[Sheet]:
+def _xlsx_sheets(data: bytes, collect, limit: int = MAX_SHEET_XML_BYTES) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
     archive = zipfile.ZipFile(io.BytesIO(data))
     xml_members = [n for n in archive.namelist() if n.startswith("xl/") and n.endswith(".xml")]
-    _check_member_sizes(archive, xml_members, MAX_SHEET_XML_BYTES)
+    _check_member_sizes(archive, xml_members, limit)
     values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     if len(values.worksheets) > MAX_SHEETS:
@@ -321,9 +334,9 @@ def _ods_cell(cell) -> tuple[str, bool]:
     return text, formula_without_value
 
 
-def _ods_sheets(data: bytes, collect) -> Iterator[Sheet]:
+def _ods_sheets(data: bytes, collect, limit: int = MAX_SHEET_XML_BYTES) -> Iterator[Sheet]:
     archive = zipfile.ZipFile(io.BytesIO(data))
-    _check_member_sizes(archive, ["content.xml"], MAX_SHEET_XML_BYTES)
+    _check_member_sizes(archive, ["content.xml"], limit)
     sheets = 0
     sheet, collector, number = None, None, 0
     with archive.open("content.xml") as content:
@@ -394,6 +407,52 @@ def read_sheets(uploaded, kind: str, *, max_rows: int) -> list[Sheet]:
     data = uploaded.read()
     try:
         return list(_READERS[kind](data, lambda sheet: _Collector(sheet, max_rows)))
+    except ValidationError:
+        raise
+    except Exception as error:  # a damaged file: any parser error means "cannot be read"
+        raise ValidationError(
+            _(
+                "Le fichier n'a pas pu être lu. Enregistrez-le de nouveau depuis votre tableur "
+                "(CSV, .xlsx ou .ods) et réessayez."
+            ),
+            code="unreadable",
+        ) from error
+
+
+class _Consumer(Exception):
+    """An error raised by the consumer of `read_rows`, not by the file: raised as it is."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+def read_rows(uploaded, kind: str, *, max_rows: int, on_row, max_sheet_bytes: int) -> list[Sheet]:
+    """`read_sheets` for a large import: each non-empty row is handed to `on_row(sheet, row)`
+    as it is read, none is kept (the sheets come back with their problems, without rows).
+
+    CSV and ODS are parsed incrementally (the CSV text is decoded at once, its lines are not
+    split ahead); XLSX through openpyxl in read-only mode, which streams the sheet's XML and
+    holds the shared strings. A sheet's XML is refused above `max_sheet_bytes` unread. When
+    `on_row` raises, its error is raised as it is (a file error is a ValidationError).
+    """
+
+    def deliver(sheet, row):
+        try:
+            on_row(sheet, row)
+        except BaseException as error:
+            raise _Consumer(error) from error
+
+    uploaded.seek(0)
+    data = uploaded.read()
+    try:
+        return list(
+            _READERS[kind](
+                data, lambda sheet: _Collector(sheet, max_rows, deliver), max_sheet_bytes
+            )
+        )
+    except _Consumer as wrapped:
+        raise wrapped.error from None
     except ValidationError:
         raise
     except Exception as error:  # a damaged file: any parser error means "cannot be read"

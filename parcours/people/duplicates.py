@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
 
 from parcours.people import names
@@ -120,20 +121,76 @@ def _one_digit_apart(a: datetime.date, b: datetime.date) -> bool:
     return sum(x != y for x, y in zip(left, right, strict=True)) == 1
 
 
-def _date_score(a: datetime.date | None, b: datetime.date | None) -> tuple[float, str]:
+def _date_value(a: datetime.date | None, b: datetime.date | None) -> tuple[float, str]:
+    """The birth dates' score and the key of its reason (`_DATE_REASONS`), untranslated: an
+    import scores thousands of pairs and keeps a few."""
     if a is None or b is None:
-        return UNKNOWN_DATE, _("date de naissance inconnue pour l'un des deux dossiers")
+        return UNKNOWN_DATE, "unknown"
     if a == b:
-        return 1.0, _("même date de naissance")
+        return 1.0, "same"
     if _swapped_day_month(a) == b:
-        return 0.9, _("date de naissance avec le jour et le mois inversés")
+        return 0.9, "swapped"
     if _one_digit_apart(a, b):
-        return 0.75, _("date de naissance à un chiffre près")
+        return 0.75, "digit"
     if a.year == b.year:
-        return 0.5, _("même année de naissance")
+        return 0.5, "year"
     if abs(a.year - b.year) == 1:
-        return 0.3, _("années de naissance voisines")
+        return 0.3, "next_year"
     return 0.0, ""
+
+
+_DATE_REASONS = {
+    "unknown": gettext_lazy("date de naissance inconnue pour l'un des deux dossiers"),
+    "same": gettext_lazy("même date de naissance"),
+    "swapped": gettext_lazy("date de naissance avec le jour et le mois inversés"),
+    "digit": gettext_lazy("date de naissance à un chiffre près"),
+    "year": gettext_lazy("même année de naissance"),
+    "next_year": gettext_lazy("années de naissance voisines"),
+}
+
+
+def _date_score(a: datetime.date | None, b: datetime.date | None) -> tuple[float, str]:
+    value, key = _date_value(a, b)
+    return value, str(_DATE_REASONS[key]) if key else ""
+
+
+def _score(*, last_name, first_names, birth_date, agdref, person) -> tuple[float, float, bool, str]:
+    """The score (before rounding), the names' score, whether swapped, the date's reason key."""
+    wanted = _identity(last_name, first_names)
+    names_value, swapped = _names_score(wanted, _identity(person.last_name, person.first_names))
+    if person.usual_name:
+        usual_value, usual_swapped = _names_score(
+            wanted, _identity(person.usual_name, person.first_names)
+        )
+        if usual_value > names_value:
+            names_value, swapped = usual_value, usual_swapped
+    date_value, date_key = _date_value(birth_date, person.birth_date)
+    score = NAME_WEIGHT * names_value + DATE_WEIGHT * date_value
+    if agdref and person.agdref_number:
+        # Two different AGDREF numbers are two foreign nationals, unless one was mistyped.
+        score *= 0.7
+    return score, names_value, swapped, date_key
+
+
+def pair_score(
+    *,
+    last_name: str,
+    first_names: str,
+    birth_date: datetime.date | None,
+    agdref: str | None,
+    person,
+) -> float:
+    """`score_pair`'s score alone, without its French reasons: an import's first sieve."""
+    if agdref and person.agdref_number and agdref == person.agdref_number:
+        return 1.0
+    score = _score(
+        last_name=last_name,
+        first_names=first_names,
+        birth_date=birth_date,
+        agdref=agdref,
+        person=person,
+    )[0]
+    return round(min(score, 1.0), 3)
 
 
 def score_pair(
@@ -147,16 +204,13 @@ def score_pair(
     """How likely `person` is the one described by the other arguments."""
     if agdref and person.agdref_number and agdref == person.agdref_number:
         return Candidate(person, 1.0, [_("même numéro AGDREF")])
-    wanted = _identity(last_name, first_names)
-    names_value, swapped = _names_score(wanted, _identity(person.last_name, person.first_names))
-    if person.usual_name:
-        usual_value, usual_swapped = _names_score(
-            wanted, _identity(person.usual_name, person.first_names)
-        )
-        if usual_value > names_value:
-            names_value, swapped = usual_value, usual_swapped
-    date_value, date_reason = _date_score(birth_date, person.birth_date)
-    score = NAME_WEIGHT * names_value + DATE_WEIGHT * date_value
+    score, names_value, swapped, date_key = _score(
+        last_name=last_name,
+        first_names=first_names,
+        birth_date=birth_date,
+        agdref=agdref,
+        person=person,
+    )
     reasons = []
     if names_value >= 0.999:
         reasons.append(_("mêmes nom et prénoms"))
@@ -166,11 +220,9 @@ def score_pair(
         reasons.append(_("nom et prénoms très proches (orthographe, translittération)"))
     elif names_value >= 0.7:
         reasons.append(_("nom et prénoms proches"))
-    if date_reason:
-        reasons.append(date_reason)
+    if date_key:
+        reasons.append(str(_DATE_REASONS[date_key]))
     if agdref and person.agdref_number:
-        # Two different AGDREF numbers are two foreign nationals, unless one was mistyped.
-        score *= 0.7
         reasons.append(_("numéros AGDREF différents"))
     return Candidate(person, round(min(score, 1.0), 3), reasons)
 

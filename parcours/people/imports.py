@@ -14,6 +14,16 @@ separators, XLSX, ODS). Then, in this order (STYLE.md, rdv-insertion):
 4. the plan is committed in one transaction through `people.services`, only when no row is in
    error: all or nothing; re-importing the same file finds every row unchanged.
 
+Large files (100,000 rows) are streamed: `core.spreadsheet_reader.read_rows` hands the rows
+one by one, they are planned by chunks of `CHUNK` (one set of queries per chunk) and only the
+chunk and a small index of the rows read (`FileIndex`, the intra-file duplicates) are held.
+The preview (`preview`) keeps counts and the first messages; the commit (`commit_file`) reads
+the file again inside one transaction and writes each chunk through the services' bulk path
+(`create_persons_bulk`, `update_persons_bulk`): two passes, all or nothing.
+
+Two rows of one file that are the same person (the same AGDREF number, or the finder's score
+at its threshold) are refused on the second: « Ligne 12 : même personne que la ligne 4 ».
+
 A row to create (no AGDREF match) whose names and birth date look like an existing person's
 is still created, but shown « à vérifier » with the existing file named, and the pair goes to
 the duplicates review list at commit (issue 17 point 5): `duplicate_candidates` searches a
@@ -23,9 +33,10 @@ whole batch of rows in one query, scored by `people.duplicates.score_pair`.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -35,7 +46,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parcours.core.spreadsheet_reader import Problem, Row, Sheet, column_letter, read_sheets
+from parcours.core.spreadsheet_reader import Problem, Row, Sheet, column_letter, read_rows
 from parcours.people import duplicates, names
 from parcours.people.models import Person, ResidenceStatus, Sex
 from parcours.people.validators import normalise_phone
@@ -93,6 +104,7 @@ COLUMNS = (
 BY_FIELD = {column.field: column for column in COLUMNS}
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces: "Prénom(s) " and "prenom(s)" are one header."""
     text = unicodedata.normalize("NFKD", text or "")
@@ -284,6 +296,10 @@ def parse_cell(name: str, text: str, lookups: Lookups):
     return text[:100]
 
 
+# The name keys of an import's rows, computed once per distinct name (a pure function).
+_phonetic_key = functools.lru_cache(maxsize=100_000)(names.phonetic_key)
+
+
 # ---------------------------------------------------------------------------------------------
 # 3. Plan
 # ---------------------------------------------------------------------------------------------
@@ -349,8 +365,20 @@ def _date_can_reach(day: datetime.date, other: datetime.date) -> bool:
     """Whether a pair with these birth dates can reach the threshold with the best names."""
     if abs(other - day) > _NEAR:
         return False
-    best = duplicates.NAME_WEIGHT + duplicates.DATE_WEIGHT * duplicates._date_score(day, other)[0]
+    best = duplicates.NAME_WEIGHT + duplicates.DATE_WEIGHT * duplicates._date_value(day, other)[0]
     return best >= duplicates.THRESHOLD
+
+
+@dataclass(slots=True)
+class _Found:
+    """A person on file read for the duplicate search: what score_pair and the preview read."""
+
+    pk: int
+    last_name: str
+    usual_name: str
+    first_names: str
+    birth_date: datetime.date | None
+    agdref_number: str | None
 
 
 def duplicate_candidates(rows: list[PlannedRow], within) -> None:
@@ -372,7 +400,7 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
         if swapped:
             dates.add(swapped)
         for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
-            key = names.phonetic_key(text)
+            key = _phonetic_key(text)
             if key:
                 keys.add(key)
     condition = Q(birth_date__in=sorted(dates))
@@ -381,27 +409,19 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
             last_name_key__in=sorted(keys),
             birth_date__range=(min(dates) - _NEAR, max(dates) + _NEAR),
         )
-    found = (
-        within.filter(condition)
-        .filter(anonymised_at__isnull=True)
-        .order_by()
-        .only(
-            "pk",
-            "last_name",
-            "usual_name",
-            "first_names",
-            "birth_date",
-            "agdref_number",
-            "last_name_key",
-        )
-    )
-    by_date: dict[datetime.date, list[Person]] = {}
+    found = within.filter(condition).filter(anonymised_at__isnull=True)
+    if all(row.values.get("agdref_number") for row in rows):
+        # Every row has a number: a person with another number cannot reach the threshold.
+        found = found.filter(agdref_number__isnull=True)
+    by_date: dict[datetime.date, list[_Found]] = {}
     # By name key and birth year: a row looks at five years of one key, not at the whole key.
-    by_key: dict[tuple[str, int], list[Person]] = {}
-    for person in found:
+    by_key: dict[tuple[str, int], list[_Found]] = {}
+    # Tuples, not model instances: a chunk reads tens of thousands of namesakes.
+    for values in found.order_by().values_list(*_Found.__slots__, "last_name_key"):
+        person = _Found(*values[:-1])
         by_date.setdefault(person.birth_date, []).append(person)
-        if person.last_name_key and person.birth_date:
-            by_key.setdefault((person.last_name_key, person.birth_date.year), []).append(person)
+        if values[-1] and person.birth_date:
+            by_key.setdefault((values[-1], person.birth_date.year), []).append(person)
     if not by_date:
         return
     for row in rows:
@@ -411,24 +431,31 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
         if swapped:
             near.update((p.pk, p) for p in by_date.get(swapped, ()))
         for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
-            key = names.phonetic_key(text) if text else ""
+            key = _phonetic_key(text) if text else ""
             for year in range(day.year - 2, day.year + 3) if key else ():
                 for person in by_key.get((key, year), ()):
                     # Even identical names (0.65) need a birth date scoring 0.43 or more to
                     # reach the threshold: the others are not scored at all (exact, cheaper).
                     if person.pk not in near and _date_can_reach(day, person.birth_date):
                         near[person.pk] = person
+        agdref = row.values.get("agdref_number")
+        if agdref:
+            # Two different AGDREF numbers are two persons: score_pair multiplies their score
+            # by 0.7, below THRESHOLD whatever the names; they are not scored at all.
+            near = {pk: p for pk, p in near.items() if not p.agdref_number}
         # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
         near = dict(list(near.items())[: duplicates.MAX_ROWS])
+        described = {
+            "last_name": row.values.get("last_name", ""),
+            "first_names": row.values.get("first_names", ""),
+            "birth_date": day,
+            "agdref": agdref,
+        }
+        # The score first (no French reasons), the reasons for the pairs proposed only.
         scored = [
-            duplicates.score_pair(
-                last_name=row.values.get("last_name", ""),
-                first_names=row.values.get("first_names", ""),
-                birth_date=day,
-                agdref=row.values.get("agdref_number"),
-                person=person,
-            )
+            duplicates.score_pair(**described, person=person)
             for person in near.values()
+            if duplicates.pair_score(**described, person=person) >= duplicates.THRESHOLD
         ]
         row.candidates = sorted(
             (c for c in scored if c.score >= duplicates.THRESHOLD),
@@ -485,36 +512,213 @@ def _stored(person: Person, name: str):
     return person.department_id if name == "department" else getattr(person, name)
 
 
-def plan_rows(
-    rows: Iterable[Row],
-    mapping: Mapping,
-    persons,
-    *,
-    everyone=None,
-    within=None,
-    on_progress: Callable[[int], None] | None = None,
-    batch: int = 2000,
-) -> list[PlannedRow]:
-    """Plan every body row; `persons` are those the importer may update (its perimeter),
-    `everyone` all persons (an AGDREF number of another perimeter is an error, not a new
-    file), `within` the persons searched for duplicates (default: `persons`). Existing
-    persons are fetched per batch of rows, not per row."""
-    everyone = everyone if everyone is not None else Person.objects.all()
-    # Duplicates are searched among the importer's own persons (for a DT, its directorate's):
-    # the preview names the existing file, which must be one the importer may see
-    # (need-to-know, visible_to), and the pair goes to this DT's review list, where its
-    # agents can merge or tell apart only files of their perimeter.
-    within = within if within is not None else persons
-    lookups = Lookups()
-    seen: dict[str, int] = {}
-    planned: list[PlannedRow] = []
-    pending: list[PlannedRow] = []
+# Rows planned (and written) per chunk: one set of queries per chunk, not per row.
+CHUNK = 1000
+# The header is looked for among the first rows (map_header): they are held until it is found.
+HEAD_ROWS = 20
+# A large file's sheet XML is streamed: this bounds the time it takes, not the memory.
+MAX_SHEET_XML_BYTES = 150 * 1024 * 1024
 
-    def flush():
+
+@dataclass(slots=True)
+class _FileEntry:
+    """A row read earlier in the file, with what the duplicate finder scores."""
+
+    pk: int  # the row number
+    last_name: str
+    first_names: str
+    birth_date: datetime.date
+    agdref_number: str | None
+    usual_name: str = ""
+
+
+class FileIndex:
+    """The rows read so far, for the intra-file duplicates (issue 17: « a duplicate row »):
+    the same AGDREF number, or the same person by the finder's scoring (duplicates.score_pair)
+    on the finder's blocks (same birth date or day and month swapped; a name key sounding
+    alike born within two years). Small entries, about 100 bytes a row."""
+
+    def __init__(self):
+        self.agdref: dict[str, int] = {}
+        # Two AGDREF numbers that differ are two persons (the score is multiplied by 0.7,
+        # below the threshold): a row with a number is compared with rows without one only.
+        self.blocks = ({}, {})  # (rows without a number, every row): block -> entries
+
+    @staticmethod
+    def _keys(values) -> set[str]:
+        return {
+            k
+            for k in (
+                _phonetic_key(values.get("last_name", "")),
+                _phonetic_key(values.get("first_names", "")),
+            )
+            if k
+        }
+
+    def same_person(self, values) -> tuple[_FileEntry, duplicates.Candidate] | None:
+        day = values.get("birth_date")
+        if day is None:
+            return None
+        agdref = values.get("agdref_number")
+        blocks = self.blocks[0 if agdref else 1]
+        near: dict[int, _FileEntry] = {}
+        swapped = duplicates._swapped_day_month(day)
+        for block in (day, swapped):
+            for entry in blocks.get(block, ()) if block else ():
+                near[entry.pk] = entry
+        for key in self._keys(values):
+            for year in range(day.year - 2, day.year + 3):
+                for entry in blocks.get((key, year), ()):
+                    if entry.pk not in near and _date_can_reach(day, entry.birth_date):
+                        near[entry.pk] = entry
+        best = None
+        for entry in list(near.values())[: duplicates.MAX_ROWS]:
+            score = duplicates.pair_score(
+                last_name=values.get("last_name", ""),
+                first_names=values.get("first_names", ""),
+                birth_date=day,
+                agdref=agdref,
+                person=entry,
+            )
+            if score < duplicates.THRESHOLD or (best is not None and score <= best[1].score):
+                continue
+            candidate = duplicates.score_pair(
+                last_name=values.get("last_name", ""),
+                first_names=values.get("first_names", ""),
+                birth_date=day,
+                agdref=agdref,
+                person=entry,
+            )
+            if candidate.score >= duplicates.THRESHOLD and (
+                best is None or candidate.score > best[1].score
+            ):
+                best = (entry, candidate)
+        return best
+
+    def add(self, number: int, values) -> None:
+        day = values.get("birth_date")
+        if day is None:
+            return
+        entry = _FileEntry(
+            number,
+            values.get("last_name", ""),
+            values.get("first_names", ""),
+            day,
+            values.get("agdref_number"),
+        )
+        wanted = [self.blocks[1]] if entry.agdref_number else [self.blocks[0], self.blocks[1]]
+        for blocks in wanted:
+            blocks.setdefault(day, []).append(entry)
+            for key in self._keys(values):
+                blocks.setdefault((key, day.year), []).append(entry)
+
+
+def _intra_file_problems(number: int, values: dict, problems: list, mapping, index: FileIndex):
+    """The same AGDREF number or the same person earlier in the file: a row-level message."""
+    agdref = values.get("agdref_number")
+    if agdref and agdref in index.agdref:
+        problems.append(
+            Problem(
+                number,
+                mapping.columns["agdref_number"],
+                _("%(number)s figure déjà ligne %(row)s du fichier.")
+                % {"number": agdref, "row": index.agdref[agdref]},
+            )
+        )
+        return
+    if agdref:
+        index.agdref[agdref] = number
+    if problems:
+        return
+    found = index.same_person(values)
+    if found is not None:
+        entry, candidate = found
+        problems.append(
+            Problem(
+                number,
+                None,
+                _(
+                    "même personne que la ligne %(row)s (%(reasons)s) : gardez une seule "
+                    "ligne par personne."
+                )
+                % {"row": entry.pk, "reasons": ", ".join(str(r) for r in candidate.reasons)},
+            )
+        )
+        return
+    index.add(number, values)
+
+
+class _Planner:
+    """Plans the rows of the file's first filled sheet as they are read, chunk by chunk.
+
+    `on_chunk(rows)` receives each planned chunk (the preview counts it, the commit writes
+    it); only the chunk and the intra-file index are held, not the file's rows.
+    """
+
+    def __init__(self, persons, *, everyone, within, saved, on_chunk, on_progress, chunk):
+        self.persons = persons
+        self.everyone = everyone if everyone is not None else Person.objects.all()
+        # Duplicates are searched among the importer's own persons (for a DT, its
+        # directorate's): the preview names the existing file, which must be one the importer
+        # may see (need-to-know, visible_to), and the pair goes to this DT's review list,
+        # where its agents can merge or tell apart only files of their perimeter.
+        self.within = within if within is not None else persons
+        self.saved, self.on_chunk, self.on_progress, self.chunk = (
+            saved,
+            on_chunk,
+            on_progress,
+            chunk,
+        )
+        self.sheet = None
+        self.head: list[tuple[Row, list[Problem]]] = []
+        self.mapping: Mapping | None = None
+        self.headers: dict[str, str] = {}
+        self.pending: list[PlannedRow] = []
+        self.planned = 0
+        self.read_problems = 0
+        self.lookups = Lookups()
+        self.index = FileIndex()
+
+    def on_row(self, sheet: Sheet, row: Row) -> None:
+        if self.sheet is None:
+            self.sheet = sheet
+        elif sheet is not self.sheet:
+            return  # the first filled sheet is the list
+        # Cells the reader could not read (a formula without stored value) fail their row.
+        fresh = sheet.problems[self.read_problems :]
+        self.read_problems = len(sheet.problems)
+        problems = [p for p in fresh if p.row == row.number]
+        if self.mapping is None:
+            self.head.append((row, problems))
+            if len(self.head) >= HEAD_ROWS:
+                self._map()
+            return
+        self._plan_row(row, problems)
+
+    def _map(self) -> None:
+        head = Sheet(self.sheet.name if self.sheet else "", [row for row, _p in self.head])
+        self.mapping = map_header(head, self.saved)
+        self.headers = mapping_to_save(head, self.mapping)
+        body, self.head = self.head[self.mapping.header_row + 1 :], []
+        for row, problems in body:
+            self._plan_row(row, problems)
+
+    def _plan_row(self, row: Row, read_problems: list[Problem]) -> None:
+        values, problems = _row_values(row, self.mapping, self.lookups)
+        _intra_file_problems(row.number, values, problems, self.mapping, self.index)
+        problems.extend(read_problems)
+        self.pending.append(PlannedRow(row.number, Action.ERROR, values, problems=problems))
+        if len(self.pending) >= self.chunk:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        pending, mapping = self.pending, self.mapping
         numbers = [r.values["agdref_number"] for r in pending if r.values.get("agdref_number")]
-        mine = {p.agdref_number: p for p in persons.filter(agdref_number__in=numbers)}
+        mine = {p.agdref_number: p for p in self.persons.filter(agdref_number__in=numbers)}
         elsewhere = set(
-            everyone.filter(agdref_number__in=numbers)
+            self.everyone.filter(agdref_number__in=numbers)
             .exclude(agdref_number__in=list(mine))
             .values_list("agdref_number", flat=True)
         )
@@ -523,11 +727,10 @@ def plan_rows(
             if planned_row.problems:
                 planned_row.action = Action.ERROR
             elif number in elsewhere:
-                column = mapping.columns["agdref_number"]
                 planned_row.problems.append(
                     Problem(
                         planned_row.number,
-                        column,
+                        mapping.columns["agdref_number"],
                         _("%(number)s est le numéro d'un dossier hors de votre périmètre.")
                         % {"number": number},
                     )
@@ -544,55 +747,120 @@ def plan_rows(
                 planned_row.action = Action.UPDATE if planned_row.changed else Action.UNCHANGED
             else:
                 planned_row.action = Action.CREATE
-        duplicate_candidates([r for r in pending if r.action == Action.CREATE], within)
-        planned.extend(pending)
-        pending.clear()
-        if on_progress:
-            on_progress(len(planned))
+        duplicate_candidates([r for r in pending if r.action == Action.CREATE], self.within)
+        self.pending = []
+        self.planned += len(pending)
+        self.on_chunk(pending)
+        if self.on_progress:
+            self.on_progress(self.planned)
 
-    for row in rows:
-        values, problems = _row_values(row, mapping, lookups)
-        number = values.get("agdref_number")
-        if number and number in seen:
-            problems.append(
-                Problem(
-                    row.number,
-                    mapping.columns["agdref_number"],
-                    _("%(number)s figure déjà ligne %(row)s du fichier.")
-                    % {"number": number, "row": seen[number]},
+    def finish(self) -> None:
+        if self.mapping is None:
+            if not self.head:
+                raise ValidationError(
+                    _("Le fichier est vide : aucune ligne à importer."), code="empty"
                 )
+            self._map()
+        if not self.planned and not self.pending:
+            raise ValidationError(
+                _("Le fichier n'a que sa ligne d'en-tête : aucune personne à importer."),
+                code="header_only",
             )
-        elif number:
-            seen[number] = row.number
-        pending.append(PlannedRow(row.number, Action.ERROR, values, problems=problems))
-        if len(pending) >= batch:
-            flush()
-    flush()
-    return planned
+        self._flush()
 
 
-def read_plan(data, kind: str, persons, *, saved_mapping=None, on_progress=None) -> Plan:
-    """Read the file and plan it; ValidationError (French) when it cannot be read or mapped."""
-    sheets = read_sheets(data, kind, max_rows=MAX_ROWS)
-    filled = [sheet for sheet in sheets if sheet.rows] or sheets[:1]
-    if not filled:
-        raise ValidationError(_("Le fichier est vide : aucune ligne à importer."), code="empty")
-    sheet = filled[0]
-    mapping = map_header(sheet, saved_mapping)
-    body = sheet.rows[mapping.header_row + 1 :]
-    if not body:
-        raise ValidationError(
-            _("Le fichier n'a que sa ligne d'en-tête : aucune personne à importer."),
-            code="header_only",
-        )
-    rows = plan_rows(body, mapping, persons, on_progress=on_progress)
-    # Cells the reader could not read (a formula without stored value) fail their row.
-    by_number = {row.number: row for row in rows}
-    for problem in sheet.problems:
-        if problem.row in by_number:
-            by_number[problem.row].problems.append(problem)
-            by_number[problem.row].action = Action.ERROR
-    return Plan(rows, mapping, mapping_to_save(sheet, mapping))
+def stream_plan(
+    data,
+    kind: str,
+    persons,
+    *,
+    on_chunk: Callable[[list[PlannedRow]], None],
+    saved_mapping=None,
+    everyone=None,
+    within=None,
+    on_progress: Callable[[int], None] | None = None,
+    chunk: int | None = None,
+) -> tuple[Mapping, dict[str, str]]:
+    """Read the file row by row and plan it chunk by chunk (`on_chunk`); ValidationError
+    (French) when it cannot be read or mapped. `persons` are those the importer may update
+    (its perimeter), `everyone` all persons (an AGDREF number of another perimeter is an
+    error, not a new file), `within` the persons searched for duplicates (default: `persons`).
+    Returns the mapping and the headers to save for the organisation."""
+    chunk = chunk or CHUNK
+    planner = _Planner(
+        persons,
+        everyone=everyone,
+        within=within,
+        saved=saved_mapping,
+        on_chunk=on_chunk,
+        on_progress=on_progress,
+        chunk=chunk,
+    )
+    read_rows(
+        data,
+        kind,
+        max_rows=MAX_ROWS + 1,  # 100,000 persons and their header row
+        on_row=planner.on_row,
+        max_sheet_bytes=MAX_SHEET_XML_BYTES,
+    )
+    planner.finish()
+    return planner.mapping, planner.headers
+
+
+def read_plan(
+    data, kind: str, persons, *, saved_mapping=None, on_progress=None, chunk: int | None = None
+) -> Plan:
+    """The whole plan in memory (small files, tests); large files use `stream_plan`."""
+    rows: list[PlannedRow] = []
+    mapping, headers = stream_plan(
+        data,
+        kind,
+        persons,
+        on_chunk=rows.extend,
+        saved_mapping=saved_mapping,
+        on_progress=on_progress,
+        chunk=chunk,
+    )
+    return Plan(rows, mapping, headers)
+
+
+@dataclass
+class Preview:
+    """What the preview keeps of a streamed plan: counts, the first messages, the first rows
+    « à vérifier », the mapping (not the rows)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTION_LABELS, 0))
+    problems: list[Problem] = field(default_factory=list)
+    review: list[PlannedRow] = field(default_factory=list)
+    mapping: Mapping | None = None
+    mapping_headers: dict[str, str] = field(default_factory=dict)
+    limit: int = 500
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, rows: list[PlannedRow]) -> None:
+        for row in rows:
+            self.counts[row.action] += 1
+            if row.problems and len(self.problems) < self.limit:
+                self.problems.extend(row.problems[: self.limit - len(self.problems)])
+            if row.candidates and len(self.review) < self.limit:
+                self.review.append(row)
+
+
+def preview(data, kind: str, persons, *, saved_mapping=None, on_progress=None) -> Preview:
+    """Plan the file without keeping its rows (the background preview of large files)."""
+    result = Preview()
+    result.mapping, result.mapping_headers = stream_plan(
+        data,
+        kind,
+        persons,
+        on_chunk=result.add,
+        saved_mapping=saved_mapping,
+        on_progress=on_progress,
+    )
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,39 +870,96 @@ def read_plan(data, kind: str, persons, *, saved_mapping=None, on_progress=None)
 IMPORT_REASON = gettext_lazy("Import d'un fichier de personnes")
 
 
-def commit(plan: Plan, *, actor, on_progress=None) -> dict[str, int]:
-    """Write the plan in one transaction through people.services; refuse it with any error.
-
-    Nothing is written when a row is in error, or when the process stops half-way (the
-    transaction is rolled back, and the same file can be imported again).
-    """
-    from parcours.people import services  # the one writer of Person (issue 13)
-
-    errors = plan.count(Action.ERROR)
+def _refuse_errors(errors: int) -> None:
     if errors:
         raise ValidationError(
             _("Rien n'a été importé : %(count)s ligne(s) en erreur. Corrigez le fichier.")
             % {"count": errors},
             code="rows_in_error",
         )
+
+
+def write_rows(rows: list[PlannedRow], *, actor) -> None:
+    """Write one planned chunk through the person services' bulk path (people.services):
+    the creations in one INSERT, the « à vérifier » pairs on the review list, the updates
+    with their history rows (reason: IMPORT_REASON)."""
+    from parcours.people import services  # the one writer of Person (issue 13)
+
+    creates = [row for row in rows if row.action == Action.CREATE]
+    if creates:
+        persons = services.create_persons_bulk([row.values for row in creates], actor=actor)
+        # « À vérifier » in the preview: an agent merges or marks them distinct.
+        services.record_duplicates_bulk(
+            [
+                (p, row.candidates)
+                for p, row in zip(persons, creates, strict=True)
+                if row.candidates
+            ],
+            actor=actor,
+        )
+    updates = [
+        (row.person_id, {name: row.values[name] for name in row.changed})
+        for row in rows
+        if row.action == Action.UPDATE
+    ]
+    if updates:
+        services.update_persons_bulk(updates, actor=actor, reason=str(IMPORT_REASON))
+
+
+def commit(plan: Plan, *, actor, on_progress=None, chunk: int | None = None) -> dict[str, int]:
+    """Write a plan held in memory in one transaction; refuse it with any error.
+
+    Nothing is written when a row is in error, or when the process stops half-way (the
+    transaction is rolled back, and the same file can be imported again).
+    """
+    _refuse_errors(plan.count(Action.ERROR))
+    chunk = chunk or CHUNK
     with transaction.atomic():
-        for done, row in enumerate(plan.rows, start=1):
-            # The services take a département by id as well as by row.
-            if row.action == Action.CREATE:
-                person = services.create_person(row.values, actor=actor)
-                if row.candidates:
-                    # « À vérifier » in the preview: an agent merges or marks them distinct.
-                    services.record_duplicates(person, row.candidates, actor=actor)
-            elif row.action == Action.UPDATE:
-                person = Person.objects.get(pk=row.person_id)
-                changed = {name: row.values[name] for name in row.changed}
-                services.edit_person(person, changed, actor=actor, reason=str(IMPORT_REASON))
-            if on_progress and done % 1000 == 0:
-                on_progress(done)
+        for start in range(0, len(plan.rows), chunk):
+            write_rows(plan.rows[start : start + chunk], actor=actor)
+            if on_progress:
+                on_progress(min(start + chunk, len(plan.rows)))
     return plan.counts
 
 
+def commit_file(
+    data,
+    kind: str,
+    persons,
+    *,
+    actor,
+    saved_mapping=None,
+    on_progress=None,
+    chunk: int | None = None,
+) -> Preview:
+    """The commit pass of a large file: read and plan it again row by row, inside ONE
+    transaction, writing each chunk as it is planned. A row in error (the file or the files
+    on record changed since the preview) stops the writing and rolls everything back; a
+    process killed half-way leaves nothing either (the transaction is never committed)."""
+    result = Preview()
+
+    def write(rows):
+        result.add(rows)
+        if not result.counts[Action.ERROR]:
+            write_rows(rows, actor=actor)
+
+    with transaction.atomic():
+        result.mapping, result.mapping_headers = stream_plan(
+            data,
+            kind,
+            persons,
+            on_chunk=write,
+            saved_mapping=saved_mapping,
+            on_progress=on_progress,
+            chunk=chunk,
+        )
+        _refuse_errors(result.counts[Action.ERROR])
+    return result
+
+
 def describe(problem: Problem) -> str:
+    if problem.column is None:  # a row-level message (the same person twice in the file)
+        return _("Ligne %(row)s : %(message)s") % {"row": problem.row, "message": problem.message}
     return _("Ligne %(row)s, colonne %(column)s : %(message)s") % {
         "row": problem.row,
         "column": column_letter(problem.column),

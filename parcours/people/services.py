@@ -45,6 +45,7 @@ __all__ = [
     "change_department",
     "correct_identity",
     "create_person",
+    "create_persons_bulk",
     "edit_person",
     "mark_distinct",
     "merge_persons",
@@ -52,7 +53,9 @@ __all__ = [
     "set_messages_consent",
     "record_duplicates",
     "record_situation",
+    "record_duplicates_bulk",
     "update_situation",
+    "update_persons_bulk",
 ]
 
 # Sent after every write that changed something: sender=Person, person, changes (list of
@@ -755,3 +758,254 @@ def record_situation(
         outcome.kept_as_approved = follow.kept_as_approved
     outcome.followed["situation_updates"] = outcome.followed.get("situation_updates", 0) + 1
     return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk writes for imports (issue 17, point 4): the semantics of create_person / edit_person,
+# batched queries
+# ---------------------------------------------------------------------------------------------
+
+# Rows written per statement: about 1,000 persons is well inside SQLite's 32,766 variables
+# and keeps one chunk's objects small.
+BULK_CHUNK = 1000
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _foreign_keys(values_list: Iterable[Mapping]) -> dict[str, set]:
+    """Per foreign key named in the values, the ids asked (checked in one query each)."""
+    asked: dict[str, set] = {}
+    for values in values_list:
+        for name, value in values.items():
+            model_field = Person._meta.get_field(name)
+            if model_field.is_relation and not model_field.many_to_many:
+                value = _normalise(name, value)
+                if value is not None:
+                    asked.setdefault(name, set()).add(value)
+    return asked
+
+
+def _check_foreign_keys(asked: dict[str, set]) -> None:
+    """What `full_clean` checks per row and per foreign key (one query each), per chunk."""
+    for name, ids in asked.items():
+        model = Person._meta.get_field(name).related_model
+        found = set(model._base_manager.filter(pk__in=sorted(ids)).values_list("pk", flat=True))
+        if ids - found:
+            raise ValidationError(
+                {name: _("Valeur inconnue : %(values)s.") % {"values": sorted(ids - found)}},
+                code="invalid_choice",
+            )
+
+
+def _check_agdref_unique(persons: list[Person], numbers_before: dict[int, str | None]) -> None:
+    """The uniqueness `full_clean` checks per row (one query each), for a chunk: the AGDREF
+    numbers given must be neither twice in the chunk nor on another file."""
+    given = {}
+    for person in persons:
+        number = person.agdref_number
+        if not number or numbers_before.get(person.pk) == number:
+            continue
+        if number in given:
+            raise ValidationError(
+                {
+                    "agdref_number": _("Le numéro AGDREF %(number)s est donné deux fois.")
+                    % {"number": number}
+                },
+                code="unique",
+            )
+        given[number] = person.pk
+    if not given:
+        return
+    taken = Person.objects.filter(agdref_number__in=sorted(given)).values_list(
+        "agdref_number", "pk"
+    )
+    for number, pk in taken:
+        if given[number] != pk:
+            raise ValidationError(
+                {
+                    "agdref_number": _("Un dossier porte déjà le numéro AGDREF %(number)s.")
+                    % {"number": number}
+                },
+                code="unique",
+            )
+
+
+def _clean_in_bulk(person: Person, changed: set[str] | None) -> None:
+    """`full_clean` without its per-row queries (foreign keys, uniqueness, constraints): the
+    bulk callers check those per chunk (_check_foreign_keys, _check_agdref_unique) and the
+    database holds the constraints. `changed` None: every field (a creation)."""
+    relations = {f.name for f in Person._meta.concrete_fields if f.is_relation}
+    exclude = set(relations) | {"languages"}
+    if changed is not None:
+        exclude |= {f.name for f in Person._meta.concrete_fields if f.name not in changed}
+    person.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
+
+
+def _directorates_of(department_ids: Iterable) -> dict[int, int | None]:
+    ids = sorted({pk for pk in department_ids if pk is not None})
+    return dict(Department.objects.filter(pk__in=ids).values_list("pk", "directorate_id"))
+
+
+def create_persons_bulk(values_list: list[Mapping], *, actor, chunk: int = BULK_CHUNK) -> list:
+    """Create many person files, as `create_person` would one by one (no history row, the DT
+    of the département unless given), with batched queries: per chunk, one query per foreign
+    key checked, one for the AGDREF numbers, one INSERT. The name keys are computed in Python
+    (`fill_name_keys`, which bulk_create does not call). All or nothing: the first invalid
+    row raises ValidationError and, inside the caller's transaction, nothing is kept.
+
+    Languages are not taken (the person form sets them; imports have no such column).
+    """
+    created: list[Person] = []
+    by_user = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        for part in _chunks(list(values_list), chunk):
+            for keys in {frozenset(values) for values in part}:
+                _check_fields(dict.fromkeys(keys))
+            asked = _foreign_keys(part)
+            _check_foreign_keys(asked)
+            directorates = _directorates_of(asked.get("department", ()))
+            persons = []
+            for values in part:
+                person = Person(created_by=by_user)
+                for name, value in values.items():
+                    setattr(person, Person._meta.get_field(name).attname, _normalise(name, value))
+                if person.directorate_id is None and person.department_id is not None:
+                    # DOMAIN.md: the DT of the département of residence by default.
+                    person.directorate_id = directorates.get(person.department_id)
+                _clean_in_bulk(person, None)
+                person.fill_name_keys()
+                persons.append(person)
+            _check_agdref_unique(persons, {})
+            created.extend(Person.objects.bulk_create(persons))
+    return created
+
+
+def update_persons_bulk(
+    updates: list[tuple[int, Mapping]], *, actor, reason: str, chunk: int = BULK_CHUNK
+) -> list[Outcome]:
+    """Apply `values` to many person files, as `edit_person` with a reason would one by one:
+    only what changes is validated and saved, the history gets one row per changed field
+    (`person_changed`, with the actor and the reason), the DT follows a new département and
+    the followers run for each file that changed (an identity correction moves the copies on
+    events of open months). Batched: per chunk, one SELECT … FOR UPDATE of the files, one
+    query per foreign key and for the AGDREF numbers, one bulk UPDATE.
+
+    An anonymised file is refused (ValidationError), as by edit_person.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"change_reason": _("Indiquez le motif de la modification.")}, code="reason_required"
+        )
+    reason = _clean_reason(reason)
+    outcomes: list[Outcome] = []
+    with transaction.atomic():
+        for part in _chunks(list(updates), chunk):
+            for keys in {frozenset(values) for _pk, values in part}:
+                _check_fields(dict.fromkeys(keys))
+            locked = Person.objects.select_for_update().in_bulk([pk for pk, _values in part])
+            asked = _foreign_keys(values for _pk, values in part)
+            _check_foreign_keys(asked)
+            directorates = _directorates_of(asked.get("department", ()))
+            changed_persons: list[tuple[Person, list[Change]]] = []
+            done: dict[int, Outcome] = {}
+            numbers_before = {}
+            for pk, values in part:
+                person = locked.get(pk)
+                if person is None:
+                    raise ValidationError(_("L'un des dossiers n'existe plus."))
+                _refuse_anonymised(person)
+                numbers_before[pk] = person.agdref_number
+                changes = []
+                for name, value in values.items():
+                    value = _normalise(name, value)
+                    before = _field_value(person, name)
+                    if before != value:
+                        changes.append(Change(name, before, value))
+                        setattr(person, Person._meta.get_field(name).attname, value)
+                if any(c.field == "department" for c in changes) and "directorate" not in values:
+                    directorate_id = directorates.get(person.department_id)
+                    if directorate_id != person.directorate_id:
+                        changes.append(Change("directorate", person.directorate_id, directorate_id))
+                        person.directorate_id = directorate_id
+                if not changes:
+                    done[pk] = Outcome(person)
+                    continue
+                _clean_in_bulk(person, {c.field for c in changes})
+                changed_persons.append((person, changes))
+            if not changed_persons:
+                outcomes.extend(done[pk] for pk, _values in part)
+                continue
+            _check_agdref_unique([p for p, _c in changed_persons], numbers_before)
+            now = timezone.now()
+            fields = {"updated_at"}
+            for person, changes in changed_persons:
+                person.updated_at = now
+                fields.update(Person._meta.get_field(c.field).attname for c in changes)
+                if {c.field for c in changes} & set(Person.NAME_FIELDS):
+                    person.fill_name_keys()
+                    fields.update(Person.NAME_KEY_FIELDS)
+            with person_bulk_writes():
+                Person.objects.bulk_update(
+                    [p for p, _c in changed_persons], sorted(fields), batch_size=chunk
+                )
+            directorate_ids = {p.directorate_id for p, _c in changed_persons}
+            directorate_ids |= {
+                c.before
+                for _p, changes in changed_persons
+                for c in changes
+                if c.field == "directorate"
+            }
+            context = FollowContext(actor, reason, frozen_months(directorate_ids))
+            for person, changes in changed_persons:
+                person_changed.send(
+                    sender=Person, person=person, changes=changes, actor=actor, reason=reason
+                )
+                outcome = Outcome(person, changes)
+                by_field = {c.field: c for c in changes}
+                for follower in _followers:
+                    for kind, count in (follower(person, by_field, context) or {}).items():
+                        if kind == "kept_as_approved":
+                            outcome.kept_as_approved += count
+                        elif count:
+                            outcome.followed[kind] = outcome.followed.get(kind, 0) + count
+                done[person.pk] = outcome
+            outcomes.extend(done[pk] for pk, _values in part)
+    return outcomes
+
+
+def record_duplicates_bulk(pairs: Iterable[tuple[Person, list]], *, actor) -> int:
+    """`record_duplicates` for many persons at once: one INSERT per chunk; pairs already
+    known are left as they are (a pair marked distinct stays distinct)."""
+    by_user = actor if getattr(actor, "pk", None) else None
+    rows = {}
+    for person, candidates in pairs:
+        for candidate in candidates:
+            if candidate.person.pk == person.pk:
+                continue
+            low, high = DuplicatePair.ordered(person.pk, candidate.person.pk)
+            rows.setdefault(
+                (low, high),
+                DuplicatePair(
+                    low_id=low,
+                    high_id=high,
+                    score=candidate.score,
+                    reasons=[str(reason) for reason in candidate.reasons],
+                    found_by=by_user,
+                ),
+            )
+    if not rows:
+        return 0
+    known = set()
+    for part in _chunks(sorted(rows), BULK_CHUNK):
+        lows = {low for low, _high in part}
+        known |= set(
+            DuplicatePair.objects.filter(
+                low_id__in=lows, high_id__in={h for _l, h in part}
+            ).values_list("low_id", "high_id")
+        )
+    new = [row for key, row in rows.items() if key not in known]
+    DuplicatePair.objects.bulk_create(new, batch_size=BULK_CHUNK)
+    return len(new)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.organisations.permissions import Action
 from parcours.people.import_models import ImportStatus, PersonImport
-from parcours.people.import_tasks import commit_import_task, plan_import_task
+from parcours.people.import_tasks import commit_import_task, plan_import_task, progress_of
 from parcours.people.models import Person
 from parcours.privacy.access_log import Operation, log_access
 from parcours.privacy.uploads import check_upload
@@ -68,6 +68,8 @@ def person_import_detail(request, pk):
     """The preview (counts, every faulty cell), the progress while it runs, the result."""
     run = get_object_or_404(_imports_of(request).defer("content"), pk=pk)
     working = run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING)
+    if run.status == ImportStatus.RUNNING:
+        run.done_rows = progress_of(run)  # the commit reports its rows outside its transaction
     if not working and run.review:
         # The rows « à vérifier » name existing files: a read of those persons, logged.
         shown = {pk for entry in run.review for pk in entry.get("persons", ())}

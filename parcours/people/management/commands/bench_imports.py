@@ -1,26 +1,30 @@
-"""Throughput of the person import (issue 17): rows per second read, checked and matched
-(the preview), then written through people.services (the commit). Run by `make bench`.
+"""Throughput of the person import (issue 17): rows per second of the preview (read, checked,
+matched, duplicates searched) and of the commit (read again and written through the person
+services' bulk path), with the peak memory of the process. Run by `make bench`.
 
-The file is generated (fictitious people, half of them already on file so that the plan
-mixes creations, updates and unchanged rows), imported inside a transaction that is rolled
-back: the database is left as it was. Other persons born on the file's birth dates are put
-on file too (`--namesakes`), so that the duplicate search of the rows to create reads and
-scores candidates as it would in a populated DT.
+The files are generated (fictitious people): half of the rows are already on file (half of
+those with a changed first name: updates with their history rows; the others unchanged), the
+other half are new. Persons born on the file's birth dates under other names and without
+AGDREF number (`--namesakes`) make the duplicate search read and score candidates as in a
+populated DT, and the database is filled up to `--on-file` persons first. Everything happens
+inside a transaction that is rolled back: the database is left as it was.
 """
 
 import datetime
 import io
+import resource
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from parcours.people import imports, names
+from parcours.people import imports
 from parcours.people.models import Person, ResidenceStatus
 from parcours.territories.models import Department
 
 HEADER = "Numéro AGDREF;Nom;Prénoms;Date de naissance;Sexe;Catégorie de séjour;Département"
 TARGET_ROWS_PER_SECOND = 5000
+START = 9_000_000_000
 
 
 def birth_date(number: int) -> datetime.date:
@@ -33,80 +37,127 @@ def name(prefix: str, number: int) -> str:
     return prefix + "".join("BCDFGKLMNP"[int(digit)] for digit in str(number))
 
 
-def generated_file(rows: int, start: int) -> bytes:
+def first_name(number: int) -> str:
+    return f"Prénom{name('', number % 97)}"
+
+
+def generated_file(rows: int, start: int = START) -> bytes:
     lines = [HEADER]
     for index in range(rows):
         number = start + index
         lines.append(
-            f"{number:010d};{name('NOM', number)};Prénom{number % 97};"
+            f"{number:010d};{name('NOM', number)};{first_name(number)};"
             f"{birth_date(number):%d/%m/%Y};"
             f"{'FH'[number % 2]};Réfugié;57"
         )
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def _person(department, **values) -> Person:
+    person = Person(
+        residence_status=ResidenceStatus.REFUGEE,
+        department=department,
+        directorate_id=department.directorate_id,
+        **values,
+    )
+    person.fill_name_keys()
+    return person
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+class _Rollback(Exception):
+    pass
+
+
 class Command(BaseCommand):
     help = "Mesure le débit de l'import de personnes (lignes par seconde), sans rien garder."
 
     def add_arguments(self, parser):
-        parser.add_argument("--rows", type=int, default=20_000)
-        parser.add_argument("--commit-rows", type=int, default=2_000)
+        parser.add_argument("--rows", type=int, nargs="+", default=[20_000, 100_000])
         parser.add_argument("--namesakes", type=int, default=40_000)
+        parser.add_argument("--on-file", type=int, default=100_000)
 
-    def handle(self, *args, rows, commit_rows, namesakes, **options):
-        start = 9_000_000_000
+    def handle(self, *args, rows, namesakes, on_file, **options):
         department = Department.objects.get(code="57")
+        largest = max(rows)
         with transaction.atomic():
-            # Half the file is already on file: those rows are matched, not created.
+            # Half the largest file is on file: those rows are matched, not created; one in
+            # two of them has another first name (an update with its history row).
             Person.objects.bulk_create(
                 [
-                    Person(
-                        agdref_number=f"{start + i:010d}",
-                        last_name=name("NOM", start + i),
-                        last_name_key=names.phonetic_key(name("NOM", start + i)),
-                        first_names="Ancien",
-                        birth_date=birth_date(start + i),
-                        residence_status=ResidenceStatus.REFUGEE,
-                        department=department,
-                        directorate_id=department.directorate_id,
+                    _person(
+                        department,
+                        agdref_number=f"{START + i:010d}",
+                        last_name=name("NOM", START + i),
+                        first_names=first_name(START + i) if i % 4 else "Ancien",
+                        birth_date=birth_date(START + i),
+                        sex="FH"[(START + i) % 2],
                     )
-                    for i in range(0, rows, 2)
+                    for i in range(0, largest, 2)
                 ],
                 batch_size=2000,
             )
             # Persons born on the file's dates, under other names: candidates to score.
             Person.objects.bulk_create(
                 [
-                    Person(
+                    _person(
+                        department,
                         last_name=name("AUTRE", i),
-                        last_name_key=names.phonetic_key(name("AUTRE", i)),
                         first_names="Homonyme",
-                        birth_date=birth_date(start + i),
-                        residence_status=ResidenceStatus.REFUGEE,
-                        department=department,
-                        directorate_id=department.directorate_id,
+                        birth_date=birth_date(START + i),
                     )
                     for i in range(namesakes)
                 ],
                 batch_size=2000,
             )
-            data = generated_file(rows, start)
-            began = time.perf_counter()
-            plan = imports.read_plan(io.BytesIO(data), "csv", Person.objects.all())
-            planned = time.perf_counter() - began
-            small = imports.Plan(plan.rows[:commit_rows], plan.mapping)
-            began = time.perf_counter()
-            imports.commit(small, actor=None)
-            committed = time.perf_counter() - began
+            missing = on_file - Person.objects.count()
+            if missing > 0:
+                Person.objects.bulk_create(
+                    [
+                        _person(
+                            department,
+                            last_name=name("FOND", i),
+                            first_names="Dossier",
+                            birth_date=birth_date(i),
+                        )
+                        for i in range(missing)
+                    ],
+                    batch_size=2000,
+                )
+            persons = Person.objects.count()
+            for size in rows:
+                self._one(size, persons, namesakes)
             transaction.set_rollback(True)
-        preview_rate = rows / planned
-        commit_rate = len(small.rows) / committed
-        verdict = "ok" if preview_rate >= TARGET_ROWS_PER_SECOND else "BELOW TARGET"
+
+    def _one(self, size: int, persons: int, namesakes: int) -> None:
+        data = generated_file(size)
+        everyone = Person.objects.all()
+        began, cpu = time.perf_counter(), time.process_time()
+        result = imports.preview(io.BytesIO(data), "csv", everyone)
+        planned, planned_cpu = time.perf_counter() - began, time.process_time() - cpu
+        preview_peak = _peak_mb()
+        try:
+            with transaction.atomic():
+                began, cpu = time.perf_counter(), time.process_time()
+                imports.commit_file(io.BytesIO(data), "csv", everyone, actor=None)
+                committed = time.perf_counter() - began
+                committed_cpu = time.process_time() - cpu
+                raise _Rollback
+        except _Rollback:
+            pass
+        preview_rate, commit_rate = size / planned, size / committed
+        verdict = (
+            "ok" if min(preview_rate, commit_rate) >= TARGET_ROWS_PER_SECOND else "BELOW TARGET"
+        )
         self.stdout.write(
-            f"person import on {connection.vendor}: "
-            f"preview {rows} rows in {planned:.2f} s = {preview_rate:,.0f} rows/s "
-            f"(target {TARGET_ROWS_PER_SECOND:,}: {verdict}); "
-            f"commit {len(small.rows)} rows in {committed:.2f} s = {commit_rate:,.0f} rows/s; "
-            f"plan {plan.counts}, {len(plan.to_review)} to check "
-            f"({namesakes:,} namesakes on file)"
+            f"person import on {connection.vendor}, {size:,} rows, {persons:,} persons on file "
+            f"({namesakes:,} namesakes): preview {planned:.2f} s = {preview_rate:,.0f} rows/s, "
+            f"commit {committed:.2f} s = {commit_rate:,.0f} rows/s "
+            f"(CPU of this process: preview {planned_cpu:.2f} s, commit {committed_cpu:.2f} s) "
+            f"(target {TARGET_ROWS_PER_SECOND:,}: {verdict}); plan {result.counts}, "
+            f"{len(result.review)} to check; peak memory {preview_peak:,.0f} MB after the "
+            f"preview, {_peak_mb():,.0f} MB after the commit (ru_maxrss of the process)"
         )

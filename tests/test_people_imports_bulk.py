@@ -1,0 +1,204 @@
+"""Person import at scale (issue 17): the services' bulk path keeps the history and the rules
+of the one-by-one writes, the same person twice in a file is refused on its second row, the
+import reports its progress, and its queries are per chunk, not per row."""
+
+import datetime
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from parcours.organisations.roles import Role
+from parcours.people import import_tasks, imports, services
+from parcours.people.import_models import ImportStatus, PersonImport
+from parcours.people.models import Person
+from parcours.privacy.models import FieldChange
+from parcours.territories.models import Department
+from tests.factories import PersonFactory, membership_for
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Numéro AGDREF;Nom;Prénoms;Date de naissance;Sexe;Catégorie de séjour;Département"
+
+
+def csv_file(lines) -> bytes:
+    return ("\r\n".join([HEADER, *lines]) + "\r\n").encode()
+
+
+def consonants(number: int) -> str:
+    return "".join("BCDFGKLMNP"[int(d)] for d in str(number))
+
+
+def many(count: int, start: int = 0) -> list[str]:
+    """`count` distinct persons (names that sound apart, their own AGDREF numbers)."""
+    return [
+        f"07{start + i:08d};NOM{consonants(start + i)};Prénom{consonants(i % 7)};"
+        f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1960 + i % 40};F;Réfugié;57"
+        for i in range(count)
+    ]
+
+
+def plan(data: bytes, membership=None):
+    membership = membership or membership_for(Role.INTEGRATION_AUDITOR)
+    return imports.read_plan(io.BytesIO(data), "csv", Person.objects.visible_to(membership))
+
+
+def test_the_same_person_twice_in_the_file_is_refused_on_its_second_row():
+    result = plan(
+        csv_file(
+            [
+                ";Haddad;Amina;17/05/1990;F;Réfugié;57",
+                "0712345679;Petrenko;Olena;03/02/1988;F;Réfugié;57",
+                ";HADAD;Amina;17/05/1990;F;Réfugié;57",  # the first row, spelled otherwise
+                "0712345679;Petrenko;Olena;03/02/1988;F;Réfugié;57",  # the same number
+            ]
+        )
+    )
+    found = [imports.describe(p) for p in result.problems]
+    assert len(found) == 2, found
+    assert found[0].startswith("Ligne 4 : même personne que la ligne 2 (")
+    assert found[1] == "Ligne 5, colonne A : 0712345679 figure déjà ligne 3 du fichier."
+    assert result.counts == {"create": 2, "update": 0, "unchanged": 0, "error": 2}
+    with pytest.raises(ValidationError):
+        imports.commit(result, actor=None)
+    assert Person.objects.count() == 0
+
+
+def test_rows_with_their_own_agdref_numbers_are_two_persons_even_with_one_name():
+    result = plan(
+        csv_file(
+            [
+                "0712345678;Haddad;Amina;17/05/1990;F;Réfugié;57",
+                "0712345679;Haddad;Amina;17/05/1990;F;Réfugié;57",
+            ]
+        )
+    )
+    assert result.counts["create"] == 2, [imports.describe(p) for p in result.problems]
+
+
+def test_a_file_in_several_chunks_plans_and_writes_like_one(
+    monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(imports, "CHUNK", 40)
+    existing = PersonFactory(agdref_number="0700000003", first_names="Ancien", birth_date=None)
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    result = plan(csv_file(many(120)), membership)
+    assert result.counts == {"create": 119, "update": 1, "unchanged": 0, "error": 0}
+    # Per chunk of 40: the files by AGDREF (2), the duplicate candidates (1), the creations
+    # (department, AGDREF numbers, INSERT), the update (lock, AGDREF, UPDATE, history),
+    # not per row.
+    with django_assert_max_num_queries(40):
+        imports.commit(result, actor=membership.user)
+    assert Person.objects.count() == 120
+    existing.refresh_from_db()
+    assert existing.first_names == "Prénom" + consonants(3 % 7)
+    created = Person.objects.get(agdref_number="0700000004")
+    # What create_person sets: the DT of the département, the name keys.
+    assert created.directorate_id == Department.objects.get(code="57").directorate_id
+    assert created.last_name_key and created.search_text.startswith("NOM")
+    again = plan(csv_file(many(120)), membership)
+    assert again.counts == {"create": 0, "update": 0, "unchanged": 120, "error": 0}
+
+
+def test_the_bulk_update_writes_the_history_as_edit_person_does():
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    one = PersonFactory(first_names="Amina", birth_date=datetime.date(1990, 5, 17))
+    two = PersonFactory(first_names="Olena", birth_date=datetime.date(1988, 2, 3))
+    outcomes = services.update_persons_bulk(
+        [
+            (one.pk, {"first_names": "Amina Lina", "birth_date": datetime.date(1990, 5, 18)}),
+            (two.pk, {"first_names": "Olena"}),  # unchanged: no history row
+        ],
+        actor=membership.user,
+        reason="Import d'un fichier de personnes",
+    )
+    assert [sorted(o.changed_fields) for o in outcomes] == [["birth_date", "first_names"], []]
+    rows = FieldChange.objects.filter(person_id__in=[one.pk, two.pk]).order_by("field")
+    assert [(r.person_id, r.field, r.after, r.user_id, r.reason) for r in rows] == [
+        (
+            one.pk,
+            "birth_date",
+            "1990-05-18",
+            membership.user.pk,
+            "Import d'un fichier de personnes",
+        ),
+        (
+            one.pk,
+            "first_names",
+            "Amina Lina",
+            membership.user.pk,
+            "Import d'un fichier de personnes",
+        ),
+    ]
+    one.refresh_from_db()
+    assert one.search_text.endswith("AMINA LINA")
+
+
+def test_an_invalid_row_in_the_bulk_path_writes_nothing():
+    department = Department.objects.get(code="57")
+    good = {"last_name": "HADDAD", "first_names": "Amina", "residence_status": "refugee"}
+    with pytest.raises(ValidationError):
+        services.create_persons_bulk(
+            [
+                {**good, "department": department.pk},
+                {**good, "department": department.pk, "agdref_number": "12AB"},
+            ],
+            actor=None,
+        )
+    assert Person.objects.count() == 0
+    with pytest.raises(ValidationError):
+        services.create_persons_bulk([{**good, "department": 987654}], actor=None)
+    assert Person.objects.count() == 0
+
+
+def test_an_anonymised_file_is_not_updated_by_the_bulk_path():
+    person = PersonFactory(first_names="Amina")
+    services.anonymise([person.pk], {"anonymised_at": datetime.datetime.now(datetime.UTC)})
+    with pytest.raises(ValidationError):
+        services.update_persons_bulk(
+            [(person.pk, {"first_names": "Autre"})], actor=None, reason="Import"
+        )
+
+
+def _run(membership, data):
+    return PersonImport.objects.create(
+        organisation=membership.organisation,
+        membership=membership,
+        created_by=membership.user,
+        file_name="liste.csv",
+        file_kind="csv",
+        content=data,
+    )
+
+
+def test_the_background_import_reports_its_progress_and_the_page_shows_it(monkeypatch, client_for):
+    monkeypatch.setattr(imports, "CHUNK", 10)
+    client = client_for(Role.INTEGRATION_AUDITOR)
+    membership = client.membership
+    run = _run(membership, csv_file(many(25)))
+    import_tasks.plan_import(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.total_rows, run.done_rows) == (ImportStatus.PREVIEWED, 25, 25)
+
+    reported = []
+    real_set = cache.set
+
+    def spy(key, value, *args, **kwargs):
+        if key == import_tasks.progress_key(run.pk):
+            reported.append(value)
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(import_tasks.cache, "set", spy)
+    assert import_tasks.commit_import(run.pk) == ImportStatus.DONE
+    assert reported == [0, 10, 20, 25]
+
+    # While a commit runs, the page polls and shows the rows done out of the total.
+    PersonImport.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, done_rows=0)
+    real_set(import_tasks.progress_key(run.pk), 10, 60)
+    response = client.get(f"/personnes/import/{run.pk}/", headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert "10 lignes traitées sur 25." in page
+    assert 'value="40"' in page
+    assert 'hx-trigger="every 1s"' in page
+    cache.delete(import_tasks.progress_key(run.pk))
