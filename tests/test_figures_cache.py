@@ -250,3 +250,25 @@ def test_the_worklists_counts_of_a_dt_follow_its_writes_only(
         ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
     after, _count = _read(client, "/pfa/a-traiter/")
     assert after.context["reconvoke"]["count"] == 2
+
+
+def test_the_person_list_count_follows_the_writes_of_its_dt(
+    client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            _person_of("metz")
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.RECEPTION_AGENT)
+    first, computed = _read(client, "/personnes/")
+    again, cached = _read(client, "/personnes/")
+    assert first.context["page"].paginator.count == again.context["page"].paginator.count == 3
+    assert cached == computed - 1  # the count
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("reims")  # another DT: the cached count stays
+    _other, still = _read(client, "/personnes/")
+    assert still == cached
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("metz")
+    after, _count = _read(client, "/personnes/")
+    assert after.context["page"].paginator.count == 4
+    assert len(after.context["page"].object_list) == 4
