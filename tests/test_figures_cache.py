@@ -272,3 +272,25 @@ def test_the_person_list_count_follows_the_writes_of_its_dt(
     after, _count = _read(client, "/personnes/")
     assert after.context["page"].paginator.count == 4
     assert len(after.context["page"].object_list) == 4
+
+
+def test_the_home_reads_the_worklists_counts_of_the_worklists_page(
+    client_for, django_capture_on_commit_callbacks
+):
+    from parcours.reception.models import AttendanceStatus
+    from tests.factories_indicators import ConvocationFactory
+    from tests.factories_indicators import SessionFactory as IndicatorSessionFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session = IndicatorSessionFactory(date=DAY)
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.INTEGRATION_AUDITOR)
+    home, computed = _read(client, "/")
+    _read(client, "/pfa/a-traiter/")
+    again, cached = _read(client, "/")
+    assert home.context["worklists"].reconvoke == again.context["worklists"].reconvoke == 1
+    assert cached == computed - 3  # the three counts, from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    after, _count = _read(client, "/")
+    assert after.context["worklists"].reconvoke == 2
