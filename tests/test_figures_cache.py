@@ -150,3 +150,147 @@ def test_the_worklists_counts_follow_a_missed_convocation(
     after, _count = _read(client, "/pfa/a-traiter/")
     assert after.context["reconvoke"]["count"] == 2
     assert len(after.context["reconvoke"]["rows"]) == 2
+
+
+# A generation per DT (issue 12): a write raises the DTs it touches, not the country.
+
+
+def _dt(code):
+    from parcours.territories.models import Directorate
+
+    return Directorate.objects.get(code=code)
+
+
+def _person_of(code, **fields):
+    return PersonFactory(department=_dt(code).departments.order_by("code").first(), **fields)
+
+
+def test_a_write_in_one_dt_leaves_the_other_dts_cached_figures(
+    client_for, django_capture_on_commit_callbacks
+):
+    _men_checked(2, django_capture_on_commit_callbacks)
+    metz = _client(client_for, django_capture_on_commit_callbacks, Role.DT_DIRECTOR)
+    reims = _client(
+        client_for, django_capture_on_commit_callbacks, Role.DT_DIRECTOR, directorate_code="reims"
+    )
+    _first, metz_computed = _read(metz, "/chiffres/" + JANUARY)
+    _first, reims_computed = _read(reims, "/chiffres/" + JANUARY)
+    _again, metz_cached = _read(metz, "/chiffres/" + JANUARY)
+    _again, reims_cached = _read(reims, "/chiffres/" + JANUARY)
+    # A CIP interview in Reims: Reims computes again, Metz reads its cached page.
+    with django_capture_on_commit_callbacks(execute=True):
+        check_on(DAY, person=_person_of("reims", sex="H", birth_date=born(50, DAY)), dt="reims")
+    after, reims_now = _read(reims, "/chiffres/" + JANUARY)
+    _after, metz_now = _read(metz, "/chiffres/" + JANUARY)
+    assert reims_now == reims_computed
+    assert metz_now == metz_cached < metz_computed
+    assert _men_46_64(after) == 1
+
+
+def test_a_region_or_the_country_follows_the_generations_of_its_dts(
+    django_capture_on_commit_callbacks,
+):
+    metz, reims = _dt("metz"), _dt("reims")
+    others = list(type(metz).objects.exclude(pk__in=[metz.pk, reims.pk]))
+    assert others  # the territories' seed has more DTs than these two
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("metz")
+    region = freshness.generation([metz, reims])
+    elsewhere = freshness.generation(others)
+    country = freshness.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("reims")
+    assert freshness.generation([metz, reims]) > region  # the region of Reims changes
+    assert freshness.generation() > country  # so does the national year
+    assert freshness.generation(others) == elsewhere  # DTs without a write keep theirs
+    # A bulk write that does not name its DTs raises the country's: every figure follows.
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.figures_changed()
+    assert freshness.generation(others) > elsewhere
+
+
+def test_a_person_moved_to_another_dt_raises_both(django_capture_on_commit_callbacks):
+    from parcours.people.models import Person
+
+    metz, reims = _dt("metz"), _dt("reims")
+    with django_capture_on_commit_callbacks(execute=True):
+        person = _person_of("metz")
+    before_metz, before_reims = freshness.generation([metz]), freshness.generation([reims])
+    loaded = Person.objects.get(pk=person.pk)
+    loaded.department = reims.departments.order_by("code").first()
+    loaded.directorate = reims
+    with django_capture_on_commit_callbacks(execute=True):
+        loaded.save(update_fields=["directorate", "department"])
+    assert freshness.generation([metz]) > before_metz
+    assert freshness.generation([reims]) > before_reims
+
+
+def test_the_worklists_counts_of_a_dt_follow_its_writes_only(
+    client_for, django_capture_on_commit_callbacks
+):
+    from parcours.reception.models import AttendanceStatus
+    from tests.factories_indicators import ConvocationFactory
+    from tests.factories_indicators import SessionFactory as IndicatorSessionFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session = IndicatorSessionFactory(date=DAY)
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.RECEPTION_AGENT)
+    _first, computed = _read(client, "/pfa/a-traiter/")
+    with django_capture_on_commit_callbacks(execute=True):  # another DT's absence
+        other = IndicatorSessionFactory(date=DAY, directorate=_dt("reims"))
+        ConvocationFactory(
+            session=other,
+            status=AttendanceStatus.ABSENT,
+            person=_person_of("reims"),
+        )
+    again, cached = _read(client, "/pfa/a-traiter/")
+    assert cached == computed - 3 and again.context["reconvoke"]["count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    after, _count = _read(client, "/pfa/a-traiter/")
+    assert after.context["reconvoke"]["count"] == 2
+
+
+def test_the_person_list_count_follows_the_writes_of_its_dt(
+    client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            _person_of("metz")
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.RECEPTION_AGENT)
+    first, computed = _read(client, "/personnes/")
+    again, cached = _read(client, "/personnes/")
+    assert first.context["page"].paginator.count == again.context["page"].paginator.count == 3
+    assert cached == computed - 1  # the count
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("reims")  # another DT: the cached count stays
+    _other, still = _read(client, "/personnes/")
+    assert still == cached
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("metz")
+    after, _count = _read(client, "/personnes/")
+    assert after.context["page"].paginator.count == 4
+    assert len(after.context["page"].object_list) == 4
+
+
+def test_the_home_reads_the_worklists_counts_of_the_worklists_page(
+    client_for, django_capture_on_commit_callbacks
+):
+    from parcours.reception.models import AttendanceStatus
+    from tests.factories_indicators import ConvocationFactory
+    from tests.factories_indicators import SessionFactory as IndicatorSessionFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session = IndicatorSessionFactory(date=DAY)
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.INTEGRATION_AUDITOR)
+    home, computed = _read(client, "/")
+    _read(client, "/pfa/a-traiter/")
+    again, cached = _read(client, "/")
+    assert home.context["worklists"].reconvoke == again.context["worklists"].reconvoke == 1
+    assert cached == computed - 3  # the three counts, from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
+    after, _count = _read(client, "/")
+    assert after.context["worklists"].reconvoke == 2

@@ -6,7 +6,8 @@ import contextvars
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.roles import OFII_DT_ROLES
@@ -458,11 +459,15 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["directorate", "last_name"], name="person_dt_name_idx"),
             # The person list of a DT in its order (issue 12): the first page is read from
-            # the index, without sorting the DT's persons.
+            # the index, without sorting the DT's persons. The list sorts on UPPER(name)
+            # (www/person_lists.SORTS), so does the index (on plain names it was never used).
             models.Index(
-                fields=["directorate", "last_name", "first_names", "id"],
+                F("directorate"),
+                Upper("last_name"),
+                Upper("first_names"),
+                F("id"),
                 condition=Q(anonymised_at__isnull=True),
-                name="person_dt_alpha_idx",
+                name="person_dt_upper_alpha_idx",
             ),
             models.Index(fields=["department"], name="person_department_idx"),
             # Duplicate finder: same birth date (or day and month swapped), or a name sounding

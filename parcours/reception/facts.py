@@ -93,7 +93,8 @@ def _bring_in_line(person: Person, frozen) -> tuple[dict[str, int], int]:
             stale.append(row)
         if stale:
             model.objects.bulk_update(stale, sorted(fields))
-            figures_changed()  # bulk_update sends no signal (core/freshness.py)
+            # bulk_update sends no signal (core/freshness.py): the DTs of the rows changed.
+            figures_changed(directorates={row.directorate_id for row in stale})
             counts[model._meta.model_name] = len(stale)
     return counts, kept
 
@@ -111,7 +112,13 @@ def follow_person(person, changes, context) -> dict[str, int]:
             ft_registered=person.ft_registered, ft_registration_date=person.ft_registration_date
         )
         counts["contract_registration"] = updated
-        figures_changed()  # QuerySet.update sends no signal (core/freshness.py)
+        if updated:
+            # QuerySet.update sends no signal (core/freshness.py): the CIR's DT (its copy).
+            figures_changed(
+                directorates=Contract.objects.filter(person_id=person.pk).values_list(
+                    "directorate_id", flat=True
+                )
+            )
     return counts
 
 

@@ -464,7 +464,8 @@ def convoke_many(session: ReceptionSession, persons: Iterable[Person], *, actor)
     for convocation in convocations:
         convocation.fill_facts()  # bulk_create skips save() (ADR 0007)
     Convocation.objects.bulk_create(convocations)
-    figures_changed()  # bulk_create sends no signal (core/freshness.py)
+    # bulk_create sends no signal (core/freshness.py); the convocations are the session's DT's.
+    figures_changed(directorates=[locked.directorate_id])
     ConvocationTransition.objects.bulk_create(
         ConvocationTransition(
             convocation=c,

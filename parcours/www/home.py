@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from parcours.accounts.models import User
 from parcours.accounts.throttling import recent_failures
+from parcours.core import freshness
 from parcours.indicators.catalogue import MONTHLY_REPORT
 from parcours.indicators.dashboard import default_period
 from parcours.indicators.models import MonthlyApproval, ReportRecipient, ReportRun, RunStatus
@@ -75,19 +76,28 @@ def worklist_counts(directorate_id, today: datetime.date | None = None) -> Workl
     settings = ReceptionSettings.for_directorate(directorate_id)
     delay = settings.ft_registration_delay_days if settings else 30
     cutoff = today - datetime.timedelta(days=delay)
-    return WorklistCounts(
-        reconvoke=Convocation.objects.to_reconvoke()
-        .for_directorate(directorate_id)
-        .filter(person__directorate_id=directorate_id)
-        .count(),
-        no_ft=Contract.objects.without_ft_registration(signed_on_or_before=cutoff)
-        .filter(person__directorate_id=directorate_id)
-        .count(),
-        no_outcome=EmploymentCheck.objects.first_appointment_without_outcome(today)
-        .filter(person__directorate_id=directorate_id)
-        .count(),
-        delay=delay,
+
+    def count():
+        return {
+            "reconvoke": Convocation.objects.to_reconvoke()
+            .for_directorate(directorate_id)
+            .filter(person__directorate_id=directorate_id)
+            .count(),
+            "no_ft": Contract.objects.without_ft_registration(signed_on_or_before=cutoff)
+            .filter(person__directorate_id=directorate_id)
+            .count(),
+            "no_outcome": EmploymentCheck.objects.first_appointment_without_outcome(today)
+            .filter(person__directorate_id=directorate_id)
+            .count(),
+        }
+
+    # Each count reads every open item of the DT (tens of thousands at national scale, issue
+    # 12): the same entry as the worklists page's (reception views), under the DT's
+    # generation (core/freshness.py), so a write in the DT counts again.
+    counts = freshness.cached(
+        ("worklists", directorate_id, cutoff), count, directorates=[directorate_id]
     )
+    return WorklistCounts(**counts, delay=delay)
 
 
 def month_to_approve(membership, today: datetime.date | None = None):

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.accounts.two_factor import second_factor_exempt
+from parcours.core import freshness
 from parcours.organisations.middleware import SESSION_KEY
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES, Role
@@ -152,6 +153,32 @@ def filtered_persons(request):
     return persons, query, filters
 
 
+class _CountedPaginator(Paginator):
+    """A paginator given its exact count (read from the figures' cache, see _list_count)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
+def _list_count(request, persons, query, filters) -> int:
+    """The exact number of persons of the list: counting a DT's 250,000 persons on every page
+    cost more than the page (issue 12), so it is cached under the DT's generation
+    (core/freshness.py): a write in the DT (a person added, moved, anonymised) counts again."""
+    membership = request.membership
+    directorate_id = None
+    scope = f"m{membership.pk}"
+    if membership.role in OFII_DT_ROLES and membership.organisation.directorate_id:
+        # Every DT role sees the DT's persons (PersonQuerySet.visible_to): one count for all.
+        directorate_id = membership.organisation.directorate_id
+        scope = f"dt{directorate_id}"
+    return freshness.cached(
+        ("person_list", scope, query, filters.query_string()),
+        persons.count,
+        directorates=[directorate_id] if directorate_id else None,
+    )
+
+
 @action_required(Action.VIEW_PERSON)
 def person_list(request):
     if request.membership.role in PARTNER_ROLES:
@@ -166,7 +193,9 @@ def person_list(request):
     if "q" in request.GET:
         request.session[SEARCH_SESSION_KEY] = request.GET["q"][:100]
     persons, query, filters = filtered_persons(request)
-    page = Paginator(persons, 50).get_page(request.GET.get("page"))
+    page = _CountedPaginator(persons, 50, _list_count(request, persons, query, filters)).get_page(
+        request.GET.get("page")
+    )
     if page.object_list:
         # Issue 6: every search or list that shows people is logged, with the persons shown.
         operation = Operation.PERSON_SEARCH if query else Operation.PERSON_LIST

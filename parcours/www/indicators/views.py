@@ -139,6 +139,7 @@ def dashboard(request):
                 can_export,
                 can_manage,
                 query,
+                directorates=perimeter.directorates,  # a write in another DT keeps it
             ),
         }
     )
@@ -203,7 +204,9 @@ def export(request, file_format):
 
         # The same file until a write changes the figures (freshness.py).
         content, name = freshness.cached(
-            ("export", file_format, exact, _perimeter_key(perimeter), period), produce
+            ("export", file_format, exact, _perimeter_key(perimeter), period),
+            produce,
+            directorates=perimeter.directorates,
         )
     else:
         definition = get_report(MONTHLY_REPORT)

@@ -1062,6 +1062,8 @@ def worklists(request):
     counts = freshness.cached(
         ("worklists", directorate_id or f"m{membership.pk}", cutoff),
         lambda: {name: queryset.count() for name, queryset in lists.items()},
+        # One DT's lists follow that DT's writes; a membership's without a DT, any write.
+        directorates=[directorate_id] if directorate_id else None,
     )
     context = {
         name: {"rows": list(queryset[:WORKLIST_LIMIT]), "count": counts[name]}
