@@ -195,6 +195,25 @@ def test_the_figures_are_by_sex_and_age_band_at_the_reception_day(cohorts):
     assert january.tables["ft_3m"].get("X", "unknown") == 1  # p6
 
 
+def test_the_imported_shortage_list_gives_the_same_figures_as_its_hand_made_twin(cohorts):
+    """The page's source of shortage codes (parcours.employment.shortage), fed the same
+    Grand Est list as `fake_shortage` through a real import."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parcours.employment import shortage
+
+    rows = ["Région;Code ROME;Du;Au", "44;J1501;01/04/2026;", "44;K2204;01/04/2026;"]
+    shortage.import_list(
+        SimpleUploadedFile("liste.csv", "\n".join(rows).encode()),
+        "csv",
+        source_reference="Arrêté du 21 mai 2025 (JO du 22 mai 2025)",
+    )
+    imported = _compute(shortage_codes=shortage.shortage_codes)
+    by_hand = _compute(shortage_codes=fake_shortage)
+    assert [_totals(f) for f in imported] == [_totals(f) for f in by_hand]
+    assert any(_totals(f)["shortage_3m"] for f in imported)
+
+
 def test_without_a_shortage_list_nobody_is_in_a_shortage_occupation(cohorts):
     for figures in _compute():
         assert all(figures.tables[f"shortage_{h}m"].grand_total == 0 for h in (3, 6, 12))

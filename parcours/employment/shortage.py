@@ -62,24 +62,41 @@ def _in_force_lists() -> Q:
     return condition
 
 
-def _valid_on(on: datetime.date) -> Q:
-    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-
-
 def shortage_codes(region_code: str, on: datetime.date) -> frozenset[str]:
     """ROME occupation codes in shortage in the region (INSEE code) on `on`."""
-    entries = ShortageEntry.objects.filter(
-        _in_force_lists(), _valid_on(on), region__code=region_code
-    ).values_list("rome_code", "family")
-    codes, families = set(), set()
-    for code, family in entries:
-        if code:
-            codes.add(code)
-        else:
-            families.add(family)
+    return shortage_calendar([region_code])(region_code, on)
+
+
+def shortage_calendar(region_codes=None):
+    """`shortage_codes` for many days at a fixed number of statements: the lines in force of
+    the regions (all when None) are read once, then each (region, day) is answered in memory.
+    For figures that ask for every person's day (the impact of the experiment)."""
+    entries = ShortageEntry.objects.filter(_in_force_lists())
+    if region_codes is not None:
+        entries = entries.filter(region__code__in=list(region_codes))
+    lines = list(
+        entries.values_list("region__code", "rome_code", "family", "valid_from", "valid_until")
+    )
+    families = {family for _region, code, family, _start, _end in lines if not code}
+    members: dict[str, set[str]] = {}
     if families:
-        codes.update(Occupation.objects.filter(family__in=families).values_list("code", flat=True))
-    return frozenset(codes)
+        for code, family in Occupation.objects.filter(family__in=families).values_list(
+            "code", "family"
+        ):
+            members.setdefault(family, set()).add(code)
+    answers: dict[tuple[str, datetime.date], frozenset[str]] = {}
+
+    def codes_on(region_code: str, on: datetime.date) -> frozenset[str]:
+        key = (region_code, on)
+        if key not in answers:
+            codes: set[str] = set()
+            for region, code, family, start, end in lines:
+                if region == region_code and start <= on and (end is None or on <= end):
+                    codes.update([code] if code else members.get(family, ()))
+            answers[key] = frozenset(codes)
+        return answers[key]
+
+    return codes_on
 
 
 def person_occupation_codes(person) -> set[str]:

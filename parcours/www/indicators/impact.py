@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from parcours.core.replica import reads_replica
 from parcours.core.spreadsheets import xlsx_bytes
+from parcours.employment.shortage import shortage_calendar
 from parcours.indicators import conf
 from parcours.indicators.catalogue import IMPACT_REPORT_CODE
 from parcours.indicators.impact import (
@@ -89,6 +90,7 @@ def _figures(request, first, last, directorate_id):
         last,
         today=timezone.localdate(),
         bands=conf.age_bands(),
+        shortage_codes=shortage_calendar(),
     )
     if perimeter.exact:
         return perimeter, cohorts, publish(cohorts, threshold=None)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0012_person_import_review'),
+        ('people', '0013_situation_updates'),
         ('territories', '0003_country_french_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
