@@ -15,7 +15,9 @@ system of its tables, their margins and the relations declared with the report
 - What an audience received before counts as published: the values it was shown hidden stay
   hidden in any later release of the month to it (`ReleaseRecord`).
 - An approved month is released from its frozen figures (documents.py), so its protection is
-  frozen with it: same figures, same fingerprint, same pattern.
+  frozen with it: same figures, same fingerprint, same pattern; and a month the audience
+  received before starts from the pattern it was given, which the audit keeps when it still
+  passes, so a later version of the algorithm does not hide values already published.
 - A release that cannot be protected raises `ReleaseRefused`, with the French message shown
   instead of the figures; it is never sent.
 """
@@ -128,12 +130,17 @@ def protect_month(
 
 def _patterns(definition, tables, threshold, already_hidden, label):
     system, keys = month_system(definition, tables)
-    # Start from each table's own network-flow pattern (suppression.py): it already lets
-    # every small count move both ways inside its table; the audit then widens it across
-    # tables where the relations call for it.
     start = set(already_hidden)
-    for code in keys:
-        start |= {(code, *cell) for cell in table_network(tables[code]).protect(threshold)}
+    if not start:
+        # A first release starts from each table's own network-flow pattern (suppression.py):
+        # it already lets every small count move both ways inside its table; the audit then
+        # widens it across tables where the relations call for it.
+        for code in keys:
+            start |= {(code, *cell) for cell in table_network(tables[code]).protect(threshold)}
+    # A month this audience received before starts from what it was shown hidden, and only
+    # the audit adds to it: the same figures (an approved month's are frozen) give the same
+    # release again, whatever the starting heuristic of a later version (issue 11: "an
+    # approved month keeps its published figures").
     start = {keys[k[0]][k[1:]] for k in start if k[0] in keys and k[1:] in keys[k[0]]}
     try:
         protection = protect(system, threshold, already_hidden=start)
