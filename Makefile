@@ -47,12 +47,10 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Two runs: the bulk in parallel inside rolled-back transactions, then the tests that need
-# committed data (browser, concurrency), which empty the database they use: each worker has
-# its own test database, and the tests on the production server (tests/e2e/production.py)
-# form one group (tests/conftest.py) that a single worker runs while the other takes the rest.
+# committed data (browser, concurrency), serially, since they empty the database they use.
 test: install
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not (e2e or transactional)" $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup -m "e2e or transactional" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "e2e or transactional" $(PYTEST_ARGS)
 
 # The user guide's screenshots (docs/guide/images/), taken by the browser journeys against the
 # application served as in production; without the variable, the journeys take none.

@@ -13,10 +13,8 @@ from parcours.organisations.roles import Role
 from tests.factories import membership_for
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
-PRODUCTION_FIXTURE = "production_server"
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(items):
     """Tests on committed data may use the read replica too: the same database here.
 
@@ -24,15 +22,8 @@ def pytest_collection_modifyitems(items):
     queries to an alias a test did not declare. Only tests outside a transaction need it: inside
     one the router reads the primary (parcours.core.replica), and declaring the mirror there
     would open a second transaction on it.
-
-    The tests on the production server (tests/e2e/production.py: migrate, load_demo and
-    gunicorn, a minute or more to start) form one xdist group: when the serial part of
-    `make test` runs on two workers (--dist loadgroup), one worker starts that server once
-    and runs them all while the other takes the live-server and concurrency tests.
     """
     for item in items:
-        if PRODUCTION_FIXTURE in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(PRODUCTION_FIXTURE))
         marker = item.get_closest_marker("django_db")
         args, kwargs = (marker.args, dict(marker.kwargs)) if marker else ((), {})
         transactional = kwargs.get("transaction", args[0] if args else False)
