@@ -1,5 +1,8 @@
 """Shared fixtures: signed-in clients per role, built on the factories."""
 
+import contextlib
+import sqlite3
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
@@ -57,8 +60,52 @@ def french_by_default():
     translation.activate("fr")
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory, django_db_blocker):
+    """A SQLite file database migrated once for the session (reference data included), that
+    `sqlite_file_database` copies for each test instead of migrating again (half a minute)."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    with django_db_blocker.unblock(), sqlite_file_database(path):
+        call_command("migrate", verbosity=0, skip_checks=True)  # loads reference data too
+    return path
+
+
+@contextlib.contextmanager
+def sqlite_file_database(path, template=None):
+    """Serve the "default" alias from the SQLite file `path` (a copy of `template` if given),
+    then put the suite's database back.
+
+    New connections (the threads' own) read connections.settings, so it is swapped too. A
+    copy is byte for byte the migrated database, so the content types cached in this process
+    are dropped: they are read again from the file, as a fresh migrate would have them.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    if template is not None:
+        source, target = sqlite3.connect(template), sqlite3.connect(path)
+        try:
+            source.backup(target)  # what the WAL holds included, unlike a file copy
+        finally:
+            source.close()
+            target.close()
+    original_settings = connections.settings["default"]
+    original_wrapper = connections["default"]
+    file_settings = {**original_settings, "NAME": str(path)}
+    backend = load_backend(file_settings["ENGINE"])
+    connections.settings["default"] = file_settings  # read by the threads' new connections
+    connections["default"] = backend.DatabaseWrapper(file_settings, "default")
+    ContentType.objects.clear_cache()
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = original_wrapper
+        connections.settings["default"] = original_settings
+        ContentType.objects.clear_cache()
+
+
 @pytest.fixture
-def threaded_db(transactional_db, tmp_path):
+def threaded_db(transactional_db, request, tmp_path):
     """A committed database that threads can each open their own connection to.
 
     PostgreSQL (and a file-based SQLite test database, SQLITE_TEST_NAME) serve as they are.
@@ -66,6 +113,7 @@ def threaded_db(transactional_db, tmp_path):
     that ignore the busy timeout, so concurrent writers fail instead of waiting. There the test
     runs on a freshly migrated file database, as production SQLite would (WAL, IMMEDIATE
     transactions, 20 s timeout from settings), and puts the in-memory one back afterwards.
+    The file is a copy of one migrated once for the session (`migrated_sqlite_file`).
     """
     from parcours.people.loaders import load_languages
     from parcours.territories.loaders import load_territories
@@ -75,16 +123,6 @@ def threaded_db(transactional_db, tmp_path):
         load_languages()
         yield
         return
-    original_settings = connections.settings["default"]
-    original_wrapper = connections["default"]
-    file_settings = {**original_settings, "NAME": str(tmp_path / "concurrency.sqlite3")}
-    backend = load_backend(file_settings["ENGINE"])
-    connections.settings["default"] = file_settings  # read by the threads' new connections
-    connections["default"] = backend.DatabaseWrapper(file_settings, "default")
-    try:
-        call_command("migrate", verbosity=0, skip_checks=True)  # loads reference data too
+    template = request.getfixturevalue("migrated_sqlite_file")
+    with sqlite_file_database(tmp_path / "concurrency.sqlite3", template):
         yield
-    finally:
-        connections["default"].close()
-        connections["default"] = original_wrapper
-        connections.settings["default"] = original_settings

@@ -173,43 +173,6 @@ def test_the_sending_runs_a_constant_number_of_figure_queries():
     assert len(figure_queries(four_dts)) == len(figure_queries(one_dt))
 
 
-@pytest.fixture
-def threaded_db(transactional_db, tmp_path):
-    """A committed database each thread opens its own connection to.
-
-    PostgreSQL serves as it is (with the reference data reloaded, as tests/e2e/conftest.py
-    does). The in-memory SQLite test database cannot: its shared-cache table locks ignore the
-    busy timeout, so concurrent writers fail instead of waiting; there the test runs on a
-    freshly migrated file database, as production SQLite would (WAL, IMMEDIATE transactions,
-    busy timeout), and the in-memory one is put back afterwards.
-    """
-    from django.db import connections
-    from django.db.utils import load_backend
-
-    from parcours.people.loaders import load_languages
-    from parcours.territories.loaders import load_territories
-
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        load_territories()
-        load_languages()
-        yield
-        return
-    original_settings = connections.settings["default"]
-    original_wrapper = connections["default"]
-    file_settings = {**original_settings, "NAME": str(tmp_path / "sending.sqlite3")}
-    connections.settings["default"] = file_settings
-    connections["default"] = load_backend(file_settings["ENGINE"]).DatabaseWrapper(
-        file_settings, "default"
-    )
-    try:
-        call_command("migrate", verbosity=0, skip_checks=True)
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = original_wrapper
-        connections.settings["default"] = original_settings
-
-
 @pytest.mark.transactional
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_send_each_report_once(threaded_db):

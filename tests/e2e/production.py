@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,9 +95,13 @@ def start(tmp_dir: Path, *, workers: int = 3):
     database_url, drop = _create_database(tmp_dir)
     env = serve.production_env(database_url=database_url)
     server = ProductionServer(url="", database_url=database_url, env=env)
-    server.manage("migrate", "--noinput", "-v", "0")
-    server.manage("load_demo", "-v", "0")
-    serve.collectstatic(env)
+    # collectstatic (minutes when the static files changed, else nothing) runs alongside the
+    # database's migrate and load_demo: they share nothing.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        collected = pool.submit(serve.collectstatic, env)
+        server.manage("migrate", "--noinput", "-v", "0")
+        server.manage("load_demo", "-v", "0")
+        collected.result()
     port = _free_port()
     server.url = f"http://127.0.0.1:{port}"
     log = open(tmp_dir / "gunicorn.log", "w")  # noqa: SIM115 (closed by stop)
