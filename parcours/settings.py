@@ -370,6 +370,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RefusalReasonEnum": "parcours.referrals.states.RefusalReason",
         "DropOutReasonEnum": "parcours.referrals.states.DropOutReason",
+        # Two resources have a field named "kind": a scheme's and a change of situation's.
+        "SchemeKindEnum": "parcours.referrals.models.SchemeKind",
+        "SituationKindEnum": "parcours.people.situations.SituationKind",
     },
 }
 
