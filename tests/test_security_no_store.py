@@ -256,6 +256,18 @@ FILE_OR_JSON_ROUTES = {
             "application/vnd.openxml",
         ),
     ],
+    "employment:coverage_export": [
+        (
+            Role.DT_DIRECTOR,
+            lambda client: client.get("/impact/metiers-en-tension/export.xlsx"),
+            "application/vnd.openxml",
+        ),
+        (
+            Role.REGIONAL_VIEWER,
+            lambda client: client.get("/impact/metiers-en-tension/export.xlsx"),
+            "application/vnd.openxml",
+        ),
+    ],
     # Public descriptions of the API and the load balancer's check: no person, still no-store.
     "api:schema": [(None, lambda client: client.get("/api/v1/openapi.json"), "application/")],
     "api:docs": [(None, lambda client: client.get("/api/v1/docs/"), "text/html")],

@@ -378,6 +378,9 @@ class Position(models.Model):
     # lists in force (kept right by shortage.refresh_positions after each import): what the
     # coverage indicator counts (employment/indicators.py).
     in_shortage = models.BooleanField(_("métier en tension"), default=False, editable=False)
+    # Closed (employment.services.close_position): its scheme takes no new referral, the
+    # referrals it received are kept as they are.
+    closed_on = models.DateField(_("fermé le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("poste ouvert")
@@ -386,3 +389,7 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.title} – {self.employer.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

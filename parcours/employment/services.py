@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.employment.models import (
@@ -273,6 +274,35 @@ def open_position(
     position.in_shortage = position_in_shortage(position)
     position.save()
     return position
+
+
+@transaction.atomic
+def close_position(position: Position, *, on: datetime.date | None = None) -> bool:
+    """Close a position: its scheme takes no new referral; what it received stays as it is
+    (an accepted person keeps the seat, nothing is freed nor promoted). False if closed."""
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    if position.closed_on is not None:
+        return False
+    # The scheme row is locked too, as referrals.services does before touching seats.
+    Scheme.objects.select_for_update().filter(pk=position.scheme_id).update(is_active=False)
+    position.closed_on = on or timezone.localdate()
+    position.save(update_fields=["closed_on"])
+    return True
+
+
+@transaction.atomic
+def deactivate_employer(employer: Employer, *, on: datetime.date | None = None) -> int:
+    """Deactivate an employer: kept with its history, its open positions closed. Returns the
+    number of positions closed."""
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if not employer.is_active:
+        raise ValidationError(_("Cet employeur est déjà désactivé."), code="inactive")
+    employer.is_active = False
+    employer.save(update_fields=["is_active"])
+    closed = 0
+    for position in employer.positions.filter(closed_on__isnull=True):
+        closed += close_position(position, on=on)
+    return closed
 
 
 def refer_to_position(person, position: Position, *, by, organisation, consent: bool, note=""):

@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from parcours.employment import services, shortage
 from parcours.employment.models import (
@@ -15,6 +17,7 @@ from parcours.employment.models import (
     JobTitle,
     Occupation,
     OccupationKind,
+    Position,
     ProfessionalProfile,
     Recognition,
     ShortageList,
@@ -323,6 +326,60 @@ def employer_create(request):
             messages.success(request, _("Employeur %(name)s enregistré.") % {"name": employer.name})
             return redirect("employment:employer_list")
     return render(request, "employment/employer_form.html", {"form": form})
+
+
+@action_required(Action.MANAGE_PARTNERS)
+def employer_edit(request, pk):
+    refused = _dt_only(request)
+    if refused:
+        return refused
+    employer = get_object_or_404(Employer.objects.in_perimeter_of(request.membership), pk=pk)
+    form = EmployerForm(request.POST or None, instance=employer, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.save_employer(form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Employeur %(name)s modifié.") % {"name": employer.name})
+            return redirect("employment:employer_list")
+    return render(request, "employment/employer_form.html", {"form": form, "employer": employer})
+
+
+@require_POST
+@action_required(Action.MANAGE_PARTNERS)
+def employer_deactivate(request, pk):
+    employer = get_object_or_404(Employer.objects.in_perimeter_of(request.membership), pk=pk)
+    try:
+        closed = services.deactivate_employer(employer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Employeur %(name)s désactivé ; postes fermés : %(count)s.")
+            % {"name": employer.name, "count": closed},
+        )
+    return redirect("employment:employer_list")
+
+
+@require_POST
+@action_required(Action.MANAGE_PARTNERS)
+def position_close(request, pk):
+    position = get_object_or_404(
+        Position.objects.filter(employer__in=Employer.objects.in_perimeter_of(request.membership)),
+        pk=pk,
+    )
+    if services.close_position(position):
+        messages.success(
+            request,
+            _("Poste « %(title)s » fermé : les orientations déjà faites sont conservées.")
+            % {"title": position.title},
+        )
+    else:
+        messages.info(request, _("Ce poste était déjà fermé."))
+    return redirect("employment:employer_list")
 
 
 @action_required(Action.MANAGE_PARTNERS)
