@@ -22,10 +22,11 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
+import numpy
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from parcours.people import names
 from parcours.people.models import DuplicatePair, Person
@@ -191,6 +192,113 @@ def pair_score(
         person=person,
     )[0]
     return round(min(score, 1.0), 3)
+
+
+# The sieve's margin below THRESHOLD: its float32 scores and unrounded sums differ from
+# `pair_score` by far less than this, so no pair the exact scoring would keep is dropped.
+_SIEVE_MARGIN = 0.005
+
+
+@functools.lru_cache(maxsize=65_536)
+def _date_weight(a: datetime.date | None, b: datetime.date | None) -> float:
+    return _date_value(a, b)[0]
+
+
+def _boost(ratios, key: str, keys: list[str], floor: float):
+    """`_similarity`'s raise to `floor` where the keys are equal, on a vector of ratios."""
+    if key:
+        same = numpy.fromiter((k == key for k in keys), dtype=bool, count=len(keys))
+        if same.any():
+            ratios = numpy.where(same, numpy.maximum(ratios, floor), ratios)
+    return ratios
+
+
+def sieve(
+    *,
+    last_name: str,
+    first_names: str,
+    birth_date: datetime.date | None,
+    agdref: str | None,
+    persons: list,
+) -> list:
+    """The persons among `persons` whose `pair_score` may reach THRESHOLD, in their order.
+
+    The same formula as `_score`, computed for the whole block in one `rapidfuzz.process.cdist`
+    call and numpy (issue 17: an import scores about 32 persons per row); the pairs kept are
+    then scored exactly, one by one, by `pair_score` / `score_pair`. A pair is dropped only when
+    its block score is below THRESHOLD by more than `_SIEVE_MARGIN`, and a birth date that
+    cannot reach the threshold even with identical names drops it before any string is scored.
+    """
+    if not persons:
+        return []
+    # The best names (1.0) need this much of the birth date to reach the threshold.
+    needed = (THRESHOLD - _SIEVE_MARGIN - NAME_WEIGHT) / DATE_WEIGHT
+    dated, dates = [], []
+    for person in persons:
+        if agdref and person.agdref_number and agdref == person.agdref_number:
+            dated.append(person)  # the same number: 1.0 whatever the names
+            dates.append(2.0)
+            continue
+        value = _date_weight(birth_date, person.birth_date)
+        if value >= needed:
+            dated.append(person)
+            dates.append(value)
+    if not dated:
+        return []
+    wanted = _identity(last_name, first_names)
+    others = [_identity(p.last_name, p.first_names) for p in dated]
+    usuals = [
+        (i, _identity(p.usual_name, p.first_names)) for i, p in enumerate(dated) if p.usual_name
+    ]
+    count = len(dated)
+    lasts = [o.last for o in others]
+    firsts = [o.first for o in others]
+    usual_lasts = [u.last for _i, u in usuals]
+    # One call: the wanted last and first names against every last, first and usual name.
+    ratios = (
+        process.cdist(
+            [wanted.last, wanted.first], lasts + firsts + usual_lasts, scorer=fuzz.ratio
+        ).astype(numpy.float64)
+        / 100
+    )
+    # `_similarity` is 0 when either side is empty.
+    empty = numpy.array([not text for text in lasts + firsts + usual_lasts], dtype=bool)
+    ratios[:, empty] = 0.0
+    if not wanted.last:
+        ratios[0, :] = 0.0
+    if not wanted.first:
+        ratios[1, :] = 0.0
+    last_keys = [o.last_key for o in others]
+    first_keys = [o.first_key for o in others]
+    usual_keys = [u.last_key for _i, u in usuals]
+    same_last = _boost(ratios[0, :count], wanted.last_key, last_keys, 0.95)
+    same_first = _boost(ratios[1, count : 2 * count], wanted.first_key, first_keys, 0.95)
+    if wanted.first_word:
+        words = numpy.fromiter(
+            (o.first_word == wanted.first_word for o in others), dtype=bool, count=count
+        )
+        same_first = numpy.where(words, numpy.maximum(same_first, 0.9), same_first)
+    last_first = _boost(ratios[0, count : 2 * count], wanted.last_key, first_keys, 0.95)
+    first_last = _boost(ratios[1, :count], wanted.first_key, last_keys, 0.95)
+    straight = (same_last + same_first) / 2
+    swapped = 0.97 * (last_first + first_last) / 2
+    names_value = numpy.maximum(straight, swapped)
+    if usuals:
+        at = numpy.array([i for i, _u in usuals])
+        usual_last = _boost(ratios[0, 2 * count :], wanted.last_key, usual_keys, 0.95)
+        usual_first_last = _boost(ratios[1, 2 * count :], wanted.first_key, usual_keys, 0.95)
+        usual_value = numpy.maximum(
+            (usual_last + same_first[at]) / 2,
+            0.97 * (last_first[at] + usual_first_last) / 2,
+        )
+        names_value[at] = numpy.maximum(names_value[at], usual_value)
+    date_value = numpy.array(dates)
+    score = NAME_WEIGHT * names_value + DATE_WEIGHT * numpy.minimum(date_value, 1.0)
+    if agdref:
+        numbered = numpy.fromiter((bool(p.agdref_number) for p in dated), dtype=bool, count=count)
+        score = numpy.where(numbered, score * 0.7, score)
+    keep = (score >= THRESHOLD - _SIEVE_MARGIN) | (date_value > 1.0)
+    return [person for person, kept in zip(dated, keep.tolist(), strict=True) if kept]
 
 
 def score_pair(

@@ -387,8 +387,9 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
 
     ONE query for the whole batch, on the finder's indexes (birth date; name key with birth
     date): the same birth dates, day and month swapped, or a name key sounding alike born
-    within about a year; then each row is scored in Python with `duplicates.score_pair`,
-    the finder's own scoring, so that the import and the person form propose the same pairs.
+    within about a year; then each row's block is sieved in one call (`duplicates.sieve`)
+    and the pairs kept are scored with `duplicates.score_pair`, the finder's own scoring,
+    so that the import and the person form propose the same pairs.
     """
     if not rows:
         return
@@ -451,10 +452,11 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
             "birth_date": day,
             "agdref": agdref,
         }
-        # The score first (no French reasons), the reasons for the pairs proposed only.
+        # The whole block in one vectorised call (duplicates.sieve), then the exact score
+        # (no French reasons) of the few pairs kept, the reasons for the pairs proposed only.
         scored = [
             duplicates.score_pair(**described, person=person)
-            for person in near.values()
+            for person in duplicates.sieve(**described, persons=list(near.values()))
             if duplicates.pair_score(**described, person=person) >= duplicates.THRESHOLD
         ]
         row.candidates = sorted(
@@ -572,7 +574,14 @@ class FileIndex:
                     if entry.pk not in near and _date_can_reach(day, entry.birth_date):
                         near[entry.pk] = entry
         best = None
-        for entry in list(near.values())[: duplicates.MAX_ROWS]:
+        kept = duplicates.sieve(
+            last_name=values.get("last_name", ""),
+            first_names=values.get("first_names", ""),
+            birth_date=day,
+            agdref=agdref,
+            persons=list(near.values())[: duplicates.MAX_ROWS],
+        )
+        for entry in kept:
             score = duplicates.pair_score(
                 last_name=values.get("last_name", ""),
                 first_names=values.get("first_names", ""),
