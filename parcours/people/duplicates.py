@@ -204,13 +204,99 @@ def _date_weight(a: datetime.date | None, b: datetime.date | None) -> float:
     return _date_value(a, b)[0]
 
 
-def _boost(ratios, key: str, keys: list[str], floor: float):
+def _boost(ratios, key: str, keys, floor: float):
     """`_similarity`'s raise to `floor` where the keys are equal, on a vector of ratios."""
     if key:
-        same = numpy.fromiter((k == key for k in keys), dtype=bool, count=len(keys))
+        same = keys == key
         if same.any():
             ratios = numpy.where(same, numpy.maximum(ratios, floor), ratios)
     return ratios
+
+
+class Block:
+    """Persons on file prepared once for `sieve`: their name keys and strings as arrays.
+
+    An import scores every row born on a date against the same persons (about 16 rows per
+    birth date in a 20,000-row file): the block of a birth date is prepared once.
+    """
+
+    def __init__(self, persons: list):
+        self.persons = persons
+        others = [_identity(p.last_name, p.first_names) for p in persons]
+        self.usual_at = [i for i, p in enumerate(persons) if p.usual_name]
+        usuals = [_identity(persons[i].usual_name, persons[i].first_names) for i in self.usual_at]
+        self.count = len(persons)
+        self.choices = [o.last for o in others] + [o.first for o in others]
+        self.choices += [u.last for u in usuals]
+        self.empty = numpy.array([not text for text in self.choices], dtype=bool)
+        self.last_keys = numpy.array([o.last_key for o in others], dtype=object)
+        self.first_keys = numpy.array([o.first_key for o in others], dtype=object)
+        self.first_words = numpy.array([o.first_word for o in others], dtype=object)
+        self.usual_keys = numpy.array([u.last_key for u in usuals], dtype=object)
+        self.numbered = numpy.array([bool(p.agdref_number) for p in persons], dtype=bool)
+        self.numbers = [p.agdref_number for p in persons]
+        self._dates: dict = {}
+
+    def date_values(self, birth_date):
+        if birth_date not in self._dates:
+            self._dates[birth_date] = numpy.array(
+                [_date_weight(birth_date, p.birth_date) for p in self.persons], dtype=float
+            )
+        return self._dates[birth_date]
+
+    def sieve(self, *, last_name, first_names, birth_date, agdref) -> list:
+        """`sieve` on this block."""
+        if not self.count:
+            return []
+        count = self.count
+        dates = self.date_values(birth_date)
+        same_number = numpy.zeros(count, dtype=bool)
+        if agdref:
+            same_number = numpy.array([n == agdref for n in self.numbers], dtype=bool)
+        # The best names (1.0) need this much of the birth date to reach the threshold.
+        needed = (THRESHOLD - _SIEVE_MARGIN - NAME_WEIGHT) / DATE_WEIGHT
+        if not (same_number | (dates >= needed)).any():
+            return []
+        wanted = _identity(last_name, first_names)
+        # One call: the wanted last and first names against every last, first and usual name.
+        ratios = (
+            process.cdist([wanted.last, wanted.first], self.choices, scorer=fuzz.ratio).astype(
+                numpy.float64
+            )
+            / 100
+        )
+        # `_similarity` is 0 when either side is empty.
+        ratios[:, self.empty] = 0.0
+        if not wanted.last:
+            ratios[0, :] = 0.0
+        if not wanted.first:
+            ratios[1, :] = 0.0
+        same_last = _boost(ratios[0, :count], wanted.last_key, self.last_keys, 0.95)
+        same_first = _boost(ratios[1, count : 2 * count], wanted.first_key, self.first_keys, 0.95)
+        if wanted.first_word:
+            words = self.first_words == wanted.first_word
+            same_first = numpy.where(words, numpy.maximum(same_first, 0.9), same_first)
+        last_first = _boost(ratios[0, count : 2 * count], wanted.last_key, self.first_keys, 0.95)
+        first_last = _boost(ratios[1, :count], wanted.first_key, self.last_keys, 0.95)
+        straight = (same_last + same_first) / 2
+        swapped = 0.97 * (last_first + first_last) / 2
+        names_value = numpy.maximum(straight, swapped)
+        if self.usual_at:
+            at = numpy.array(self.usual_at)
+            usual_last = _boost(ratios[0, 2 * count :], wanted.last_key, self.usual_keys, 0.95)
+            usual_first_last = _boost(
+                ratios[1, 2 * count :], wanted.first_key, self.usual_keys, 0.95
+            )
+            usual_value = numpy.maximum(
+                (usual_last + same_first[at]) / 2,
+                0.97 * (last_first[at] + usual_first_last) / 2,
+            )
+            names_value[at] = numpy.maximum(names_value[at], usual_value)
+        score = NAME_WEIGHT * names_value + DATE_WEIGHT * dates
+        if agdref:
+            score = numpy.where(self.numbered, score * 0.7, score)
+        keep = (score >= THRESHOLD - _SIEVE_MARGIN) | same_number
+        return [p for p, kept in zip(self.persons, keep.tolist(), strict=True) if kept]
 
 
 def sieve(
@@ -226,79 +312,11 @@ def sieve(
     The same formula as `_score`, computed for the whole block in one `rapidfuzz.process.cdist`
     call and numpy (issue 17: an import scores about 32 persons per row); the pairs kept are
     then scored exactly, one by one, by `pair_score` / `score_pair`. A pair is dropped only when
-    its block score is below THRESHOLD by more than `_SIEVE_MARGIN`, and a birth date that
-    cannot reach the threshold even with identical names drops it before any string is scored.
+    its block score is below THRESHOLD by more than `_SIEVE_MARGIN`.
     """
-    if not persons:
-        return []
-    # The best names (1.0) need this much of the birth date to reach the threshold.
-    needed = (THRESHOLD - _SIEVE_MARGIN - NAME_WEIGHT) / DATE_WEIGHT
-    dated, dates = [], []
-    for person in persons:
-        if agdref and person.agdref_number and agdref == person.agdref_number:
-            dated.append(person)  # the same number: 1.0 whatever the names
-            dates.append(2.0)
-            continue
-        value = _date_weight(birth_date, person.birth_date)
-        if value >= needed:
-            dated.append(person)
-            dates.append(value)
-    if not dated:
-        return []
-    wanted = _identity(last_name, first_names)
-    others = [_identity(p.last_name, p.first_names) for p in dated]
-    usuals = [
-        (i, _identity(p.usual_name, p.first_names)) for i, p in enumerate(dated) if p.usual_name
-    ]
-    count = len(dated)
-    lasts = [o.last for o in others]
-    firsts = [o.first for o in others]
-    usual_lasts = [u.last for _i, u in usuals]
-    # One call: the wanted last and first names against every last, first and usual name.
-    ratios = (
-        process.cdist(
-            [wanted.last, wanted.first], lasts + firsts + usual_lasts, scorer=fuzz.ratio
-        ).astype(numpy.float64)
-        / 100
+    return Block(persons).sieve(
+        last_name=last_name, first_names=first_names, birth_date=birth_date, agdref=agdref
     )
-    # `_similarity` is 0 when either side is empty.
-    empty = numpy.array([not text for text in lasts + firsts + usual_lasts], dtype=bool)
-    ratios[:, empty] = 0.0
-    if not wanted.last:
-        ratios[0, :] = 0.0
-    if not wanted.first:
-        ratios[1, :] = 0.0
-    last_keys = [o.last_key for o in others]
-    first_keys = [o.first_key for o in others]
-    usual_keys = [u.last_key for _i, u in usuals]
-    same_last = _boost(ratios[0, :count], wanted.last_key, last_keys, 0.95)
-    same_first = _boost(ratios[1, count : 2 * count], wanted.first_key, first_keys, 0.95)
-    if wanted.first_word:
-        words = numpy.fromiter(
-            (o.first_word == wanted.first_word for o in others), dtype=bool, count=count
-        )
-        same_first = numpy.where(words, numpy.maximum(same_first, 0.9), same_first)
-    last_first = _boost(ratios[0, count : 2 * count], wanted.last_key, first_keys, 0.95)
-    first_last = _boost(ratios[1, :count], wanted.first_key, last_keys, 0.95)
-    straight = (same_last + same_first) / 2
-    swapped = 0.97 * (last_first + first_last) / 2
-    names_value = numpy.maximum(straight, swapped)
-    if usuals:
-        at = numpy.array([i for i, _u in usuals])
-        usual_last = _boost(ratios[0, 2 * count :], wanted.last_key, usual_keys, 0.95)
-        usual_first_last = _boost(ratios[1, 2 * count :], wanted.first_key, usual_keys, 0.95)
-        usual_value = numpy.maximum(
-            (usual_last + same_first[at]) / 2,
-            0.97 * (last_first[at] + usual_first_last) / 2,
-        )
-        names_value[at] = numpy.maximum(names_value[at], usual_value)
-    date_value = numpy.array(dates)
-    score = NAME_WEIGHT * names_value + DATE_WEIGHT * numpy.minimum(date_value, 1.0)
-    if agdref:
-        numbered = numpy.fromiter((bool(p.agdref_number) for p in dated), dtype=bool, count=count)
-        score = numpy.where(numbered, score * 0.7, score)
-    keep = (score >= THRESHOLD - _SIEVE_MARGIN) | (date_value > 1.0)
-    return [person for person, kept in zip(dated, keep.tolist(), strict=True) if kept]
 
 
 def score_pair(

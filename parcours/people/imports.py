@@ -399,10 +399,12 @@ class DateBlocks:
         self.by_date: dict[datetime.date, list[_Found]] = {}
         self.numbered_only: bool | None = None
         self.size = 0
+        self.prepared: dict[datetime.date, duplicates.Block] = {}
 
     def missing(self, dates, numbered_only: bool) -> list[datetime.date]:
         if numbered_only != self.numbered_only or self.size > self.LIMIT:
             self.by_date, self.size, self.numbered_only = {}, 0, numbered_only
+            self.prepared = {}
         return sorted(day for day in dates if day not in self.by_date)
 
     def add(self, dates, persons: list[_Found]) -> None:
@@ -411,6 +413,13 @@ class DateBlocks:
         for person in persons:
             self.by_date[person.birth_date].append(person)
         self.size += len(persons)
+        self.prepared: dict[datetime.date, duplicates.Block] = {}
+
+    def block(self, day) -> duplicates.Block:
+        """The persons born on `day`, prepared once for the sieve (duplicates.Block)."""
+        if day not in self.prepared:
+            self.prepared[day] = duplicates.Block(self.by_date.get(day, []))
+        return self.prepared[day]
 
 
 def duplicate_candidates(rows: list[PlannedRow], within, blocks: DateBlocks | None = None) -> None:
@@ -481,19 +490,31 @@ def duplicate_candidates(rows: list[PlannedRow], within, blocks: DateBlocks | No
             # Two different AGDREF numbers are two persons: score_pair multiplies their score
             # by 0.7, below THRESHOLD whatever the names; they are not scored at all.
             near = {pk: p for pk, p in near.items() if not p.agdref_number}
-        # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
-        near = dict(list(near.items())[: duplicates.MAX_ROWS])
         described = {
             "last_name": row.values.get("last_name", ""),
             "first_names": row.values.get("first_names", ""),
             "birth_date": day,
             "agdref": agdref,
         }
-        # The whole block in one vectorised call (duplicates.sieve), then the exact score
-        # (no French reasons) of the few pairs kept, the reasons for the pairs proposed only.
+        if len(near) <= duplicates.MAX_ROWS:
+            # The blocks of the birth date and of the swapped one are prepared once per file
+            # (DateBlocks.block); the persons sounding alike born near are sieved apart.
+            dated = [day] + ([swapped] if swapped and swapped != day else [])
+            on_dates = {p.pk for d in dated for p in by_date.get(d, ())}
+            kept = [p for d in dated for p in blocks.block(d).sieve(**described)]
+            extras = [p for pk, p in near.items() if pk not in on_dates]
+            kept += duplicates.sieve(**described, persons=extras)
+            if agdref:
+                kept = [p for p in kept if not p.agdref_number]
+        else:
+            # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
+            near = dict(list(near.items())[: duplicates.MAX_ROWS])
+            kept = duplicates.sieve(**described, persons=list(near.values()))
+        # Whole blocks in one vectorised call (duplicates.sieve), then the exact score (no
+        # French reasons) of the few pairs kept, the reasons for the pairs proposed only.
         scored = [
             duplicates.score_pair(**described, person=person)
-            for person in duplicates.sieve(**described, persons=list(near.values()))
+            for person in kept
             if duplicates.pair_score(**described, person=person) >= duplicates.THRESHOLD
         ]
         row.candidates = sorted(
