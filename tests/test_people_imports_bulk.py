@@ -202,3 +202,22 @@ def test_the_background_import_reports_its_progress_and_the_page_shows_it(monkey
     assert 'value="40"' in page
     assert 'hx-trigger="every 1s"' in page
     cache.delete(import_tasks.progress_key(run.pk))
+
+
+def test_a_person_on_file_is_proposed_for_rows_of_the_first_and_the_last_chunk(monkeypatch):
+    # The persons of a birth date are read once per file (imports.DateBlocks): a row of a
+    # later chunk born on the same date still gets the existing file as a candidate.
+    monkeypatch.setattr(imports, "CHUNK", 40)
+    known = PersonFactory(
+        agdref_number=None,
+        last_name="BENALI",
+        first_names="Mohamed",
+        birth_date=datetime.date(1980, 5, 17),
+    )
+    rows = many(80)
+    rows.insert(0, "0799999901;BENALY;Mohamed;17/05/1980;M;Réfugié;57")
+    rows.append("0799999902;BEN ALI;Mohammed;17/05/1980;M;Réfugié;57")
+    result = plan(csv_file(rows))
+    assert result.counts["create"] == 82
+    proposed = {row.number: [c.person.pk for c in row.candidates] for row in result.to_review}
+    assert proposed == {2: [known.pk], 83: [known.pk]}

@@ -22,10 +22,11 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
+import numpy
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from parcours.people import names
 from parcours.people.models import DuplicatePair, Person
@@ -191,6 +192,131 @@ def pair_score(
         person=person,
     )[0]
     return round(min(score, 1.0), 3)
+
+
+# The sieve's margin below THRESHOLD: its float32 scores and unrounded sums differ from
+# `pair_score` by far less than this, so no pair the exact scoring would keep is dropped.
+_SIEVE_MARGIN = 0.005
+
+
+@functools.lru_cache(maxsize=65_536)
+def _date_weight(a: datetime.date | None, b: datetime.date | None) -> float:
+    return _date_value(a, b)[0]
+
+
+def _boost(ratios, key: str, keys, floor: float):
+    """`_similarity`'s raise to `floor` where the keys are equal, on a vector of ratios."""
+    if key:
+        same = keys == key
+        if same.any():
+            ratios = numpy.where(same, numpy.maximum(ratios, floor), ratios)
+    return ratios
+
+
+class Block:
+    """Persons on file prepared once for `sieve`: their name keys and strings as arrays.
+
+    An import scores every row born on a date against the same persons (about 16 rows per
+    birth date in a 20,000-row file): the block of a birth date is prepared once.
+    """
+
+    def __init__(self, persons: list):
+        self.persons = persons
+        others = [_identity(p.last_name, p.first_names) for p in persons]
+        self.usual_at = [i for i, p in enumerate(persons) if p.usual_name]
+        usuals = [_identity(persons[i].usual_name, persons[i].first_names) for i in self.usual_at]
+        self.count = len(persons)
+        self.choices = [o.last for o in others] + [o.first for o in others]
+        self.choices += [u.last for u in usuals]
+        self.empty = numpy.array([not text for text in self.choices], dtype=bool)
+        self.last_keys = numpy.array([o.last_key for o in others], dtype=object)
+        self.first_keys = numpy.array([o.first_key for o in others], dtype=object)
+        self.first_words = numpy.array([o.first_word for o in others], dtype=object)
+        self.usual_keys = numpy.array([u.last_key for u in usuals], dtype=object)
+        self.numbered = numpy.array([bool(p.agdref_number) for p in persons], dtype=bool)
+        self.numbers = [p.agdref_number for p in persons]
+        self._dates: dict = {}
+
+    def date_values(self, birth_date):
+        if birth_date not in self._dates:
+            self._dates[birth_date] = numpy.array(
+                [_date_weight(birth_date, p.birth_date) for p in self.persons], dtype=float
+            )
+        return self._dates[birth_date]
+
+    def sieve(self, *, last_name, first_names, birth_date, agdref) -> list:
+        """`sieve` on this block."""
+        if not self.count:
+            return []
+        count = self.count
+        dates = self.date_values(birth_date)
+        same_number = numpy.zeros(count, dtype=bool)
+        if agdref:
+            same_number = numpy.array([n == agdref for n in self.numbers], dtype=bool)
+        # The best names (1.0) need this much of the birth date to reach the threshold.
+        needed = (THRESHOLD - _SIEVE_MARGIN - NAME_WEIGHT) / DATE_WEIGHT
+        if not (same_number | (dates >= needed)).any():
+            return []
+        wanted = _identity(last_name, first_names)
+        # One call: the wanted last and first names against every last, first and usual name.
+        ratios = (
+            process.cdist([wanted.last, wanted.first], self.choices, scorer=fuzz.ratio).astype(
+                numpy.float64
+            )
+            / 100
+        )
+        # `_similarity` is 0 when either side is empty.
+        ratios[:, self.empty] = 0.0
+        if not wanted.last:
+            ratios[0, :] = 0.0
+        if not wanted.first:
+            ratios[1, :] = 0.0
+        same_last = _boost(ratios[0, :count], wanted.last_key, self.last_keys, 0.95)
+        same_first = _boost(ratios[1, count : 2 * count], wanted.first_key, self.first_keys, 0.95)
+        if wanted.first_word:
+            words = self.first_words == wanted.first_word
+            same_first = numpy.where(words, numpy.maximum(same_first, 0.9), same_first)
+        last_first = _boost(ratios[0, count : 2 * count], wanted.last_key, self.first_keys, 0.95)
+        first_last = _boost(ratios[1, :count], wanted.first_key, self.last_keys, 0.95)
+        straight = (same_last + same_first) / 2
+        swapped = 0.97 * (last_first + first_last) / 2
+        names_value = numpy.maximum(straight, swapped)
+        if self.usual_at:
+            at = numpy.array(self.usual_at)
+            usual_last = _boost(ratios[0, 2 * count :], wanted.last_key, self.usual_keys, 0.95)
+            usual_first_last = _boost(
+                ratios[1, 2 * count :], wanted.first_key, self.usual_keys, 0.95
+            )
+            usual_value = numpy.maximum(
+                (usual_last + same_first[at]) / 2,
+                0.97 * (last_first[at] + usual_first_last) / 2,
+            )
+            names_value[at] = numpy.maximum(names_value[at], usual_value)
+        score = NAME_WEIGHT * names_value + DATE_WEIGHT * dates
+        if agdref:
+            score = numpy.where(self.numbered, score * 0.7, score)
+        keep = (score >= THRESHOLD - _SIEVE_MARGIN) | same_number
+        return [p for p, kept in zip(self.persons, keep.tolist(), strict=True) if kept]
+
+
+def sieve(
+    *,
+    last_name: str,
+    first_names: str,
+    birth_date: datetime.date | None,
+    agdref: str | None,
+    persons: list,
+) -> list:
+    """The persons among `persons` whose `pair_score` may reach THRESHOLD, in their order.
+
+    The same formula as `_score`, computed for the whole block in one `rapidfuzz.process.cdist`
+    call and numpy (issue 17: an import scores about 32 persons per row); the pairs kept are
+    then scored exactly, one by one, by `pair_score` / `score_pair`. A pair is dropped only when
+    its block score is below THRESHOLD by more than `_SIEVE_MARGIN`.
+    """
+    return Block(persons).sieve(
+        last_name=last_name, first_names=first_names, birth_date=birth_date, agdref=agdref
+    )
 
 
 def score_pair(

@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -361,6 +360,8 @@ SHOWN_CANDIDATES = 3
 _NEAR = datetime.timedelta(days=400)
 
 
+# A chunk asks it for the same pairs of dates again and again (strftime in _date_value).
+@functools.lru_cache(maxsize=262_144)
 def _date_can_reach(day: datetime.date, other: datetime.date) -> bool:
     """Whether a pair with these birth dates can reach the threshold with the best names."""
     if abs(other - day) > _NEAR:
@@ -381,17 +382,60 @@ class _Found:
     agdref_number: str | None
 
 
-def duplicate_candidates(rows: list[PlannedRow], within) -> None:
+class DateBlocks:
+    """The persons on file by birth date already read by earlier chunks of the same file.
+
+    A chunk of 1,000 rows covers most of the birth dates of a file's generation, so each chunk
+    read almost the same tens of thousands of persons again (issue 17 profile: half of the
+    search's time). They are read once per file and kept, up to `LIMIT` persons (about
+    100 bytes each); past it the blocks are dropped and read again. Persons the import itself
+    creates are not added: a later row that is one of them is an intra-file duplicate
+    (FileIndex), in error, and never searched.
+    """
+
+    LIMIT = 400_000
+
+    def __init__(self):
+        self.by_date: dict[datetime.date, list[_Found]] = {}
+        self.numbered_only: bool | None = None
+        self.size = 0
+        self.prepared: dict[datetime.date, duplicates.Block] = {}
+
+    def missing(self, dates, numbered_only: bool) -> list[datetime.date]:
+        if numbered_only != self.numbered_only or self.size > self.LIMIT:
+            self.by_date, self.size, self.numbered_only = {}, 0, numbered_only
+            self.prepared = {}
+        return sorted(day for day in dates if day not in self.by_date)
+
+    def add(self, dates, persons: list[_Found]) -> None:
+        for day in dates:
+            self.by_date.setdefault(day, [])
+        for person in persons:
+            self.by_date[person.birth_date].append(person)
+        self.size += len(persons)
+        self.prepared: dict[datetime.date, duplicates.Block] = {}
+
+    def block(self, day) -> duplicates.Block:
+        """The persons born on `day`, prepared once for the sieve (duplicates.Block)."""
+        if day not in self.prepared:
+            self.prepared[day] = duplicates.Block(self.by_date.get(day, []))
+        return self.prepared[day]
+
+
+def duplicate_candidates(rows: list[PlannedRow], within, blocks: DateBlocks | None = None) -> None:
     """Set `candidates` on each row to create: existing persons of `within` at the finder's
     proposal threshold (duplicates.THRESHOLD), by names and birth date.
 
-    ONE query for the whole batch, on the finder's indexes (birth date; name key with birth
-    date): the same birth dates, day and month swapped, or a name key sounding alike born
-    within about a year; then each row is scored in Python with `duplicates.score_pair`,
-    the finder's own scoring, so that the import and the person form propose the same pairs.
+    Two queries at most for the whole batch, on the finder's indexes: the persons born on
+    the rows' birth dates or with day and month swapped (only the dates `blocks` has not read
+    yet), and those whose name key sounds alike born within about a year; then each row's
+    block is sieved in one call (`duplicates.sieve`) and the pairs kept are scored with
+    `duplicates.score_pair`, the finder's own scoring, so that the import and the person form
+    propose the same pairs.
     """
     if not rows:
         return
+    blocks = blocks if blocks is not None else DateBlocks()
     dates, keys = set(), set()
     for row in rows:
         day = row.values.get("birth_date")
@@ -403,26 +447,29 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
             key = _phonetic_key(text)
             if key:
                 keys.add(key)
-    condition = Q(birth_date__in=sorted(dates))
+    found = within.filter(anonymised_at__isnull=True)
+    numbered_only = all(row.values.get("agdref_number") for row in rows)
+    if numbered_only:
+        # Every row has a number: a person with another number cannot reach the threshold.
+        found = found.filter(agdref_number__isnull=True)
+    missing = blocks.missing(dates, numbered_only)
+    if missing:
+        # Tuples, not model instances: a chunk reads tens of thousands of namesakes.
+        read = found.filter(birth_date__in=missing).order_by().values_list(*_Found.__slots__)
+        blocks.add(missing, [_Found(*values) for values in read])
+    by_date = blocks.by_date
+    # By name key and birth year: a row looks at five years of one key, not at the whole key.
+    by_key: dict[tuple[str, int], list[_Found]] = {}
     if keys:
-        condition |= Q(
+        near_keys = found.filter(
             last_name_key__in=sorted(keys),
             birth_date__range=(min(dates) - _NEAR, max(dates) + _NEAR),
         )
-    found = within.filter(condition).filter(anonymised_at__isnull=True)
-    if all(row.values.get("agdref_number") for row in rows):
-        # Every row has a number: a person with another number cannot reach the threshold.
-        found = found.filter(agdref_number__isnull=True)
-    by_date: dict[datetime.date, list[_Found]] = {}
-    # By name key and birth year: a row looks at five years of one key, not at the whole key.
-    by_key: dict[tuple[str, int], list[_Found]] = {}
-    # Tuples, not model instances: a chunk reads tens of thousands of namesakes.
-    for values in found.order_by().values_list(*_Found.__slots__, "last_name_key"):
-        person = _Found(*values[:-1])
-        by_date.setdefault(person.birth_date, []).append(person)
-        if values[-1] and person.birth_date:
-            by_key.setdefault((values[-1], person.birth_date.year), []).append(person)
-    if not by_date:
+        for values in near_keys.order_by().values_list(*_Found.__slots__, "last_name_key"):
+            person = _Found(*values[:-1])
+            if values[-1] and person.birth_date:
+                by_key.setdefault((values[-1], person.birth_date.year), []).append(person)
+    if not any(by_date.get(day) for day in dates) and not by_key:
         return
     for row in rows:
         day = row.values["birth_date"]
@@ -443,18 +490,31 @@ def duplicate_candidates(rows: list[PlannedRow], within) -> None:
             # Two different AGDREF numbers are two persons: score_pair multiplies their score
             # by 0.7, below THRESHOLD whatever the names; they are not scored at all.
             near = {pk: p for pk, p in near.items() if not p.agdref_number}
-        # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
-        near = dict(list(near.items())[: duplicates.MAX_ROWS])
         described = {
             "last_name": row.values.get("last_name", ""),
             "first_names": row.values.get("first_names", ""),
             "birth_date": day,
             "agdref": agdref,
         }
-        # The score first (no French reasons), the reasons for the pairs proposed only.
+        if len(near) <= duplicates.MAX_ROWS:
+            # The blocks of the birth date and of the swapped one are prepared once per file
+            # (DateBlocks.block); the persons sounding alike born near are sieved apart.
+            dated = [day] + ([swapped] if swapped and swapped != day else [])
+            on_dates = {p.pk for d in dated for p in by_date.get(d, ())}
+            kept = [p for d in dated for p in blocks.block(d).sieve(**described)]
+            extras = [p for pk, p in near.items() if pk not in on_dates]
+            kept += duplicates.sieve(**described, persons=extras)
+            if agdref:
+                kept = [p for p in kept if not p.agdref_number]
+        else:
+            # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
+            near = dict(list(near.items())[: duplicates.MAX_ROWS])
+            kept = duplicates.sieve(**described, persons=list(near.values()))
+        # Whole blocks in one vectorised call (duplicates.sieve), then the exact score (no
+        # French reasons) of the few pairs kept, the reasons for the pairs proposed only.
         scored = [
             duplicates.score_pair(**described, person=person)
-            for person in near.values()
+            for person in kept
             if duplicates.pair_score(**described, person=person) >= duplicates.THRESHOLD
         ]
         row.candidates = sorted(
@@ -572,7 +632,14 @@ class FileIndex:
                     if entry.pk not in near and _date_can_reach(day, entry.birth_date):
                         near[entry.pk] = entry
         best = None
-        for entry in list(near.values())[: duplicates.MAX_ROWS]:
+        kept = duplicates.sieve(
+            last_name=values.get("last_name", ""),
+            first_names=values.get("first_names", ""),
+            birth_date=day,
+            agdref=agdref,
+            persons=list(near.values())[: duplicates.MAX_ROWS],
+        )
+        for entry in kept:
             score = duplicates.pair_score(
                 last_name=values.get("last_name", ""),
                 first_names=values.get("first_names", ""),
@@ -678,6 +745,7 @@ class _Planner:
         self.read_problems = 0
         self.lookups = Lookups()
         self.index = FileIndex()
+        self.blocks = DateBlocks()
 
     def on_row(self, sheet: Sheet, row: Row) -> None:
         if self.sheet is None:
@@ -747,7 +815,9 @@ class _Planner:
                 planned_row.action = Action.UPDATE if planned_row.changed else Action.UNCHANGED
             else:
                 planned_row.action = Action.CREATE
-        duplicate_candidates([r for r in pending if r.action == Action.CREATE], self.within)
+        duplicate_candidates(
+            [r for r in pending if r.action == Action.CREATE], self.within, self.blocks
+        )
         self.pending = []
         self.planned += len(pending)
         self.on_chunk(pending)
