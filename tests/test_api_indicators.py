@@ -62,9 +62,7 @@ def test_a_dt_token_reads_the_exact_figures_of_its_page(client_for):
     document = page.context["board"].document
     expected = {
         block.caption: [
-            [str(line["label"])]
-            + [str(v) for v in line["cells"]]
-            + [str(line["total"])]
+            [str(line["label"])] + [str(v) for v in line["cells"]] + [str(line["total"])]
             for line in block.published.lines()
         ]
         for section in document.sections
