@@ -181,3 +181,19 @@ def test_a_release_that_cannot_be_protected_is_refused_with_409(monkeypatch):
     assert response["Content-Type"] == "application/problem+json"
     assert "ne peuvent pas être publiés hors de la DT" in response.json()["detail"]
     assert not ReleaseRecord.objects.exists()
+
+
+# DT: one exact table per indicator; DREETS: one per DT of its region (3) and month (6).
+@pytest.mark.parametrize(
+    ("role", "queries", "tables"), [(Role.DT_DIRECTOR, 5, 1), (Role.REGIONAL_VIEWER, 8, 18)]
+)
+def test_the_report_costs_the_same_queries_for_six_months(
+    role, queries, tables, django_assert_max_num_queries
+):
+    """Token, report, approvals, releases received and recorded: not one per DT or month."""
+    small_months()
+    token, _membership = api_client(role)
+    with django_assert_max_num_queries(queries):
+        response = token.get(URL, {"start": "2026-01", "end": "2026-06"})
+    assert response.status_code == 200
+    assert len(response.json()["indicators"][0]["tables"]) == tables
