@@ -6,6 +6,7 @@ French problem document and a release that cannot be protected is refused (409),
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from parcours.indicators import disclosure, release
@@ -193,7 +194,10 @@ def test_the_report_costs_the_same_queries_for_six_months(
     """Token, report, approvals, releases received and recorded: not one per DT or month."""
     small_months()
     token, _membership = api_client(role)
-    with django_assert_max_num_queries(queries):
+    # On PostgreSQL the report's query runs with its planner settings (indicators/db.py):
+    # a savepoint, SET LOCAL and its release around it.
+    tuning = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(queries + tuning):
         response = token.get(URL, {"start": "2026-01", "end": "2026-06"})
     assert response.status_code == 200
     assert len(response.json()["indicators"][0]["tables"]) == tables
