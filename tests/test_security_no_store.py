@@ -236,6 +236,11 @@ FILE_OR_JSON_ROUTES = {
     "api:directorate-list": [
         (Role.INTEGRATION_AUDITOR, _api("/api/v1/directorates/"), "application/json")
     ],
+    # Issue 17: the monthly report, exact for the DT and protected for the DREETS.
+    "api:indicators": [
+        (Role.DT_DIRECTOR, _api("/api/v1/indicators/?start=2026-01"), "application/json"),
+        (Role.REGIONAL_VIEWER, _api("/api/v1/indicators/?start=2026-01"), "application/json"),
+    ],
     # Issue 20: changes of situation, read and written.
     "api:person-situations": [
         (Role.INTEGRATION_AUDITOR, _api("/api/v1/persons/{pk}/situations/"), "application/json"),

@@ -118,6 +118,52 @@ SESSION_API = {
     "present_count",
 }
 CONVOCATION_API = {"id", "session", "status", "rescheduled_to", "letter_language", "person"}
+# Issue 17: the monthly report as the page builds it for the reader; figures only, no person.
+INDICATORS_API = {
+    "report",
+    "title",
+    "period",
+    "period.start",
+    "period.end",
+    "period.label",
+    "perimeter",
+    "exact",
+    "threshold",
+    "indicators",
+    "indicators.code",
+    "indicators.label",
+    "indicators.section",
+    "indicators.tables",
+    "indicators.tables.caption",
+    "indicators.tables.directorate",
+    "indicators.tables.month",
+    "indicators.tables.columns",
+    "indicators.tables.columns.code",
+    "indicators.tables.columns.label",
+    "indicators.tables.rows",
+    "indicators.tables.rows.code",
+    "indicators.tables.rows.label",
+    "indicators.tables.rows.cells",
+    "indicators.tables.rows.cells.value",
+    "indicators.tables.rows.cells.flag",
+    "indicators.tables.rows.total",
+    "indicators.tables.rows.total.value",
+    "indicators.tables.rows.total.flag",
+    "indicators.tables.totals",
+    "indicators.tables.totals.code",
+    "indicators.tables.totals.label",
+    "indicators.tables.totals.cells",
+    "indicators.tables.totals.cells.value",
+    "indicators.tables.totals.cells.flag",
+    "indicators.tables.totals.total",
+    "indicators.tables.totals.total.value",
+    "indicators.tables.totals.total.flag",
+}
+# Outside the DT, each table is one directorate's month (indicators.documents), named.
+INDICATORS_PROTECTED_API = INDICATORS_API | {
+    "indicators.tables.directorate.id",
+    "indicators.tables.directorate.name",
+}
 # Issue 20: a change of situation as its reader gets it back (a partner only those its
 # organisation recorded, referrals.visibility.situations_visible_to); the person is an id.
 SITUATION_API = {
@@ -185,6 +231,14 @@ API_FIELDS = {
         "api:situation-list": _when(Action.RECORD_SITUATION, role, SITUATION_API),
         "api:session-convocations": _when(
             Action.CONVOKE, role, _nested(CONVOCATION_API, DT_PERSON_API)
+        ),
+        # Issue 17: the monthly report, no person in it; the DTs' report is not the partners'.
+        "api:indicators": None
+        if role in PARTNER_ROLES
+        else _when(
+            Action.VIEW_AGGREGATES,
+            role,
+            INDICATORS_API if role in OFII_DT_ROLES else INDICATORS_PROTECTED_API,
         ),
     }
     for role in Role
@@ -269,6 +323,7 @@ def _api_item(role, name):
         "api:session-convocations": f"/api/v1/sessions/{session.pk}/convocations/",
         "api:person-situations": f"/api/v1/persons/{person.pk}/situations/",
         "api:situation-list": "/api/v1/situations/",
+        "api:indicators": "/api/v1/indicators/?start=2026-01",
         **{
             key_: f"/api/v1/referrals/{referral.pk}/{key_.split('-')[1]}/"
             for key_ in TRANSITION_STATES
@@ -288,12 +343,27 @@ def _api_item(role, name):
         return None
     assert response.status_code == 200, (role, name, response.status_code, response.content)
     body = response.json()
+    if name == "api:indicators":
+        return _key_paths(body)
     items = body if isinstance(body, list) else body.get("results", [body])
     item = items[0]
     fields = set(item)
     if isinstance(item.get("person"), dict):
         fields |= {f"person.{field}" for field in item["person"]}
     return fields
+
+
+def _key_paths(value, prefix="") -> set[str]:
+    """Every key of a JSON document as a dotted path (lists: the keys of their items)."""
+    if isinstance(value, list):
+        return set().union(*(_key_paths(item, prefix) for item in value))
+    if not isinstance(value, dict):
+        return set()
+    paths = set()
+    for key, item in value.items():
+        path = f"{prefix}{key}"
+        paths |= {path} | _key_paths(item, f"{path}.")
+    return paths
 
 
 def test_every_api_resource_has_its_fields_decided_for_every_role():

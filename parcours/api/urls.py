@@ -4,7 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from parcours.api import reception_views, referral_views, situation_views, views
+from parcours.api import (
+    indicators_views,
+    reception_views,
+    referral_views,
+    situation_views,
+    views,
+)
 
 app_name = "api"
 
@@ -49,6 +55,7 @@ urlpatterns = [
         reception_views.SessionConvocations.as_view(),
         name="session-convocations",
     ),
+    path("indicators/", indicators_views.IndicatorReportView.as_view(), name="indicators"),
     # The API's description is public, like any published interface; it holds no data.
     path("openapi.json", login_not_required(SpectacularJSONAPIView.as_view()), name="schema"),
     path(

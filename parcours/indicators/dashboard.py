@@ -14,16 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.indicators import checks, conf, pathway
-from parcours.indicators.catalogue import MONTHLY_REPORT
-from parcours.indicators.definitions import get_report
-from parcours.indicators.documents import ReportDocument, build_document
+from parcours.indicators.documents import ReportDocument
 from parcours.indicators.perimeters import Perimeter
 from parcours.indicators.periods import Month, Period
-from parcours.indicators.release import received_hidden
-from parcours.indicators.reports import DirectorateRef, compute_report
 from parcours.indicators.summary import build_summary
 from parcours.indicators.suppression import hide_small
 from parcours.indicators.tables import TOTAL
+from parcours.indicators.viewer import report_document
 
 
 @dataclass
@@ -120,24 +117,10 @@ def build_dashboard(
     """The monthly report and the pathway figures of the perimeter for the period."""
     today = today or timezone.localdate()
     threshold = conf.small_cell_threshold()
-    definition = get_report(MONTHLY_REPORT)
-    refs = [DirectorateRef.of(d) for d in perimeter.directorates]
-    computed = compute_report(definition, refs, period)
-    # Issue 11: what the audience was shown hidden before stays hidden (one query).
-    received = (
-        None
-        if perimeter.exact
-        else received_hidden(
-            perimeter.audience, definition.code, [r.id for r in refs], period.months
-        )
-    )
-    document = build_document(
-        computed,
-        exact=perimeter.exact,
-        perimeter_label=perimeter.label,
-        threshold=threshold,
-        received=received,
-    )
+    # The same document as the API's (viewer.py): the page and a token cannot drift apart.
+    document = report_document(perimeter, period)
+    computed = document.computed
+    refs = computed.directorates
     single_month = len(period.months) == 1
     overviews = {o.indicator.code: o for o in document.overviews}
     panels = []

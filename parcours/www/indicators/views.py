@@ -37,6 +37,7 @@ from parcours.indicators.release import (
 )
 from parcours.indicators.reports import DirectorateRef, compute_report
 from parcours.indicators.summary import build_summary
+from parcours.indicators.viewer import record_for_viewer
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import PARTNER_ROLES
 from parcours.www.decorators import action_required
@@ -107,7 +108,7 @@ def dashboard(request):
         except ReleaseRefused as refused:
             context["refused"] = refused.message
             return render(request, "indicators/dashboard.html", context, status=503)
-        record_release(perimeter.audience, board.document)
+        record_for_viewer(perimeter, board.document)
     directorate_id = form.cleaned_data.get("directorate_id") if form.is_bound else None
     single = len(period.months) == 1
     can_approve = (
