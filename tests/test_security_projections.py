@@ -233,10 +233,8 @@ API_FIELDS = {
             Action.CONVOKE, role, _nested(CONVOCATION_API, DT_PERSON_API)
         ),
         # Issue 17: the monthly report, no person in it; the DTs' report is not the partners'.
-        "api:indicators": None
-        if role in PARTNER_ROLES
-        else _when(
-            Action.VIEW_AGGREGATES,
+        "api:indicators": _when(
+            Action.VIEW_REPORT,
             role,
             INDICATORS_API if role in OFII_DT_ROLES else INDICATORS_PROTECTED_API,
         ),

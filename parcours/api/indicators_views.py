@@ -24,7 +24,6 @@ from parcours.indicators.release import ReleaseRefused
 from parcours.indicators.tables import TOTAL
 from parcours.indicators.viewer import released_document
 from parcours.organisations.permissions import Action
-from parcours.organisations.roles import PARTNER_ROLES
 
 # The months the page accepts (indicators.months: 2000-01 to 2099-12), as a pattern.
 MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
@@ -209,19 +208,12 @@ class IndicatorReport(serializers.Serializer):
 class IndicatorReportView(APIView):
     """The monthly report of the token's perimeter: exact for its DT, protected elsewhere."""
 
-    required_action = Action.VIEW_AGGREGATES
+    required_action = Action.VIEW_REPORT
 
     def get(self, request):
         membership = request._request.membership
-        if membership.role in PARTNER_ROLES:
-            # Issue 16.3: a partner's figures are its own referrals and seats, on its page;
-            # the report of the DTs it serves is not published to it.
-            raise PermissionDenied(
-                _(
-                    "Le rapport mensuel n'est pas publié aux partenaires : "
-                    "vos chiffres sont sur la page « Chiffres »."
-                )
-            )
+        # Partners are refused by the matrix (Action.VIEW_REPORT): their figures are their own
+        # referrals and seats, on their « Chiffres » page (issue 16.3).
         perimeter = perimeter_for(membership)
         if not perimeter.directorates:
             raise PermissionDenied(_("Aucune direction territoriale dans votre périmètre."))

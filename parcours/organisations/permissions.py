@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     VIEW_NETWORK = "view_network", _("Consulter le réseau des partenaires")
     # Figures
     VIEW_AGGREGATES = "view_aggregates", _("Consulter les chiffres")
+    VIEW_REPORT = "view_report", _("Lire le rapport mensuel des DT")
     EXPORT = "export", _("Exporter des données")
     APPROVE_MONTH = "approve_month", _("Valider les chiffres d'un mois")
     VIEW_IMPACT = "view_impact", _("Consulter l'impact de l'expérimentation")
@@ -88,6 +89,9 @@ MATRIX: dict[str, frozenset[str]] = {
     Action.VIEW_NETWORK: _DT_MANAGERS | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),
     Action.VIEW_AGGREGATES: _DT_MANAGERS
     | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN, Role.PARTNER_ADMIN}),
+    # The DTs' monthly report itself (the indicators API): not partners, whose « Chiffres »
+    # are their own referrals and seats (issue 16).
+    Action.VIEW_REPORT: _DT_MANAGERS | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),
     Action.EXPORT: _DT_MANAGERS | frozenset({Role.REGIONAL_VIEWER, Role.NATIONAL_ADMIN}),
     Action.APPROVE_MONTH: frozenset({Role.DT_DIRECTOR}),
     # Issue 20 part 5: the DT director and auditors (exact), the DREETS (protected).
