@@ -115,12 +115,14 @@ def threaded_db(transactional_db, request, tmp_path):
     transactions, 20 s timeout from settings), and puts the in-memory one back afterwards.
     The file is a copy of one migrated once for the session (`migrated_sqlite_file`).
     """
+    from parcours.employment.loaders import load_rome
     from parcours.people.loaders import load_languages
     from parcours.territories.loaders import load_territories
 
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         load_territories()
         load_languages()
+        load_rome()
         yield
         return
     template = request.getfixturevalue("migrated_sqlite_file")

@@ -9,6 +9,7 @@ import datetime
 
 from parcours.demo.steps import DEMO_AGDREF_PREFIX, demo_step
 from parcours.employment import services, shortage
+from parcours.employment.loaders import load_rome
 from parcours.employment.models import (
     Employer,
     Occupation,
@@ -66,6 +67,14 @@ PROFILES = [
     ([("D1102", 2)], ["G1602"]),
     ([], ["K2204"]),
 ]
+
+
+@demo_step
+def rome_referential():
+    """The ROME tables come with the migrations; a database emptied since (the browser tests
+    flush theirs) gets them again here."""
+    if not Occupation.objects.exists():
+        load_rome()
 
 
 @demo_step

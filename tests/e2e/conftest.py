@@ -51,11 +51,13 @@ def chromium():
 @pytest.fixture
 def reference_data(transactional_db):
     """Transactional tests start from an emptied database: reload the reference tables."""
+    from parcours.employment.loaders import load_rome
     from parcours.people.loaders import load_languages
     from parcours.territories.loaders import load_territories
 
     load_territories()
     load_languages()
+    load_rome()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ under the strict Content-Security-Policy, with each chart beside its data table.
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from parcours.demo.steps import DEMO_PASSWORD
 
@@ -35,7 +36,7 @@ def test_the_director_reads_january_2026_approved_with_charts_beside_tables(demo
         "button", name="Expérimentation CIP – inscription à France Travail"
     ).click()
     table = demo_page.get_by_role("table", name="Personnes accompagnées – DT Metz, janvier 2026")
-    assert table.is_visible()
+    expect(table).to_be_visible()  # waits for the accordion to open (DSFR's script)
     total = table.get_by_role("row").last.get_by_role("cell").last.inner_text()
     assert total == "21"  # the seed's day: 21 people seen by the CIP
     # The chart is drawn by CSS classes and hidden from screen readers (the table speaks).
