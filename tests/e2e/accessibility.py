@@ -23,8 +23,17 @@ def _runner():
     return Axe()  # reads the bundled axe.min.js once
 
 
+def settled(page) -> None:
+    """Wait until no CSS transition or animation runs: colours read half-way through the
+    opening of an accordion (DSFR's collapse) are not the page's colours."""
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running')", polling=100
+    )
+
+
 def violations(page) -> list[str]:
     """The serious and critical violations of the page as shown now, one line each."""
+    settled(page)
     results = _runner().run(page).response
     lines = []
     for violation in results["violations"]:

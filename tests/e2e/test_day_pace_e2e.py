@@ -197,7 +197,7 @@ def test_a_twelve_person_day_takes_half_the_actions_and_the_keyboard_reaches_eve
     cip_page.key("s")
     page.locator(f"#conv-{first.pk} [data-parcours-step-form]").wait_for()
     # The focus moves into the form once htmx has settled it (times out if it never does).
-    page.wait_for_function("!!document.activeElement.closest('[data-parcours-step-form]')")
+    page.wait_for_function("() => !!document.activeElement.closest('[data-parcours-step-form]')")
     for index, convocation in enumerate(rows):
         row = page.locator(f"#conv-{convocation.pk}")
         # The situation comes from the interview of the day.
