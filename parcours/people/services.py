@@ -192,6 +192,18 @@ def _check_fields(values: Mapping) -> None:
         raise ValueError(f"not editable person fields: {sorted(unknown | blocked)}")
 
 
+def _apply(person: Person, values: Mapping) -> list[Change]:
+    """Set the normalised values on the row; the changes it made (one and bulk writes)."""
+    changes = []
+    for name, value in values.items():
+        value = _normalise(name, value)
+        before = _field_value(person, name)
+        if before != value:
+            changes.append(Change(name, before, value))
+            setattr(person, Person._meta.get_field(name).attname, value)
+    return changes
+
+
 def _languages_label(ids) -> str:
     return ", ".join(sorted(str(lang) for lang in Language.objects.filter(pk__in=list(ids))))
 
@@ -206,13 +218,7 @@ def _write(
 ) -> Outcome:
     """Apply `values` to the stored row `person` (locked by the caller) and tell everyone."""
     _check_fields(values)
-    changes: list[Change] = []
-    for name, value in values.items():
-        value = _normalise(name, value)
-        before = _field_value(person, name)
-        if before != value:
-            changes.append(Change(name, before, value))
-            setattr(person, Person._meta.get_field(name).attname, value)
+    changes = _apply(person, values)
     if "department_id" in {Person._meta.get_field(c.field).attname for c in changes} and (
         "directorate" not in values
     ):
@@ -918,13 +924,7 @@ def update_persons_bulk(
                     raise ValidationError(_("L'un des dossiers n'existe plus."))
                 _refuse_anonymised(person)
                 numbers_before[pk] = person.agdref_number
-                changes = []
-                for name, value in values.items():
-                    value = _normalise(name, value)
-                    before = _field_value(person, name)
-                    if before != value:
-                        changes.append(Change(name, before, value))
-                        setattr(person, Person._meta.get_field(name).attname, value)
+                changes = _apply(person, values)
                 if any(c.field == "department" for c in changes) and "directorate" not in values:
                     directorate_id = directorates.get(person.department_id)
                     if directorate_id != person.directorate_id:
