@@ -149,7 +149,7 @@ def test_the_worklists_counts_follow_a_missed_convocation(
         ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
     after, _count = _read(client, "/pfa/a-traiter/")
     assert after.context["reconvoke"]["count"] == 2
-    assert len(after.context["reconvoke"]["rows"]) == 2
+    assert len(after.context["reconvoke"]["page"]["rows"]) == 2
 
 
 # A generation per DT (issue 12): a write raises the DTs it touches, not the country.

@@ -154,7 +154,7 @@ def test_the_worklist_re_convokes_a_selection_into_a_session_with_free_seats(cli
     assert "2 personne(s) convoquée(s)" in page_text(response)
     assert set(later.convocations.values_list("person__last_name", flat=True)) == {"ALI", "CEM"}
     # They leave the worklist; Ben stays, and his row's own button convokes him alone.
-    assert [c.pk for c in response.context["reconvoke"]["rows"]] == [ben.pk]
+    assert [c.pk for c in response.context["reconvoke"]["page"]["rows"]] == [ben.pk]
     client.post("/pfa/a-traiter/reconvoquer/", {"session": later.pk, "one": ben.pk})
     assert later.convocations.count() == 3
 

@@ -6,8 +6,8 @@ import contextvars
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Cast, Upper
 from django.utils.translation import gettext_lazy as _
 
 from parcours.organisations.roles import OFII_DT_ROLES
@@ -175,7 +175,11 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         organisation = membership.organisation
         if membership.role in OFII_DT_ROLES and organisation.directorate_id:
-            return self.filter(directorate_id=organisation.directorate_id)
+            # Typed as the column (bigint): a plain integer is int4 to PostgreSQL, which the
+            # GiST index of the search (btree_gist, migration 0015) cannot take as a bound.
+            return self.filter(
+                directorate_id=Cast(Value(organisation.directorate_id), models.BigIntegerField())
+            )
         if membership.role in PARTNER_ROLES:
             condition = None
             for source in _visibility_sources:
@@ -194,11 +198,16 @@ class PersonQuerySet(models.QuerySet):
         starting with the same three letters, ranked by `ranked` with rapidfuzz. Every word
         of the query must match.
         """
+        condition = self.search_condition(text)
+        return self if condition is None else self.filter(condition)
+
+    def search_condition(self, text: str) -> Q | None:
+        """The condition of `search(text)` on a person (None: no text, every person)."""
         from parcours.people import names
 
         text = (text or "").strip()
         if not text:
-            return self
+            return None
         digits = "".join(ch for ch in text if ch.isdigit())
         words = names.words(text)
         postgres = self.db_connection_vendor() == "postgresql"
@@ -220,19 +229,35 @@ class PersonQuerySet(models.QuerySet):
             condition = Q(pk__in=[])
         if len(digits) >= 4:
             condition |= Q(agdref_number__startswith=digits)
-        return self.filter(condition)
+        return condition
 
     def db_connection_vendor(self) -> str:
         from django.db import connections
 
         return connections[self.db].vendor
 
-    def ranked(self, text: str, *, cutoff: int = 70, limit: int = 1000):
+    def found_count(self, text: str, cap: int) -> int:
+        """How many persons `search(text)` finds, counted up to `cap + 1` only: a common name
+        has tens of thousands of homonyms at national scale (issue 12), whose exact number
+        helps no one at the counter and cost more than the page."""
+        # No order: the first `cap + 1` found, by whichever index finds them soonest.
+        return self.search(text).order_by().values("pk")[: cap + 1].count()
+
+    def ranked(self, text: str, *, cutoff: int = 70, limit: int = 1000, cap: int | None = None):
         """Matches of `search(text)`, best first (the person list and the duplicate step).
 
         PostgreSQL orders by trigram word similarity in the database (paginated there);
         SQLite reads at most `limit` matches' names, ranks them with rapidfuzz and drops
         those under `cutoff` (0–100), then returns them in that order.
+
+        With `cap` (the caller found more matches than that, see `found_count`), only the
+        `cap` closest are ranked. On PostgreSQL a K-nearest-neighbour scan of the GiST
+        trigram index on (directorate, search text) (migration 0015) reads them in order of
+        word-similarity distance and stops there, instead of reading and ranking every
+        homonym of the DT (HADDAD at a million persons: 10,417 rows, 244 ms; issue 12,
+        docs/benchmarks/2026-12-01-search-worklists.md). Among equally close names (the
+        exact homonyms) which `cap` are kept is the index's order, the same from one page
+        to the next while the data does not change: the page says to refine the search.
         """
         from django.db.models import Case, IntegerField, Value, When
         from django.db.models.functions import Upper
@@ -244,8 +269,21 @@ class PersonQuerySet(models.QuerySet):
         if not query:
             return matches.in_search_order()
         if self.db_connection_vendor() == "postgresql":
-            from django.contrib.postgres.search import TrigramWordSimilarity
+            from django.contrib.postgres.search import TrigramWordDistance, TrigramWordSimilarity
 
+            if cap is not None:
+                # The `cap` persons of this list closest to the query, by the GiST index alone,
+                # and whether each matches `search`: computed on those rows, not a filter, so
+                # that the planner cannot choose the GIN bitmaps and sort every homonym. The
+                # page then looks the matches up by key, repeating none of the list's filters.
+                hit = ExpressionWrapper(self.search_condition(text), models.BooleanField())
+                closest = (
+                    self.annotate(hit=hit)
+                    .order_by(TrigramWordDistance(query, "search_text"))
+                    .values_list("pk", "hit")[:cap]
+                )
+                kept = [pk for pk, matched in closest if matched]
+                matches = self.model._default_manager.filter(pk__in=kept)
             return matches.annotate(rank=TrigramWordSimilarity(query, "search_text")).order_by(
                 "-rank", Upper("last_name"), Upper("first_names"), "pk"
             )
@@ -258,7 +296,7 @@ class PersonQuerySet(models.QuerySet):
             if score >= cutoff:
                 scored.append((-score, stored, pk))
         scored.sort()
-        order = [pk for _score, _stored, pk in scored]
+        order = [pk for _score, _stored, pk in scored][:cap]
         return matches.filter(pk__in=order).order_by(
             Case(
                 *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(order)],

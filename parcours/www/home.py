@@ -43,6 +43,7 @@ class WorklistCounts:
     no_ft: int
     no_outcome: int
     delay: int
+    cap: int  # a count above it is shown as « plus de » the cap
 
 
 def sessions_of_the_day(
@@ -70,6 +71,21 @@ def sessions_of_the_day(
     return sessions
 
 
+# A worklist's count stops there: « plus de 1 000 » says as much to a DT as the exact number,
+# which read every open item of the DT (0.5–0.8 s a list at a million persons, issue 12).
+WORKLIST_COUNT_CAP = 1000
+
+
+def capped_count(queryset, *order) -> int:
+    """The rows of `queryset`, counted up to WORKLIST_COUNT_CAP + 1 (more than the cap).
+
+    In the list's `order`, that of its partial index (reception/models.py): the count then
+    walks it as the page does and stops at the cap. Unordered, the planner expected the cap
+    to come soon and merged the DT's persons with every open item (293 ms for 992 rows at
+    100,000 persons, against 77 ms for the exact count)."""
+    return queryset.order_by(*order).values("pk")[: WORKLIST_COUNT_CAP + 1].count()
+
+
 def worklist_counts(directorate_id, today: datetime.date | None = None) -> WorklistCounts:
     """The counts of « À traiter », one query each, as the worklists page computes them."""
     today = today or timezone.localdate()
@@ -79,16 +95,27 @@ def worklist_counts(directorate_id, today: datetime.date | None = None) -> Workl
 
     def count():
         return {
-            "reconvoke": Convocation.objects.to_reconvoke()
-            .for_directorate(directorate_id)
-            .filter(person__directorate_id=directorate_id)
-            .count(),
-            "no_ft": Contract.objects.without_ft_registration(signed_on_or_before=cutoff)
-            .filter(person__directorate_id=directorate_id)
-            .count(),
-            "no_outcome": EmploymentCheck.objects.first_appointment_without_outcome(today)
-            .filter(person__directorate_id=directorate_id)
-            .count(),
+            "reconvoke": capped_count(
+                Convocation.objects.to_reconvoke()
+                .for_directorate(directorate_id)
+                .filter(person__directorate_id=directorate_id),
+                "session_date",
+                "pk",
+            ),
+            "no_ft": capped_count(
+                Contract.objects.without_ft_registration(signed_on_or_before=cutoff).filter(
+                    person__directorate_id=directorate_id
+                ),
+                "signed_on",
+                "pk",
+            ),
+            "no_outcome": capped_count(
+                EmploymentCheck.objects.first_appointment_without_outcome(today).filter(
+                    person__directorate_id=directorate_id
+                ),
+                "first_appointment_date",
+                "pk",
+            ),
         }
 
     # Each count reads every open item of the DT (tens of thousands at national scale, issue
@@ -97,7 +124,7 @@ def worklist_counts(directorate_id, today: datetime.date | None = None) -> Workl
     counts = freshness.cached(
         ("worklists", directorate_id, cutoff), count, directorates=[directorate_id]
     )
-    return WorklistCounts(**counts, delay=delay)
+    return WorklistCounts(**counts, delay=delay, cap=WORKLIST_COUNT_CAP)
 
 
 def month_to_approve(membership, today: datetime.date | None = None):

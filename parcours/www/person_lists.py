@@ -68,9 +68,9 @@ class PersonFilterForm(DsfrForm):
             # The auditors' filter (and their managers'): reception agents do not orient.
             del self.fields["tension"]
 
-    def apply(self, persons, *, ranked: bool):
-        """The filters and the sort on `persons` (a ranked search keeps its order unless a
-        sort is asked)."""
+    def filter(self, persons):
+        """The filters on `persons` (before a search ranks them: a search of a common name
+        keeps only its closest matches, which must be those of the filtered list)."""
         if not self.is_valid():
             return persons
         data = self.cleaned_data
@@ -85,7 +85,13 @@ class PersonFilterForm(DsfrForm):
             persons = persons.filter(created_at__gte=start)
         if data.get("tension"):
             persons = persons_in_shortage(persons, timezone.localdate())
-        sort = data.get("tri")
+        return persons
+
+    def sort(self, persons, *, ranked: bool):
+        """The sort asked on `persons` (a ranked search keeps its order unless one is)."""
+        if not self.is_valid():
+            return persons
+        sort = self.cleaned_data.get("tri")
         if sort in SORTS and (sort != "nom" or not ranked):
             persons = persons.order_by(*SORTS[sort][1])
         return persons
@@ -133,7 +139,7 @@ def person_export(request):
     the header row only: the perimeter is the list's."""
     from parcours.www.views import filtered_persons
 
-    persons, _query, _form = filtered_persons(request)
+    persons, _query, _form, _more = filtered_persons(request)
     rows = list(persons.select_related("department")[:EXPORT_MAX_ROWS])
     log_access(request, rows, Operation.EXPORT)
     response = HttpResponse(

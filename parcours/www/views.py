@@ -133,24 +133,35 @@ def switch_membership(request):
     return redirect("home")
 
 
+# A search shows at most this many persons, the closest first; past it the page says to
+# refine (issue 12: HADDAD has 10,417 homonyms in DT Metz at a million persons, and ranking
+# them all for a page of 50 took 244 ms of SQL; docs/benchmarks/2026-12-01-search-worklists.md).
+SEARCH_MAX_RESULTS = 500
+
+
 def filtered_persons(request):
-    """The persons of the list as searched (session), filtered and sorted (address)."""
+    """The persons of the list as searched (session), filtered and sorted (address), and
+    whether the search found more than SEARCH_MAX_RESULTS (only the closest are kept)."""
     from parcours.www.person_lists import PersonFilterForm
 
     form = PersonSearchForm({"q": request.session.get(SEARCH_SESSION_KEY, "")})
-    persons = (
-        Person.objects.visible_to(request.membership)
-        .not_anonymised()
-        .select_related("nationality", "department")
-    )
+    persons = Person.objects.visible_to(request.membership).not_anonymised()
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"]
-    if query:
-        persons = persons.ranked(query)
     filters = PersonFilterForm(request.GET or None, membership=request.membership)
-    persons = filters.apply(persons, ranked=bool(query))
-    return persons, query, filters
+    persons = filters.filter(persons)
+    more = False
+    if query:
+        found = _list_cached(
+            request,
+            ("person_search", query, filters.query_string()),
+            lambda: persons.found_count(query, SEARCH_MAX_RESULTS),
+        )
+        more = found > SEARCH_MAX_RESULTS
+        persons = persons.ranked(query, cap=SEARCH_MAX_RESULTS if more else None)
+    persons = filters.sort(persons, ranked=bool(query)).select_related("nationality", "department")
+    return persons, query, filters, more
 
 
 class _CountedPaginator(Paginator):
@@ -161,10 +172,10 @@ class _CountedPaginator(Paginator):
         self.__dict__["count"] = count  # Paginator.count is a cached property
 
 
-def _list_count(request, persons, query, filters) -> int:
-    """The exact number of persons of the list: counting a DT's 250,000 persons on every page
-    cost more than the page (issue 12), so it is cached under the DT's generation
-    (core/freshness.py): a write in the DT (a person added, moved, anonymised) counts again."""
+def _list_cached(request, parts: tuple, compute):
+    """A count of the person list, cached under the DT's generation (core/freshness.py):
+    counting a DT's 250,000 persons on every page cost more than the page (issue 12); a write
+    in the DT (a person added, moved, anonymised) counts again."""
     membership = request.membership
     directorate_id = None
     scope = f"m{membership.pk}"
@@ -173,10 +184,15 @@ def _list_count(request, persons, query, filters) -> int:
         directorate_id = membership.organisation.directorate_id
         scope = f"dt{directorate_id}"
     return freshness.cached(
-        ("person_list", scope, query, filters.query_string()),
-        persons.count,
+        (parts[0], scope, *parts[1:]),
+        compute,
         directorates=[directorate_id] if directorate_id else None,
     )
+
+
+def _list_count(request, persons, query, filters) -> int:
+    """The exact number of persons of the list (at most SEARCH_MAX_RESULTS for a search)."""
+    return _list_cached(request, ("person_list", query, filters.query_string()), persons.count)
 
 
 @action_required(Action.VIEW_PERSON)
@@ -192,7 +208,7 @@ def person_list(request):
         return redirect("person_list")
     if "q" in request.GET:
         request.session[SEARCH_SESSION_KEY] = request.GET["q"][:100]
-    persons, query, filters = filtered_persons(request)
+    persons, query, filters, more = filtered_persons(request)
     page = _CountedPaginator(persons, 50, _list_count(request, persons, query, filters)).get_page(
         request.GET.get("page")
     )
@@ -209,6 +225,7 @@ def person_list(request):
             "query_string": filters.query_string(),
             "page": page,
             "query": query,
+            "more_than": SEARCH_MAX_RESULTS if more else None,
             "can_edit": can(request.membership, Action.EDIT_PERSON),
             "can_export": can(request.membership, Action.EXPORT),
         },

@@ -42,7 +42,9 @@ from parcours.territories.models import Directorate
 from parcours.www.decorators import action_required
 from parcours.www.reception import forms
 
-WORKLIST_LIMIT = 100
+# Rows of a worklist shown at once; « Suivants » reads the next ones from the last shown
+# (issue 12: 300 rows cost 70 % of the page, and rows beyond the 100 oldest were hidden).
+WORKLIST_PAGE_SIZE = 50
 
 
 # --------------------------------------------------------------------------------------------
@@ -1032,9 +1034,52 @@ def row(request, pk):
 # --------------------------------------------------------------------------------------------
 
 
+# Each worklist: its order (a date of the indexed rows, then the key), read by the partial
+# indexes of issue 12 (reception/models.py), and the template of its rows.
+WORKLISTS = {
+    "reconvoke": "session_date",
+    "no_ft": "signed_on",
+    "no_outcome": "first_appointment_date",
+}
+
+
+def _cursor(value: str):
+    """The (date, key) of a « Suivants » link (`2026-01-27.123`), or None when malformed:
+    the list then starts from its first row (no 500 on an edited address)."""
+    day, _sep, pk = (value or "").partition(".")
+    try:
+        return datetime.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def _worklist_page(queryset, field: str, cursor) -> dict:
+    """One page of a worklist in (date, key) order from after `cursor`, and the cursor of the
+    next page if any: a keyset read (one index range, whatever the page), not an offset."""
+    if cursor is not None:
+        day, pk = cursor
+        # The date bound first, alone, so that it is the index's range; the key breaks ties.
+        queryset = queryset.filter(**{f"{field}__gte": day}).filter(
+            Q(**{f"{field}__gt": day}) | Q(pk__gt=pk)
+        )
+    rows = list(queryset.order_by(field, "pk")[: WORKLIST_PAGE_SIZE + 1])
+    following = None
+    if len(rows) > WORKLIST_PAGE_SIZE:
+        rows = rows[:WORKLIST_PAGE_SIZE]
+        last = rows[-1]
+        following = f"{getattr(last, field).isoformat()}.{last.pk}"
+    return {"rows": rows, "following": following, "from_start": cursor is None}
+
+
 @action_required(Action.VIEW_PERSON)
 def worklists(request):
-    """What the DT has to follow up: people to re-convoke, FT registrations, FT appointments."""
+    """What the DT has to follow up: people to re-convoke, FT registrations, FT appointments.
+
+    Each list shows a page of its oldest rows; « Suivants » (`?liste=…&apres=…`) reads the
+    next page of that list, swapped in alone by htmx, or the whole page with that list's tab
+    open without JavaScript."""
+    from parcours.www.home import WORKLIST_COUNT_CAP, capped_count
+
     membership = request.membership
     directorate_id = _directorate_id(membership)
     today = timezone.localdate()
@@ -1051,36 +1096,65 @@ def worklists(request):
     if directorate_id:
         reconvoke = reconvoke.for_directorate(directorate_id)
     lists = {
-        "reconvoke": reconvoke.select_related("person", "session").order_by("session_date", "pk"),
-        "no_ft": no_ft.select_related("person", "convocation__session").order_by("signed_on", "pk"),
-        "no_outcome": no_outcome.select_related(
-            "convocation__person", "convocation__session"
-        ).order_by("first_appointment_date", "pk"),
+        "reconvoke": reconvoke.select_related("person", "session"),
+        "no_ft": no_ft.select_related("person", "convocation__session"),
+        "no_outcome": no_outcome.select_related("convocation__person", "convocation__session"),
     }
-    # The exact counts read every row of each list (tens of thousands in a large DT, issue 12):
-    # cached under the generation of freshness.py, so any write shows on the next read.
+    chosen = request.GET.get("liste", "")
+    cursor = _cursor(request.GET.get("apres", "")) if chosen in lists else None
+    if chosen in lists and request.htmx:
+        # « Suivants » with JavaScript: that list's next page only, in place of its page.
+        return render(
+            request,
+            f"reception/_worklist_{chosen}.html",
+            {
+                "page": _worklist_page(lists[chosen], WORKLISTS[chosen], cursor),
+                **_worklist_flags(membership),
+            },
+        )
+    # The counts, capped (capped_count): an exact one read every row of each list (tens of
+    # thousands in a large DT, issue 12). Cached under the generation of freshness.py, so any
+    # write shows on the next read; the home page reads the same entry (www/home.py).
     counts = freshness.cached(
         ("worklists", directorate_id or f"m{membership.pk}", cutoff),
-        lambda: {name: queryset.count() for name, queryset in lists.items()},
+        lambda: {
+            name: capped_count(queryset, WORKLISTS[name], "pk") for name, queryset in lists.items()
+        },
         # One DT's lists follow that DT's writes; a membership's without a DT, any write.
         directorates=[directorate_id] if directorate_id else None,
     )
     context = {
-        name: {"rows": list(queryset[:WORKLIST_LIMIT]), "count": counts[name]}
+        name: {
+            "page": _worklist_page(queryset, WORKLISTS[name], cursor if name == chosen else None),
+            "count": counts[name],
+        }
         for name, queryset in lists.items()
     }
-    context["open_sessions"] = sessions_with_seats(membership)
-    context["can_reconvoke"] = bool(directorate_id) and can(membership, Action.CONVOKE)
-    # Only the roles that may record it get the follow-up link (issue 16: no link to a 403).
-    context["can_follow_up"] = can(membership, Action.CIP_INTERVIEW)
     delay_form = None
     if directorate_id and can(membership, Action.PLAN_SESSIONS):
         delay_form = forms.DelayForm(initial={"ft_registration_delay_days": delay})
     return render(
         request,
         "reception/worklists.html",
-        {**context, "delay": delay, "delay_form": delay_form, "limit": WORKLIST_LIMIT},
+        {
+            **context,
+            **_worklist_flags(membership),
+            "selected": chosen if chosen in lists else "reconvoke",
+            "cap": WORKLIST_COUNT_CAP,
+            "delay": delay,
+            "delay_form": delay_form,
+        },
     )
+
+
+def _worklist_flags(membership) -> dict:
+    """What the worklists' rows offer to this membership."""
+    return {
+        "open_sessions": sessions_with_seats(membership),
+        "can_reconvoke": bool(_directorate_id(membership)) and can(membership, Action.CONVOKE),
+        # Only the roles that may record it get the follow-up link (issue 16: no link to a 403).
+        "can_follow_up": can(membership, Action.CIP_INTERVIEW),
+    }
 
 
 # Sessions offered to convoke into from a worklist or a person file: the next three months.
