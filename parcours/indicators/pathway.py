@@ -155,7 +155,8 @@ def cir_to_ft_delays(
     "Not concerned": registered before signing, registered on an unknown date, or not
     registered and in work, in vocational training or a student (seed 001: the CIP leaves them
     out). "Waiting": the others not registered yet. The DT is the one copied on the CIR (the
-    PFA's, or the person's when signed elsewhere), the registration the one copied on it.
+    PFA's, or the person's when signed elsewhere), the registration and the employment
+    situation the ones copied on it (ADR 0021: no person is read).
     """
     from parcours.reception.models import Contract
     from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
@@ -172,7 +173,7 @@ def cir_to_ft_delays(
                 F("ft_registration_date") - F("signed_on"), output_field=DurationField()
             ),
             _out=Case(
-                When(person__employment_status__in=sorted(OUT_OF_SCOPE_SITUATIONS), then=True),
+                When(employment_status__in=sorted(OUT_OF_SCOPE_SITUATIONS), then=True),
                 default=False,
                 output_field=BooleanField(),
             ),
