@@ -151,7 +151,7 @@ def run_pathway_benchmarks(directorate, month: Month, year: int, runs: int) -> l
     threshold = conf.small_cell_threshold()
     scopes = [
         (
-            f"DT {directorate.name}, {month}",
+            f"{directorate.name}, {month}",
             Perimeter((directorate,), exact=True, label=directorate.name),
             month_period,
             month.next.last_day,
