@@ -131,3 +131,46 @@ def test_the_migration_fills_the_situation_copy_from_the_persons():
 
     assert facts.stale_copies() == NOTHING_STALE
     assert metz_delay() == (0, 1, 1)
+
+
+# The person copied on each referral change (contact losses) ----------------------------------
+
+
+def test_a_recent_referral_change_keeps_the_contact_and_follows_a_merge():
+    from parcours.referrals.models import ReferralTransition
+    from tests.factories_referrals import make_referral
+
+    today = datetime.date(2026, 6, 1)
+    long_ago = today - datetime.timedelta(days=100)
+    absorbed = PersonFactory(last_name="BENALY")
+    kept = PersonFactory(last_name="BENALI")
+    ContractFactory(person=kept, signed_on=long_ago)
+    metz = directorate("metz").pk
+    assert pathway.contact_losses([metz], today)[metz] == pathway.ContactLoss(1, 1)
+
+    recently = datetime.datetime(2026, 5, 20, 10, tzinfo=datetime.UTC)
+    make_referral(person=absorbed, state="sent", now=recently)
+    assert set(ReferralTransition.objects.values_list("person_id", flat=True)) == {absorbed.pk}
+    people_services.merge_persons(kept, absorbed, actor=None, reason="Doublon")
+
+    assert set(ReferralTransition.objects.values_list("person_id", flat=True)) == {kept.pk}
+    assert pathway.contact_losses([metz], today)[metz] == pathway.ContactLoss(1, 0)
+
+
+def test_the_migration_fills_the_person_of_each_referral_change():
+    """referrals 0006 on this engine (PostgreSQL's UPDATE … FROM, or a portable subquery)."""
+    from parcours.referrals.models import ReferralTransition
+    from tests.factories_referrals import make_referral
+
+    referral = make_referral(state="accepted")
+    other = PersonFactory()
+    ReferralTransition.objects.update(person=other)
+    migration = importlib.import_module(
+        "parcours.referrals.migrations.0006_referral_transition_person_copy"
+    )
+    with connection.cursor() as cursor:
+        editor = types.SimpleNamespace(connection=connection, execute=cursor.execute)
+        migration.fill(apps, editor)
+
+    persons = set(ReferralTransition.objects.values_list("person_id", flat=True))
+    assert persons == {referral.person_id}

@@ -296,9 +296,10 @@ def contact_losses(
     recent_accompaniments = EmploymentCheck.objects.filter(
         accompaniment_date__gte=cutoff, accompaniment_date__lte=today
     ).values("person_id")
+    # The person copied on each change (ADR 0021): one index range, no lookup per change.
     recent_referrals = ReferralTransition.objects.filter(
         at__gte=_local_midnight(cutoff), at__lt=_local_midnight(today + datetime.timedelta(days=1))
-    ).values("referral__person_id")
+    ).values("person_id")
     lost = (
         Q(signed_on__lt=cutoff)
         & ~Q(ft_registration_date__gte=cutoff, ft_registration_date__lte=today)
