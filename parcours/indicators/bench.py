@@ -136,6 +136,71 @@ def run_benchmarks(directorate, month: Month, year: int, runs: int) -> list[Meas
     ]
 
 
+def run_pathway_benchmarks(directorate, month: Month, year: int, runs: int) -> list[Measure]:
+    """Issue 12, item 3: each pathway figure of the figures page (delays, contact losses,
+    funnel, seats) for the DT's month, its region's month (the DREETS view) and the national
+    year, then all of them with their protection as the page shows them (ADR 0021: the
+    national year of every figure within 1 s, a DT's month well under 150 ms)."""
+    from parcours.indicators import pathway
+    from parcours.indicators.dashboard import pathway_figures, pathway_view
+    from parcours.territories.models import Directorate
+
+    every = tuple(Directorate.objects.order_by("name"))
+    region = tuple(d for d in every if d.region_id == directorate.region_id)
+    month_period, year_period = Period.single(month), Period.year(year)
+    threshold = conf.small_cell_threshold()
+    scopes = [
+        (
+            f"{directorate.name}, {month}",
+            Perimeter((directorate,), exact=True, label=directorate.name),
+            month_period,
+            month.next.last_day,
+            150,
+        ),
+        (
+            f"région {directorate.region.name} ({len(region)} DT), {month}",
+            Perimeter(region, exact=False, label=directorate.region.name),
+            month_period,
+            month.next.last_day,
+            150,
+        ),
+        (
+            f"national ({len(every)} DT), {year}",
+            Perimeter(every, exact=False, label="National"),
+            year_period,
+            datetime.date(year + 1, 1, 31),
+            1000,
+        ),
+    ]
+    measures = []
+    for label, perimeter, period, today, target in scopes:
+        ids = perimeter.ids
+        refs = [DirectorateRef.of(d) for d in perimeter.directorates]
+        every_ids = [d.pk for d in perimeter.selectable]
+        figures = [
+            ("délais CIR → France Travail", lambda i=ids, p=period: pathway.cir_to_ft_delays(i, p)),
+            (
+                "délais de réponse aux orientations",
+                lambda i=ids, p=period: pathway.referral_answer_delays(i, p),
+            ),
+            ("pertes de contact", lambda i=ids, t=today: pathway.contact_losses(i, t)),
+            ("entonnoir des orientations", lambda i=ids, p=period: pathway.referral_funnel(i, p)),
+            ("places et listes d'attente", lambda i=every_ids: pathway.seats(i)),
+        ]
+        for name, work in figures:
+            measures.append(measure(f"Parcours – {label} – {name}", work, runs))
+
+        def shown(perimeter=perimeter, ids=ids, refs=refs, period=period, today=today):
+            release.clear_cache()
+            found = pathway_figures(perimeter, ids, period, today)
+            return pathway_view(found, refs, period, perimeter.exact, threshold)
+
+        measures.append(
+            measure(f"Parcours – {label} – toutes les figures, protégées", shown, runs, target)
+        )
+    return measures
+
+
 def table(measures: list[Measure]) -> str:
     width = max([52] + [len(m.name) for m in measures])
     lines = [

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.core.replica import read_alias
 from parcours.indicators import checks, conf, pathway
+from parcours.indicators.db import aggregate_block
 from parcours.indicators.documents import ReportDocument
 from parcours.indicators.perimeters import Perimeter
 from parcours.indicators.periods import Month, Period
@@ -139,7 +141,30 @@ def build_dashboard(
                 )
             )
         panels.append((section.section, section_panels))
-    ids = [ref.id for ref in refs]
+    figures = pathway_figures(perimeter, [ref.id for ref in refs], period, today)
+    return Dashboard(
+        perimeter,
+        period,
+        document,
+        panels,
+        threshold,
+        single_month,
+        pathway_view(figures, refs, period, perimeter.exact, threshold),
+        summary=build_summary(document, threshold=threshold),
+        # The alerts read exact figures: only the DT itself sees them (it can correct them).
+        alerts=checks.report_checks(computed) if perimeter.exact else [],
+    )
+
+
+def pathway_figures(perimeter: Perimeter, ids: list[int], period: Period, today) -> dict:
+    """The pathway figures of the directorates `ids` (those of the perimeter shown), as read
+    from the database: one query each, in one transaction that sets the aggregate settings
+    once (db.aggregate_block; bench.run_pathway_benchmarks times them)."""
+    with aggregate_block(read_alias()):
+        return _read_pathway_figures(perimeter, ids, period, today)
+
+
+def _read_pathway_figures(perimeter, ids, period, today) -> dict:
     figures = {
         "cir_to_ft": pathway.cir_to_ft_delays(ids, period),
         "referral_answer": pathway.referral_answer_delays(ids, period),
@@ -155,21 +180,10 @@ def build_dashboard(
         figures["seats"] = pathway.seats(every)
         figures["seat_views"] = pathway.schemes_by_directorate(every)
         figures["seat_view"] = ids[0] if len(ids) == 1 and len(every) > 1 else None
-    return Dashboard(
-        perimeter,
-        period,
-        document,
-        panels,
-        threshold,
-        single_month,
-        _pathway_view(figures, refs, period, perimeter.exact, threshold),
-        summary=build_summary(document, threshold=threshold),
-        # The alerts read exact figures: only the DT itself sees them (it can correct them).
-        alerts=checks.report_checks(computed) if perimeter.exact else [],
-    )
+    return figures
 
 
-def _pathway_view(figures, refs, period, exact, threshold) -> dict:
+def pathway_view(figures, refs, period, exact, threshold) -> dict:
     """Pathway figures as shown: summed exactly for the DT; per DT and month, protected,
     outside it (the same units as the monthly tables, for the same reason)."""
     months = period.months

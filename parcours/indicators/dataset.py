@@ -596,6 +596,8 @@ def _referrals(rng, present, schemes, user, summary, writer):
                     by=user,
                 )
             )
+    for transition in transitions:
+        transition.fill_facts()  # bulk_create skips save() (ADR 0021)
     writer.add(ReferralTransition, transitions)
     summary.referrals += len(referrals)
     summary.transitions += len(transitions)

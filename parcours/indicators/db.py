@@ -10,11 +10,36 @@ Both are set for these statements only (SET LOCAL, inside a transaction), so the
 application keeps the server's settings.
 """
 
+import contextvars
 from contextlib import contextmanager
 
 from django.db import connections, transaction
 
 SETTINGS = "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
+
+# The aliases whose current transaction already holds SETTINGS (inside `aggregate_block`).
+_settled: contextvars.ContextVar[frozenset] = contextvars.ContextVar(
+    "aggregate_settled", default=frozenset()
+)
+
+
+@contextmanager
+def aggregate_block(using: str = "default"):
+    """Several aggregate queries in one transaction with SETTINGS set once (ADR 0021): the
+    pathway figures of a page are five queries, and each round trip of a savepoint and a SET
+    cost as much as a small query on a loaded machine."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or using in _settled.get():
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(SETTINGS)
+        token = _settled.set(_settled.get() | {using})
+        try:
+            yield
+        finally:
+            _settled.reset(token)
 
 
 @contextmanager
@@ -33,7 +58,7 @@ def aggregate_cursor(using: str = "default"):
 def evaluated(queryset) -> list:
     """The rows of a queryset, read with aggregate_cursor's settings."""
     using = queryset.db
-    if connections[using].vendor != "postgresql":
+    if connections[using].vendor != "postgresql" or using in _settled.get():
         return list(queryset)
     with transaction.atomic(using=using):
         with connections[using].cursor() as cursor:

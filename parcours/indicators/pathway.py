@@ -24,9 +24,8 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    DurationField,
-    ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -138,6 +137,27 @@ def shared_percentile(histogram: dict[int, int], fraction: float) -> int | None:
     return round(sum(values[start : start + 3]) / 3)
 
 
+class DaysBetween(Func):
+    """Whole days from the second date to the first, an integer (NULL when either is).
+
+    ADR 0021: PostgreSQL subtracts dates into an integer directly; Django's DurationField
+    arithmetic would turn each row into an interval and back, the bulk of a national year's
+    cost. SQLite counts Julian days."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(JULIANDAY(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - JULIANDAY(",
+            **extra_context,
+        )
+
+
 def _days(value) -> int | None:
     if value is None:
         return None
@@ -155,7 +175,8 @@ def cir_to_ft_delays(
     "Not concerned": registered before signing, registered on an unknown date, or not
     registered and in work, in vocational training or a student (seed 001: the CIP leaves them
     out). "Waiting": the others not registered yet. The DT is the one copied on the CIR (the
-    PFA's, or the person's when signed elsewhere), the registration the one copied on it.
+    PFA's, or the person's when signed elsewhere), the registration and the employment
+    situation the ones copied on it (ADR 0021: no person is read).
     """
     from parcours.reception.models import Contract
     from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
@@ -168,11 +189,9 @@ def cir_to_ft_delays(
         )
         .annotate(
             _month=TruncMonth("signed_on"),
-            _delay=ExpressionWrapper(
-                F("ft_registration_date") - F("signed_on"), output_field=DurationField()
-            ),
+            _delay=DaysBetween(F("ft_registration_date"), F("signed_on")),
             _out=Case(
-                When(person__employment_status__in=sorted(OUT_OF_SCOPE_SITUATIONS), then=True),
+                When(employment_status__in=sorted(OUT_OF_SCOPE_SITUATIONS), then=True),
                 default=False,
                 output_field=BooleanField(),
             ),
@@ -211,9 +230,7 @@ def referral_answer_delays(
         )
         .annotate(
             _month=TruncMonth("sent_at", output_field=DateField()),
-            _delay=ExpressionWrapper(
-                TruncDate("answered_at") - TruncDate("sent_at"), output_field=DurationField()
-            ),
+            _delay=DaysBetween(TruncDate("answered_at"), TruncDate("sent_at")),
         )
         .values_list("directorate_id", "_month", "_delay")
         .annotate(
@@ -279,9 +296,10 @@ def contact_losses(
     recent_accompaniments = EmploymentCheck.objects.filter(
         accompaniment_date__gte=cutoff, accompaniment_date__lte=today
     ).values("person_id")
+    # The person copied on each change (ADR 0021): one index range, no lookup per change.
     recent_referrals = ReferralTransition.objects.filter(
         at__gte=_local_midnight(cutoff), at__lt=_local_midnight(today + datetime.timedelta(days=1))
-    ).values("referral__person_id")
+    ).values("person_id")
     lost = (
         Q(signed_on__lt=cutoff)
         & ~Q(ft_registration_date__gte=cutoff, ft_registration_date__lte=today)
@@ -383,8 +401,9 @@ def referral_funnel(
             "scheme__organisation__name",
         )
         .annotate(**annotations)
-        .order_by("scheme__organisation__name", "scheme__name", "scheme_id")
+        .order_by()  # ADR 0021: hash-grouped by the database, sorted below
     )
+    rows.sort(key=lambda r: (r["scheme__organisation__name"], r["scheme__name"], r["scheme_id"]))
     return [
         SchemeFunnel(
             directorate_id=row["directorate_id"],

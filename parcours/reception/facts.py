@@ -102,14 +102,17 @@ def _bring_in_line(person: Person, frozen) -> tuple[dict[str, int], int]:
 @people_services.register_follower
 def follow_person(person, changes, context) -> dict[str, int]:
     """After a write of a person: copies of their events follow a corrected sex or birth date
-    (open months only), and their CIR follows their France Travail registration."""
+    (open months only), and their CIR follows their France Travail registration and their
+    employment situation."""
     counts: dict[str, int] = {}
     if changes.keys() & people_services.IDENTITY_FIELDS:
         counts, kept = _bring_in_line(person, context.frozen)
         counts["kept_as_approved"] = kept
-    if changes.keys() & {"ft_registered", "ft_registration_date"}:
+    if changes.keys() & {"ft_registered", "ft_registration_date", "employment_status"}:
         updated = Contract.objects.filter(person_id=person.pk).update(
-            ft_registered=person.ft_registered, ft_registration_date=person.ft_registration_date
+            ft_registered=person.ft_registered,
+            ft_registration_date=person.ft_registration_date,
+            employment_status=person.employment_status,
         )
         counts["contract_registration"] = updated
         if updated:
@@ -145,7 +148,8 @@ def _source_mismatch():
 
 
 def _person_mismatch():
-    """Rows whose copies of the person disagree with the person (sex, registration).
+    """Rows whose copies of the person disagree with the person (sex, registration,
+    employment situation).
 
     Ages are checked in Python on these candidates and on the files with a birth date: the
     arithmetic is age_on's, the same that wrote them.
@@ -161,7 +165,8 @@ def _person_mismatch():
             | Q(ft_registration_date__isnull=True, person__ft_registration_date__isnull=False)
             | Q(ft_registration_date__isnull=False, person__ft_registration_date__isnull=True)
             | Q(ft_registration_date__lt=F("person__ft_registration_date"))
-            | Q(ft_registration_date__gt=F("person__ft_registration_date")),
+            | Q(ft_registration_date__gt=F("person__ft_registration_date"))
+            | ~Q(employment_status=F("person__employment_status")),
             person__anonymised_at__isnull=True,
         ),
     }
@@ -299,7 +304,13 @@ def repair_copies() -> dict[str, int]:
         if contract.person.birth_date is not None and contract.person.anonymised_at is None:
             contract.age_at_event = age_on(contract.person.birth_date, contract.signed_on)
         contract.save(
-            update_fields=["directorate", "ft_registered", "ft_registration_date", "age_at_event"]
+            update_fields=[
+                "directorate",
+                "ft_registered",
+                "ft_registration_date",
+                "employment_status",
+                "age_at_event",
+            ]
         )
     if rows:
         logger.warning("event copies repaired: %s", before)

@@ -621,6 +621,16 @@ class Contract(models.Model):
     ft_registration_date = models.DateField(
         _("date d'inscription à France Travail"), null=True, blank=True, editable=False
     )
+    # Issue 12 (ADR 0021): the person's employment situation, followed like the registration,
+    # so that the CIR -> France Travail delays tell "waiting" from "not concerned" without
+    # reading a million persons.
+    employment_status = models.CharField(
+        _("situation professionnelle"),
+        max_length=20,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.UNKNOWN,
+        editable=False,
+    )
     created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
     objects = ContractQuerySet.as_manager()
@@ -657,6 +667,7 @@ class Contract(models.Model):
             self.directorate_id = self.person.directorate_id
         self.ft_registered = self.person.ft_registered
         self.ft_registration_date = self.person.ft_registration_date
+        self.employment_status = self.person.employment_status
 
 
 class PrescriptionKind(models.TextChoices):

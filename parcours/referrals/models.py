@@ -594,15 +594,38 @@ class ReferralTransition(models.Model):
     )
     reason = models.CharField(_("motif"), max_length=30, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
+    # Issue 12 (ADR 0021): the referral's person, copied so that the contact losses find the
+    # people with a recent referral change from one index, without a lookup per change. A
+    # merge repoints it with every other link to the person (people.services.merge_persons).
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("personne"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # led by the (at, person) index
+    )
 
     class Meta:
         verbose_name = _("changement d'état d'une orientation")
         verbose_name_plural = _("changements d'état des orientations")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["referral", "at"], name="referral_transition_idx")]
+        indexes = [
+            models.Index(fields=["referral", "at"], name="referral_transition_idx"),
+            models.Index(fields=["at", "person"], name="referral_transition_at_person"),
+        ]
 
     def __str__(self):
         return f"{self.referral_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.fill_facts()
+        super().save(*args, **kwargs)
+
+    def fill_facts(self) -> None:
+        """Set the copy from the referral; bulk inserts call it since they skip save()."""
+        self.person_id = self.referral.person_id
 
     @property
     def label(self) -> str:

@@ -169,8 +169,15 @@ def _fresh_referrals(directorate) -> list[int]:
         for person in persons
     )
     ReferralTransition.objects.bulk_create(
+        # The referral's person, copied as save() would (ADR 0021; bulk_create skips save()).
         ReferralTransition(
-            referral=r, name=name, from_status=source, to_status=target, at=now, by=user
+            referral=r,
+            person_id=r.person_id,
+            name=name,
+            from_status=source,
+            to_status=target,
+            at=now,
+            by=user,
         )
         for r in referrals
         for name, source, target in [("create", "", "draft"), ("send", "draft", "sent")]

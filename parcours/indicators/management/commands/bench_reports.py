@@ -1,15 +1,19 @@
-"""Time the monthly DT report and the national year on the current database; print a table."""
+"""Time the monthly DT report and the national year on the current database, then the pathway
+figures of a DT's month, its region's month and the national year; print two tables."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from parcours.indicators.bench import run_benchmarks, table
+from parcours.indicators.bench import run_benchmarks, run_pathway_benchmarks, table
 from parcours.indicators.periods import Month
 from parcours.territories.models import Directorate
 
 
 class Command(BaseCommand):
-    help = "Mesure le rapport mensuel d'une DT et l'année nationale (médiane, p95, requêtes)."
+    help = (
+        "Mesure le rapport mensuel d'une DT et l'année nationale, puis les chiffres du parcours "
+        "(médiane, p95, requêtes)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--directorate", default="metz", help="Code de la DT (metz).")
@@ -30,4 +34,9 @@ class Command(BaseCommand):
             f"{options['runs']} exécutions par mesure"
         )
         measures = run_benchmarks(directorate, month, options["year"], options["runs"])
+        self.stdout.write(table(measures))
+        # Issue 12, item 3 (ADR 0021): the pathway figures, fewer runs (the national year).
+        self.stdout.write("")
+        pathway_runs = max(3, options["runs"] // 3)
+        measures = run_pathway_benchmarks(directorate, month, options["year"], pathway_runs)
         self.stdout.write(table(measures))
