@@ -1,4 +1,4 @@
-"""Issue 12, item 3 (ADR 0021): the pathway figures read no person; the CIR's copy of the
+"""Issue 12, item 3 (ADR 0022): the pathway figures read no person; the CIR's copy of the
 employment situation follows every write that changes it and is checked like the others."""
 
 import datetime

@@ -139,7 +139,7 @@ def run_benchmarks(directorate, month: Month, year: int, runs: int) -> list[Meas
 def run_pathway_benchmarks(directorate, month: Month, year: int, runs: int) -> list[Measure]:
     """Issue 12, item 3: each pathway figure of the figures page (delays, contact losses,
     funnel, seats) for the DT's month, its region's month (the DREETS view) and the national
-    year, then all of them with their protection as the page shows them (ADR 0021: the
+    year, then all of them with their protection as the page shows them (ADR 0022: the
     national year of every figure within 1 s, a DT's month well under 150 ms)."""
     from parcours.indicators import pathway
     from parcours.indicators.dashboard import pathway_figures, pathway_view

@@ -597,7 +597,7 @@ def _referrals(rng, present, schemes, user, summary, writer):
                 )
             )
     for transition in transitions:
-        transition.fill_facts()  # bulk_create skips save() (ADR 0021)
+        transition.fill_facts()  # bulk_create skips save() (ADR 0022)
     writer.add(ReferralTransition, transitions)
     summary.referrals += len(referrals)
     summary.transitions += len(transitions)

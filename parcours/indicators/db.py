@@ -25,7 +25,7 @@ _settled: contextvars.ContextVar[frozenset] = contextvars.ContextVar(
 
 @contextmanager
 def aggregate_block(using: str = "default"):
-    """Several aggregate queries in one transaction with SETTINGS set once (ADR 0021): the
+    """Several aggregate queries in one transaction with SETTINGS set once (ADR 0022): the
     pathway figures of a page are five queries, and each round trip of a savepoint and a SET
     cost as much as a small query on a loaded machine."""
     connection = connections[using]

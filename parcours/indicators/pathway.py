@@ -140,7 +140,7 @@ def shared_percentile(histogram: dict[int, int], fraction: float) -> int | None:
 class DaysBetween(Func):
     """Whole days from the second date to the first, an integer (NULL when either is).
 
-    ADR 0021: PostgreSQL subtracts dates into an integer directly; Django's DurationField
+    ADR 0022: PostgreSQL subtracts dates into an integer directly; Django's DurationField
     arithmetic would turn each row into an interval and back, the bulk of a national year's
     cost. SQLite counts Julian days."""
 
@@ -176,7 +176,7 @@ def cir_to_ft_delays(
     registered and in work, in vocational training or a student (seed 001: the CIP leaves them
     out). "Waiting": the others not registered yet. The DT is the one copied on the CIR (the
     PFA's, or the person's when signed elsewhere), the registration and the employment
-    situation the ones copied on it (ADR 0021: no person is read).
+    situation the ones copied on it (ADR 0022: no person is read).
     """
     from parcours.reception.models import Contract
     from parcours.reception.rules import OUT_OF_SCOPE_SITUATIONS
@@ -296,7 +296,7 @@ def contact_losses(
     recent_accompaniments = EmploymentCheck.objects.filter(
         accompaniment_date__gte=cutoff, accompaniment_date__lte=today
     ).values("person_id")
-    # The person copied on each change (ADR 0021): one index range, no lookup per change.
+    # The person copied on each change (ADR 0022): one index range, no lookup per change.
     recent_referrals = ReferralTransition.objects.filter(
         at__gte=_local_midnight(cutoff), at__lt=_local_midnight(today + datetime.timedelta(days=1))
     ).values("person_id")
@@ -401,7 +401,7 @@ def referral_funnel(
             "scheme__organisation__name",
         )
         .annotate(**annotations)
-        .order_by()  # ADR 0021: hash-grouped by the database, sorted below
+        .order_by()  # ADR 0022: hash-grouped by the database, sorted below
     )
     rows.sort(key=lambda r: (r["scheme__organisation__name"], r["scheme__name"], r["scheme_id"]))
     return [

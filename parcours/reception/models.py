@@ -621,7 +621,7 @@ class Contract(models.Model):
     ft_registration_date = models.DateField(
         _("date d'inscription à France Travail"), null=True, blank=True, editable=False
     )
-    # Issue 12 (ADR 0021): the person's employment situation, followed like the registration,
+    # Issue 12 (ADR 0022): the person's employment situation, followed like the registration,
     # so that the CIR -> France Travail delays tell "waiting" from "not concerned" without
     # reading a million persons.
     employment_status = models.CharField(

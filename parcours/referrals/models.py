@@ -594,7 +594,7 @@ class ReferralTransition(models.Model):
     )
     reason = models.CharField(_("motif"), max_length=30, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
-    # Issue 12 (ADR 0021): the referral's person, copied so that the contact losses find the
+    # Issue 12 (ADR 0022): the referral's person, copied so that the contact losses find the
     # people with a recent referral change from one index, without a lookup per change. A
     # merge repoints it with every other link to the person (people.services.merge_persons).
     person = models.ForeignKey(

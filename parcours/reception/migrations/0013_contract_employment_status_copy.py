@@ -1,4 +1,4 @@
-"""Issue 12 (ADR 0021): the CIR copies the person's employment situation, so the CIR -> France
+"""Issue 12 (ADR 0022): the CIR copies the person's employment situation, so the CIR -> France
 Travail delays read no person. Filled with one UPDATE (… FROM on PostgreSQL).
 
 Self-contained: the statements are written here, not imported from run-time code.

@@ -1,4 +1,4 @@
-"""Issue 12 (ADR 0021): each referral change keeps its referral's person, for the contact
+"""Issue 12 (ADR 0022): each referral change keeps its referral's person, for the contact
 losses. Added nullable, filled with one UPDATE (… FROM on PostgreSQL), then required and
 indexed with the change's time.
 
