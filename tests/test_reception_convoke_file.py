@@ -4,10 +4,10 @@ import io
 import zipfile
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parcours.organisations.roles import Role
 from parcours.reception.models import Convocation
+from tests.convocation_imports import import_list
 from tests.factories import PersonFactory
 from tests.factories_reception import SessionFactory
 from tests.helpers import page_text
@@ -22,12 +22,7 @@ def convoke(client_for):
     client = client_for(Role.RECEPTION_AGENT)
 
     def post(name: str, content: bytes):
-        upload = SimpleUploadedFile(name, content)
-        return client.post(
-            f"/pfa/sessions/{session.pk}/convoquer/",
-            {"source": "file", "agdref_file": upload},
-            follow=True,
-        )
+        return import_list(client, session, name, content)
 
     post.session = session
     return post
@@ -67,8 +62,9 @@ def test_an_opendocument_sheet_with_numbers_in_the_first_column(convoke, two_peo
 def test_one_unknown_number_convokes_nobody_and_names_it(convoke, two_people):
     content = b"AGDREF\n1000000001\n1000000009\n"
     text = page_text(convoke("liste.csv", content))
-    assert "Rien n'a été enregistré" in text
+    assert "Rien n'a été convoqué : 1 ligne du fichier pose problème." in text
     assert "Ligne 3, colonne A : aucun dossier de votre périmètre pour 1000000009." in text
+    assert "Confirmer et convoquer" not in text
     assert not Convocation.objects.exists()
 
 
@@ -78,7 +74,11 @@ def test_one_unknown_number_convokes_nobody_and_names_it(convoke, two_people):
         ("liste.pdf", b"%PDF-1.4 ...", "Format de fichier non accepté"),
         ("liste.csv", b"%PDF-1.4 \x00\x01", "ne correspond pas à son extension"),
         ("liste.csv", b"", "Le fichier est vide"),
-        ("liste.csv", b"Nom;Ville\nHADDAD;Metz\n", "Aucun numéro AGDREF trouvé"),
+        (
+            "liste.csv",
+            b"Nom;Ville\nHADDAD;Metz\n",
+            "Colonne obligatoire absente : « Numéro AGDREF ». Rien n'a été lu ni convoqué.",
+        ),
     ],
 )
 def test_a_wrong_file_gets_a_clear_message_and_nothing_is_saved(
@@ -101,13 +101,13 @@ def test_a_damaged_workbook_is_refused_without_an_error_page(convoke, two_people
     assert not Convocation.objects.exists()
 
 
-def test_a_long_list_of_wrong_numbers_is_summed_up_readably(convoke, two_people):
+def test_a_long_list_of_wrong_numbers_names_each_row(convoke, two_people):
     content = "\n".join(["AGDREF"] + [f"99{n:08d}" for n in range(40)]).encode()
     text = page_text(convoke("liste.csv", content))
     assert "Rien n'a été convoqué : 40 lignes du fichier posent problème." in text
     assert "Ligne 2, colonne A : aucun dossier de votre périmètre pour 9900000000." in text
-    assert "Ligne 11, colonne A : aucun dossier de votre périmètre pour 9900000009." in text
-    assert "9900000010" not in text and "… et 30 autres lignes." in text
+    assert "Ligne 41, colonne A : aucun dossier de votre périmètre pour 9900000039." in text
+    assert not Convocation.objects.exists()
 
 
 def test_a_file_longer_than_any_session_is_refused(convoke, two_people):

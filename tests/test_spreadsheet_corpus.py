@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parcours.organisations.roles import Role
 from parcours.reception.models import Convocation
+from tests.convocation_imports import import_list
 from tests.factories import PersonFactory
 from tests.factories_reception import SessionFactory
 from tests.helpers import page_text
@@ -51,19 +51,20 @@ EXPECTED = {
 }
 
 
+# The names the files give next to the numbers: the import checks them (issue 17 point 4).
+NAMES = ["HADDAD", "KOVAL", "NGUYEN", "DIALLO", "SILVA", "POPESCU"]
+
+
 @pytest.fixture
 def people():
-    for number in [*SIX, "0000000123", "0000004567"]:
+    for number, name in zip(SIX, NAMES, strict=True):
+        PersonFactory(agdref_number=number, last_name=name, first_names="Hélène")
+    for number in ["0000000123", "0000004567"]:
         PersonFactory(agdref_number=number)
 
 
 def _import(client, session, name, **extra):
-    upload = SimpleUploadedFile(name, (FILES / name).read_bytes())
-    return client.post(
-        f"/pfa/sessions/{session.pk}/convoquer/",
-        {"source": "file", "agdref_file": upload, **extra},
-        follow=True,
-    )
+    return import_list(client, session, name, (FILES / name).read_bytes(), **extra)
 
 
 def test_every_file_of_the_corpus_has_an_expected_outcome():

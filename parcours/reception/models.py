@@ -1041,3 +1041,59 @@ class ReceptionSettings(models.Model):
         """The directorate's settings, or unsaved defaults (no write on a read)."""
         found = cls.objects.filter(directorate_id=directorate_id).first()
         return found or cls(directorate_id=directorate_id)
+
+
+class ConvocationImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Aperçu, en attente de confirmation")
+    REFUSED = "refused", _("Refusé, personne n'a été convoqué")
+    DONE = "done", _("Convoqué")
+    ABANDONED = "abandoned", _("Abandonné (un autre fichier a été déposé)")
+
+
+class ConvocationImport(models.Model):
+    """A convocation list imported into a session (issue 17 point 4): who, when, which file,
+    what it did.
+
+    The file is kept only while its preview awaits confirmation, then emptied: the history
+    keeps the counts, not the list of persons (DOMAIN.md, privacy facts).
+    """
+
+    session = models.ForeignKey(
+        ReceptionSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="imports",
+    )
+    membership = models.ForeignKey(
+        "organisations.Membership",
+        verbose_name=_("rattachement"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    file_kind = models.CharField(max_length=5)
+    sheet_name = models.CharField(_("feuille"), max_length=100, blank=True)
+    content = models.BinaryField(editable=False, default=b"")
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=ConvocationImportStatus.choices,
+        default=ConvocationImportStatus.PREVIEWED,
+    )
+    total_rows = models.PositiveIntegerField(_("lignes"), default=0)
+    convoked_count = models.PositiveIntegerField(_("à convoquer ou convoquées"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("déjà convoquées"), default=0)
+    error_count = models.PositiveIntegerField(_("en erreur"), default=0)
+
+    class Meta:
+        verbose_name = _("import de convocations")
+        verbose_name_plural = _("imports de convocations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d})"

@@ -183,7 +183,12 @@ def test_a_reception_day_from_planning_to_the_cip(page, production_server, tmp_p
     audit(page)
     page.get_by_label("Fichier de numéros AGDREF").set_input_files(str(workbook))
     picture(page, "accueil-convoquer")
-    page.get_by_role("button", name="Importer et convoquer").click()
+    page.get_by_role("button", name="Lire le fichier").click()
+    # Issue 17 point 4: the list is previewed row by row, convoked once she confirms.
+    page.get_by_role("heading", name="Aperçu de l'import").wait_for()
+    page.get_by_text("12 à convoquer").wait_for()
+    audit(page)
+    page.get_by_role("button", name="Confirmer et convoquer 12 personnes").click()
     page.get_by_text("12 personne(s) convoquée(s)").wait_for()
     audit(page)
     page.goto(session_url)

@@ -69,7 +69,11 @@ def test_an_agent_convokes_a_list_from_an_excel_file(page, sign_in, tmp_path):
 
     page.goto(f"/pfa/sessions/{session.pk}/convoquer/")
     page.get_by_label("Fichier de numéros AGDREF").set_input_files(str(workbook))
-    page.get_by_role("button", name="Importer et convoquer").click()
+    page.get_by_role("button", name="Lire le fichier").click()
+    # Issue 17 point 4: the preview first, nothing convoked before the confirmation.
+    page.get_by_text("2 à convoquer").wait_for()
+    assert not session.convocations.exists()
+    page.get_by_role("button", name="Confirmer et convoquer 2 personnes").click()
 
     page.get_by_text("2 personne(s) convoquée(s)").wait_for()
     assert set(session.convocations.values_list("person__last_name", flat=True)) == {

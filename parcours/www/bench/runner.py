@@ -539,6 +539,8 @@ def plan(port, accounts: dict[str, Account], chosen: Selection) -> list[Page]:
             target=five,
         ),
         Page(
+            # Issue 17: the POST reads and plans the file, keeps it and redirects to the
+            # preview; the convocations are written by the confirmation, not measured here.
             "import XLSX de 30 convocations",
             RECEPTION,
             imports,

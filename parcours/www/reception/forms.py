@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 
 from parcours.accounts.models import User
-from parcours.core.spreadsheet_reader import read_sheets
 from parcours.organisations.roles import OFII_DT_ROLES, Role
 from parcours.people.models import Accommodation, EmploymentStatus, LanguageLevel, Person
 from parcours.people.validators import normalise_agdref
 from parcours.privacy.uploads import check_upload
-from parcours.reception import imports, rules
+from parcours.reception import rules
 from parcours.reception.models import (
     ADDRESS_MAX_LENGTH,
     CANCELLATION_REASON_MAX_LENGTH,
@@ -225,18 +224,21 @@ class ConvokeListForm(DsfrForm):
         )
 
 
-# A PFA holds 60 persons at most; a file far longer is not a list for one session.
-MAX_IMPORTED_ROWS = 500
+# The files a convocation list may come as (privacy.uploads.check_upload detects the kind).
 IMPORT_KINDS = ("csv", "xlsx", "ods")
 
 
 class ConvokeFileForm(DsfrForm):
+    """The file of a convocation list: checked here as a file, read and planned by
+    `reception.imports.preview` (issue 17 point 4), convoked once the agent confirms."""
+
     agdref_file = forms.FileField(
         label=_("Fichier de numéros AGDREF"),
         help_text=_(
-            "CSV, Excel (.xlsx) ou OpenDocument (.ods) : une colonne intitulée « AGDREF », ou "
-            "les numéros en première colonne. Toute la liste est convoquée, ou rien si un "
-            "numéro pose problème."
+            "CSV, Excel (.xlsx) ou OpenDocument (.ods) : une colonne intitulée « AGDREF » (ou "
+            "les numéros en première colonne), et si vous les avez les colonnes Nom, Prénoms "
+            "et Date de naissance, qui vérifient chaque numéro. Vous verrez chaque ligne avant "
+            "de confirmer : toute la liste est convoquée, ou rien si une ligne pose problème."
         ),
         error_messages={
             "required": _("Choisissez le fichier à importer."),
@@ -252,27 +254,10 @@ class ConvokeFileForm(DsfrForm):
         help_text=_("Seulement si le classeur compte plusieurs feuilles remplies : son nom."),
     )
 
-    def __init__(self, *args, persons, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.persons = persons
-        self.rows_read = 0
-
-    def clean(self):
-        cleaned = super().clean()
-        uploaded = cleaned.get("agdref_file")
-        if uploaded is None or self.errors:
-            return cleaned
-        try:
-            kind = check_upload(uploaded, IMPORT_KINDS)
-            sheets = read_sheets(uploaded, kind, max_rows=MAX_IMPORTED_ROWS)
-            sheet = imports.choose_sheet(sheets, cleaned.get("sheet", ""))
-            listed = imports.listed_numbers(sheet)
-            cleaned["agdref_file"] = imports.persons_for_listed_numbers(self.persons, listed)
-        except ValidationError as error:
-            self.add_error("agdref_file", error)
-            return cleaned
-        self.rows_read = len(listed)
-        return cleaned
+    def clean_agdref_file(self):
+        uploaded = self.cleaned_data["agdref_file"]
+        self.kind = check_upload(uploaded, IMPORT_KINDS)
+        return uploaded
 
 
 class CancelSessionForm(DsfrForm):

@@ -15,6 +15,12 @@ urlpatterns = [
     path("sessions/<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/convoquer/", views.convoke, name="convoke"),
+    path("imports/<int:pk>/", views.convocation_import, name="convocation_import"),
+    path(
+        "imports/<int:pk>/confirmer/",
+        views.convocation_import_commit,
+        name="convocation_import_commit",
+    ),
     path("sessions/<int:pk>/tous-presents/", views.roll_call, name="roll_call"),
     path("sessions/<int:pk>/convocations.pdf", views.session_letters, name="session_letters"),
     path("sessions/<int:pk>/presentation-cip/", views.cip_presentation, name="cip_presentation"),

@@ -23,13 +23,15 @@ from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
 from parcours.people import ages, titles
 from parcours.people.models import LanguageLevel, Person
 from parcours.privacy.access_log import Operation, log_access
-from parcours.reception import services
+from parcours.reception import imports, services
 from parcours.reception.letters.pdf import render_convocations_pdf
 from parcours.reception.models import (
     OBSERVED_STATUSES,
     AttendanceStatus,
     Contract,
     Convocation,
+    ConvocationImport,
+    ConvocationImportStatus,
     EmploymentCheck,
     HalfDay,
     Modality,
@@ -486,14 +488,30 @@ def convoke(request, pk):
     search = forms.PersonSearchForm(request.GET or None)
     single = forms.ConvokePersonForm(persons=persons, auto_id="id_single_%s")
     listed = forms.ConvokeListForm(persons=persons)
-    imported = forms.ConvokeFileForm(persons=persons)
-    if request.method == "POST":
+    imported = forms.ConvokeFileForm()
+    if request.method == "POST" and request.POST.get("source") == "file":
+        # Issue 17 point 4: the file is read and planned, then shown row by row; nothing is
+        # convoked before the agent confirms (convocation_import_commit).
+        imported = forms.ConvokeFileForm(request.POST, request.FILES)
+        if imported.is_valid():
+            try:
+                run, _plan = imports.preview(
+                    imported.cleaned_data["agdref_file"],
+                    imported.kind,
+                    session,
+                    request.membership,
+                    persons,
+                    actor=request.user,
+                    sheet_name=imported.cleaned_data["sheet"],
+                )
+            except ValidationError as error:
+                imported.add_error("agdref_file", error)
+            else:
+                return redirect("reception:convocation_import", pk=run.pk)
+    elif request.method == "POST":
         if "agdref_numbers" in request.POST:
             listed = forms.ConvokeListForm(request.POST, persons=persons)
             form, chosen = listed, "agdref_numbers"
-        elif request.POST.get("source") == "file":
-            imported = forms.ConvokeFileForm(request.POST, request.FILES, persons=persons)
-            form, chosen = imported, "agdref_file"
         else:
             single = forms.ConvokePersonForm(request.POST, persons=persons, auto_id="id_single_%s")
             form, chosen = single, "person"
@@ -505,17 +523,14 @@ def convoke(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                done = _("%(count)s personne(s) convoquée(s) : %(names)s.") % {
-                    "count": len(chosen_persons),
-                    "names": ", ".join(p.display_name for p in chosen_persons),
-                }
-                if chosen == "agdref_file":
-                    # The whole file or nothing: the page says how many rows it read.
-                    done = (
-                        _("Fichier lu en entier : %(rows)s ligne(s). ") % {"rows": form.rows_read}
-                        + done
-                    )
-                messages.success(request, done)
+                messages.success(
+                    request,
+                    _("%(count)s personne(s) convoquée(s) : %(names)s.")
+                    % {
+                        "count": len(chosen_persons),
+                        "names": ", ".join(p.display_name for p in chosen_persons),
+                    },
+                )
                 return redirect(request.get_full_path())
     query = search.cleaned_data["q"] if search.is_valid() else ""
     found = []
@@ -549,8 +564,76 @@ def convoke(request, pk):
             "to_reconvoke": to_reconvoke,
             "seats_taken": seats_taken,
             "seats_left": max(session.capacity - seats_taken, 0),
+            "import_history": session.imports.select_related("created_by")
+            .defer("content")
+            .order_by("-created_at", "-pk")[:IMPORT_HISTORY],
         },
     )
+
+
+# Imports of a session listed on its convoke page.
+IMPORT_HISTORY = 10
+
+
+def _visible_import(request, pk) -> ConvocationImport:
+    """An import of a session the membership may open (else 404, as for the session)."""
+    return get_object_or_404(
+        ConvocationImport.objects.filter(
+            session__in=ReceptionSession.objects.visible_to(request.membership)
+        ).select_related("session__directorate", "membership", "created_by"),
+        pk=pk,
+    )
+
+
+@require_GET
+@action_required(Action.CONVOKE)
+def convocation_import(request, pk):
+    """The preview of an imported list: each row to convoke, already convoked or in error."""
+    run = _visible_import(request, pk)
+    persons = Person.objects.visible_to(request.membership)
+    plan = None
+    if run.status == ConvocationImportStatus.PREVIEWED:
+        try:
+            plan = imports.plan_of(run, persons)
+        except ValidationError as error:  # a file read before cannot fail now, but never a 500
+            messages.error(request, " ".join(error.messages))
+        if plan is not None and plan.persons:
+            # The preview names the persons of the numbers: a read of those files, logged.
+            log_access(request, plan.persons, Operation.PERSON_LIST)
+    return render(
+        request,
+        "reception/convocation_import.html",
+        {
+            "run": run,
+            "session": run.session,
+            "plan": plan,
+            "counts": plan.counts if plan else None,
+        },
+    )
+
+
+@require_POST
+@action_required(Action.CONVOKE)
+def convocation_import_commit(request, pk):
+    """Convoke the previewed list: all or nothing (reception.imports.commit)."""
+    run = _visible_import(request, pk)
+    persons = Person.objects.visible_to(request.membership)
+    try:
+        plan = imports.commit(run, persons, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reception:convocation_import", pk=run.pk)
+    convoked = plan.to_convoke
+    done = _("Fichier lu en entier : %(rows)s ligne(s). ") % {"rows": len(plan.rows)}
+    done += _("%(count)s personne(s) convoquée(s) : %(names)s.") % {
+        "count": len(convoked),
+        "names": ", ".join(p.display_name for p in convoked),
+    }
+    unchanged = plan.count(imports.Status.UNCHANGED)
+    if unchanged:
+        done += " " + _("%(count)s déjà convoquée(s), inchangée(s).") % {"count": unchanged}
+    messages.success(request, done)
+    return redirect("reception:convoke", pk=run.session_id)
 
 
 def _pdf_response(convocations, filename) -> HttpResponse:
