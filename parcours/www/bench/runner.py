@@ -169,7 +169,7 @@ def _fresh_referrals(directorate) -> list[int]:
         for person in persons
     )
     ReferralTransition.objects.bulk_create(
-        # The referral's person, copied as save() would (ADR 0021; bulk_create skips save()).
+        # The referral's person, copied as save() would (ADR 0022; bulk_create skips save()).
         ReferralTransition(
             referral=r,
             person_id=r.person_id,

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         )
         measures = run_benchmarks(directorate, month, options["year"], options["runs"])
         self.stdout.write(table(measures))
-        # Issue 12, item 3 (ADR 0021): the pathway figures, fewer runs (the national year).
+        # Issue 12, item 3 (ADR 0022): the pathway figures, fewer runs (the national year).
         self.stdout.write("")
         pathway_runs = max(3, options["runs"] // 3)
         measures = run_pathway_benchmarks(directorate, month, options["year"], pathway_runs)
