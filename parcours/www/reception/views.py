@@ -415,6 +415,10 @@ def session_detail(request, pk):
             "can_cancel": not any(c.status in OBSERVED_STATUSES for c in rows),
             "can_summary": can(request.membership, Action.VIEW_AGGREGATES),
             **_sheet_flags(request.membership, experiment_open),
+            # What the row template reads after an htmx save only: set here, so that each
+            # row does not look them up and fail (an exception and a log call each, issue 12).
+            "oob": False,
+            "following": None,
         },
     )
 
