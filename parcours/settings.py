@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                "parcours.core.context_processors.site_config",
                 "parcours.organisations.context_processors.membership",
                 "parcours.www.navigation.navigation",
                 "parcours.accounts.context_processors.csp_nonce",

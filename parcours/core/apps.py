@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from parcours.core import freshness
+        from parcours.core.choices import speed_up_choice_displays
 
         freshness.connect()
+        speed_up_choice_displays()

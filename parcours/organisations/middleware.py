@@ -12,15 +12,21 @@ def get_current_membership(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    memberships = user.memberships.active().select_related(
-        "organisation", "organisation__directorate", "organisation__region"
+    # One query for both: the chosen membership and the switcher's list (the context
+    # processor reads request.active_memberships), in the model's order (organisation, role),
+    # whose first is the default. Every page paid two or three before (issue 12).
+    memberships = list(
+        user.memberships.active().select_related(
+            "organisation", "organisation__directorate", "organisation__region"
+        )
     )
+    request.active_memberships = (user.pk, memberships)
     chosen_id = request.session.get(SESSION_KEY)
     if chosen_id is not None:
         chosen = next((m for m in memberships if m.pk == chosen_id), None)
         if chosen is not None:
             return chosen
-    return memberships.order_by("organisation__name", "role").first()
+    return memberships[0] if memberships else None
 
 
 class CurrentMembershipMiddleware:

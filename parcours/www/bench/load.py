@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 QUERIES_HEADER = "X-Parcours-Queries"
+CPU_HEADER = "X-Parcours-CPU-Ms"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -54,19 +55,68 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank]
 
 
-def run_scenario(host, port, scenario: dict, clients: int) -> dict:
-    requests = [
+def _requests(listed: list[dict]) -> list[Request]:
+    return [
         Request(r["method"], r["path"], r.get("headers", {}), r.get("body", "").encode("latin-1"))
-        for r in scenario["requests"]
+        for r in listed
     ]
+
+
+def _cpu(headers: dict) -> float | None:
+    value = headers.get(CPU_HEADER.lower(), [""])[0]
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def run_service(host, port, service: dict) -> dict:
+    """One client, one request after the other: the page's service time, without queueing.
+
+    What 16 clients on 2 cores then wait is about 16 / 2 of it, so a slow page under load can
+    be told apart from a page that is slow alone (issue 12)."""
+    requests = _requests(service["requests"])
+    warmup = service.get("warmup", 0)
+    expected = set(service.get("expect", [200]))
+    for index in range(warmup):
+        send(host, port, requests[index % len(requests)])
+    timings, cpus, errors = [], [], 0
+    deadline = time.monotonic() + service["max_seconds"]
+    for index in range(warmup, warmup + service["count"]):
+        if time.monotonic() > deadline:
+            break
+        start = time.perf_counter()
+        try:
+            status, headers, _body = send(host, port, requests[index % len(requests)])
+        except OSError:
+            errors += 1
+            continue
+        timings.append((time.perf_counter() - start) * 1000)
+        errors += status not in expected
+        cpu = _cpu(headers)
+        if cpu is not None:
+            cpus.append(cpu)
+    return {
+        "service_requests": len(timings),
+        "service_p50_ms": percentile(timings, 0.50),
+        "service_cpu_ms": percentile(cpus, 0.50) if cpus else None,
+        "service_errors": errors,
+    }
+
+
+def run_scenario(host, port, scenario: dict, clients: int) -> dict:
+    service = run_service(host, port, scenario["service"]) if scenario.get("service") else {}
+    requests = _requests(scenario["requests"])
     count = scenario["count"]
     expected = set(scenario.get("expect", [200]))
     warmup = scenario.get("warmup", 0)
-    for request in requests[:warmup]:
-        send(host, port, request)
+    # Every warm-up request, not one per distinct request: each worker must have served the
+    # page once (its imports, its template cache) before the timings start.
+    for index in range(warmup):
+        send(host, port, requests[index % len(requests)])
     lock = threading.Lock()
     state = {"next": warmup, "done": 0}
-    timings, queries, errors = [], [], []
+    timings, queries, cpus, errors = [], [], [], []
     deadline = time.monotonic() + scenario["max_seconds"]
 
     def client():
@@ -92,6 +142,9 @@ def run_scenario(host, port, scenario: dict, clients: int) -> dict:
                 value = headers.get(QUERIES_HEADER.lower(), [""])[0]
                 if value.isdigit():
                     queries.append(int(value))
+                cpu = _cpu(headers)
+                if cpu is not None:
+                    cpus.append(cpu)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -111,6 +164,9 @@ def run_scenario(host, port, scenario: dict, clients: int) -> dict:
         "queries_max": max(queries) if queries else None,
         "errors": len(errors),
         "first_errors": errors[:3],
+        # CPU of a request under load (worker's process time), beside the service run's.
+        "cpu_p50_ms": percentile(cpus, 0.50) if cpus else None,
+        **service,
     }
 
 
@@ -123,9 +179,13 @@ def main() -> int:
     results = []
     for scenario in plan["scenarios"]:
         results.append(run_scenario(parts.hostname, parts.port, scenario, plan["clients"]))
+        result = results[-1]
+        alone = (
+            f", seul p50 {result['service_p50_ms']:.0f} ms" if "service_p50_ms" in result else ""
+        )
         print(
-            f"  {scenario['name']}: {results[-1]['requests']} requêtes, "
-            f"p95 {results[-1]['p95_ms']:.0f} ms",
+            f"  {scenario['name']}: {result['requests']} requêtes, "
+            f"p95 {result['p95_ms']:.0f} ms{alone}",
             file=sys.stderr,
             flush=True,
         )

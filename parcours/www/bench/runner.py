@@ -40,6 +40,13 @@ WORKERS = 4
 REQUESTS_PER_PAGE = 400
 SECONDS_PER_PAGE = 45
 WRITES = 60  # referral accepts and imports: each request changes different rows
+# The service run before each page's load: one client, SERVICE_WARMUP then SERVICE_REQUESTS
+# requests one after the other (the write pages get SERVICE_WRITES rows of their own, no
+# warm-up: a write cannot be repeated).
+SERVICE_WARMUP = 3
+SERVICE_REQUESTS = 20
+SERVICE_WRITES = 10
+SERVICE_SECONDS = 30
 
 
 @dataclass
@@ -57,6 +64,8 @@ class Page:
     expect: tuple[int, ...] = (200,)
     count: int = REQUESTS_PER_PAGE
     target: str = ""
+    # The requests of the one-client service run; None: the page's own (GET pages).
+    service_requests: list[Request] | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,7 +140,8 @@ def _bench_partner(directorate):
 
 
 def _fresh_referrals(directorate) -> list[int]:
-    """WRITES referrals just sent to the DT's bench partner, for the accepts to answer."""
+    """WRITES + SERVICE_WRITES referrals just sent to the DT's bench partner, for the accepts
+    to answer."""
     from parcours.indicators.dataset import _bench_user
     from parcours.organisations.models import Organisation
     from parcours.people.models import Person
@@ -149,7 +159,7 @@ def _fresh_referrals(directorate) -> list[int]:
     persons = list(
         Person.objects.filter(directorate=directorate, created_by=user)
         .exclude(Exists(open_here))
-        .order_by("-pk")[:WRITES]
+        .order_by("-pk")[: WRITES + SERVICE_WRITES]
     )
     referrals = Referral.objects.bulk_create(
         Referral(
@@ -187,7 +197,8 @@ def _fresh_referrals(directorate) -> list[int]:
 
 
 def _import_sessions(directorate) -> list[int]:
-    """WRITES future sessions, one per import request: each import convokes into its own."""
+    """WRITES + SERVICE_WRITES future sessions, one per import request: each import convokes
+    into its own."""
     from parcours.reception.models import ReceptionSession
 
     day = timezone.localdate() + datetime.timedelta(days=400)
@@ -202,7 +213,7 @@ def _import_sessions(directorate) -> list[int]:
             start_time=datetime.time(8, 30),
             capacity=60,
         )
-        for index in range(WRITES)
+        for index in range(WRITES + SERVICE_WRITES)
     )
     figures_changed()
     return [s.pk for s in sessions]
@@ -533,20 +544,22 @@ def plan(port, accounts: dict[str, Account], chosen: Selection) -> list[Page]:
         Page(
             "accepter une orientation",
             PARTNER,
-            accepts,
+            accepts[:-SERVICE_WRITES],
             expect=(302,),
-            count=len(accepts),
+            count=len(accepts) - SERVICE_WRITES,
             target=five,
+            service_requests=accepts[-SERVICE_WRITES:],
         ),
         Page(
             # Issue 17: the POST reads and plans the file, keeps it and redirects to the
             # preview; the convocations are written by the confirmation, not measured here.
             "import XLSX de 30 convocations",
             RECEPTION,
-            imports,
+            imports[:-SERVICE_WRITES],
             expect=(302,),
-            count=len(imports),
+            count=len(imports) - SERVICE_WRITES,
             target=five,
+            service_requests=imports[-SERVICE_WRITES:],
         ),
     ]
 
@@ -571,6 +584,34 @@ def create_database() -> str:
             return f"Base {name} : présente."
         server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return f"Base {name} : créée."
+
+
+def _listed(requests: list[Request]) -> list[dict]:
+    return [
+        {"method": r.method, "path": r.path, "headers": r.headers, "body": r.body.decode("latin-1")}
+        for r in requests
+    ]
+
+
+def _scenario(page: Page) -> dict:
+    """The load generator's plan of one page: its service run, then its load."""
+    writes = page.service_requests is not None
+    service = {
+        "requests": _listed(page.service_requests if writes else page.requests),
+        "warmup": 0 if writes else SERVICE_WARMUP,
+        "count": SERVICE_WRITES if writes else SERVICE_REQUESTS,
+        "max_seconds": SERVICE_SECONDS,
+        "expect": list(page.expect),
+    }
+    return {
+        "name": page.name,
+        "requests": _listed(page.requests),
+        "count": page.count,
+        "warmup": 0 if page.expect == (302,) else CLIENTS,
+        "max_seconds": SECONDS_PER_PAGE,
+        "expect": list(page.expect),
+        "service": service,
+    }
 
 
 def machine() -> dict:
@@ -629,29 +670,11 @@ def run(output: Path, log) -> dict:
         load_plan = {
             "base": f"http://127.0.0.1:{port}",
             "clients": CLIENTS,
-            "scenarios": [
-                {
-                    "name": page.name,
-                    "requests": [
-                        {
-                            "method": r.method,
-                            "path": r.path,
-                            "headers": r.headers,
-                            "body": r.body.decode("latin-1"),
-                        }
-                        for r in page.requests
-                    ],
-                    "count": page.count,
-                    "warmup": 0 if page.expect == (302,) else CLIENTS,
-                    "max_seconds": SECONDS_PER_PAGE,
-                    "expect": list(page.expect),
-                }
-                for page in pages
-            ],
+            "scenarios": [_scenario(page) for page in pages],
         }
         log(
-            f"Charge : {CLIENTS} clients, ≤ {REQUESTS_PER_PAGE} requêtes et "
-            f"≤ {SECONDS_PER_PAGE} s par page"
+            f"Par page : {SERVICE_REQUESTS} requêtes d'un seul client (temps de service), puis "
+            f"{CLIENTS} clients, ≤ {REQUESTS_PER_PAGE} requêtes et ≤ {SECONDS_PER_PAGE} s"
         )
         finished = subprocess.run(
             [sys.executable, "-m", "parcours.www.bench.load"],
@@ -690,25 +713,50 @@ def _size(persons: int) -> str:
     return f"{persons:,}".replace(",", " ")
 
 
+def _ms(value) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def queueing_bound(report: dict, row: dict) -> float | None:
+    """What the page's p95 should be near under load, from its service time alone: with every
+    client waiting its turn on the machine's CPUs, clients / CPUs × the one-client p50 (the
+    floor costs ~1 ms, so each ms of a page's service time is ~8 ms at 16 clients on 2 CPUs)."""
+    if row.get("service_p50_ms") is None:
+        return None
+    cpus = (report.get("machine") or {}).get("cpus") or 1
+    return report["clients"] / cpus * row["service_p50_ms"]
+
+
 def table(reports: list[dict]) -> str:
-    """One table: per page, p50, p95, throughput and statements at each size, then the ratios."""
+    """One table: per page, p50, p95, throughput and statements at each size, the one-client
+    p50 and CPU ms per request (runs from before these columns leave them empty), then the
+    ratios and the queueing bound of the largest size."""
     reports = sorted(reports, key=lambda r: r["persons"])
     large = reports[-1]
     floor = large["pages"][0]["p95_ms"] or 1.0
     head = f"{'page':<44}"
     for report in reports:
         label = _size(report["persons"])
-        head += f" | {label + ' p50':>13} {'p95':>7} {'req/s':>6} {'SQL':>4}"
-    head += " | " + ("p95 ×taille" if len(reports) > 1 else "") + f" {'×plancher':>9} {'cible':<14}"
+        head += (
+            f" | {label + ' p50':>13} {'p95':>7} {'req/s':>6} {'SQL':>4}"
+            f" {'1 client p50':>12} {'CPU':>6}"
+        )
+    head += " | " + ("p95 ×taille" if len(reports) > 1 else "") + f" {'×plancher':>9}"
+    head += f" {'borne 16/' + str((large.get('machine') or {}).get('cpus') or '?'):>10}"
+    head += f" {'cible':<14}"
     lines = [head, "-" * len(head)]
     for index, page in enumerate(large["pages"]):
         line = f"{page['name'][:44]:<44}"
         for report in reports:
             row = report["pages"][index]
             queries = "" if row["queries_max"] is None else str(row["queries_max"])
+            alone = _ms(row.get("service_p50_ms"))
+            alone = alone + " ms" if alone else ""
+            cpu = _ms(row.get("service_cpu_ms"))
+            cpu = cpu + " ms" if cpu else ""
             line += (
                 f" | {row['p50_ms']:>10.0f} ms {row['p95_ms']:>4.0f} ms {row['throughput']:>6.1f}"
-                f" {queries:>4}"
+                f" {queries:>4} {alone:>12} {cpu:>6}"
             )
             if row["errors"]:
                 line += f" ({row['errors']} erreurs)"
@@ -717,7 +765,9 @@ def table(reports: list[dict]) -> str:
             line += f" | {page['p95_ms'] / small:>10.2f}×"
         else:
             line += " |"
-        line += f" {page['p95_ms'] / floor:>8.1f}× {page.get('target', ''):<14}"
+        bound = _ms(queueing_bound(large, page))
+        line += f" {page['p95_ms'] / floor:>8.1f}× {bound + ' ms' if bound else '':>10}"
+        line += f" {page.get('target', ''):<14}"
         lines.append(line)
     sizes = " et ".join(
         f"{_size(r['persons'])} personnes ({r['database']}, mois {r['month']}, année {r['year']})"
@@ -725,4 +775,9 @@ def table(reports: list[dict]) -> str:
     )
     lines.append("")
     lines.append(f"{large['clients']} clients, gunicorn {large['workers']} processus ; {sizes}.")
+    lines.append(
+        "1 client p50 : la page seule, une requête après l'autre ; CPU : temps processeur du "
+        "processus gunicorn par requête (PostgreSQL non compris) ; borne : clients / CPU × "
+        "1 client p50, l'attente à prévoir sous charge."
+    )
     return "\n".join(lines)

@@ -114,6 +114,44 @@ def _sheet_convocations(membership):
     )
 
 
+# The steps a day-sheet row shows: reverse one-to-ones of the convocation (and the person's
+# CIR), read once per row. A missing one raises RelatedObjectDoesNotExist, which the template
+# engine answers by calling dir() on the row before giving up: at four lookups per missing
+# step, that was the day sheet's largest cost in CPU (issue 12, docs/benchmarks/
+# 2026-12-01-page-cpu.md). None reads as « not recorded », as before.
+ROW_STEPS = ("positioning", "interview", "contract", "prescription", "employment_check")
+# The links of a row, by URL name: each reversed once per request, not once per row.
+ROW_URLS = {
+    "attendance": "reception:attendance",
+    "letter": "reception:letter",
+    "positioning": "reception:positioning",
+    "interview": "reception:interview",
+    "contract": "reception:contract",
+    "prescription": "reception:prescription",
+    "employment_check": "reception:employment_check",
+}
+_URL_SENTINEL = 2147483647
+
+
+def _url_maker(name: str):
+    """reverse(name, args=[pk]) for any pk, from one reverse: the path around the pk is fixed."""
+    head, tail = reverse(name, args=[_URL_SENTINEL]).split(str(_URL_SENTINEL))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _with_steps(convocations):
+    """Each convocation gets `steps` (the step records, None when missing; `cir` the
+    person's CIR) and `urls` (its links, `person` its person's file) for the row template."""
+    makers = {key: _url_maker(name) for key, name in ROW_URLS.items()}
+    person_url = _url_maker("person_detail")
+    for convocation in convocations:
+        convocation.steps = {name: getattr(convocation, name, None) for name in ROW_STEPS}
+        convocation.steps["cir"] = getattr(convocation.person, "cir_contract", None)
+        convocation.urls = {key: make(convocation.pk) for key, make in makers.items()}
+        convocation.urls["person"] = person_url(convocation.person_id)
+    return convocations
+
+
 def _visible_convocation(request, pk) -> Convocation:
     """A convocation of a person the membership sees, in a session it may open; else 404."""
     sessions = ReceptionSession.objects.visible_to(request.membership)
@@ -138,6 +176,7 @@ def _row_response(request, convocation_pk, *, saved=False, following=None):
     """The row again; after a save, also the header's counters and the roll call (htmx
     out-of-band swaps), and the next step's form when « enregistrer et suivant » asked."""
     convocation = _visible_convocation(request, convocation_pk)
+    _with_steps([convocation])
     flags = _sheet_flags(request.membership, services.experiment_open(convocation.session))
     context = {"c": convocation, **flags}
     if saved:
@@ -361,7 +400,7 @@ def session_detail(request, pk):
     )
     experiment_open = services.experiment_open(session)
     staff = SessionStaff.objects.filter(session=session).select_related("user")
-    rows = list(convocations)
+    rows = _with_steps(list(convocations))
     if rows:
         # Issue 6: a page that shows people writes one access-log row with all of them.
         log_access(request, [c.person_id for c in rows], Operation.PERSON_LIST)
@@ -380,6 +419,10 @@ def session_detail(request, pk):
             "can_cancel": not any(c.status in OBSERVED_STATUSES for c in rows),
             "can_summary": can(request.membership, Action.VIEW_AGGREGATES),
             **_sheet_flags(request.membership, experiment_open),
+            # What the row template reads after an htmx save only: set here, so that each
+            # row does not look them up and fail (an exception and a log call each, issue 12).
+            "oob": False,
+            "following": None,
         },
     )
 
