@@ -216,8 +216,9 @@ def test_the_background_import_previews_commits_and_keeps_the_history():
     assert Person.objects.count() == 3
 
 
+@pytest.mark.parametrize("stale", [False, True], ids=["stored-plan", "planned-again"])
 def test_an_import_killed_half_way_leaves_the_database_unchanged_and_can_be_run_again(
-    monkeypatch,
+    monkeypatch, stale
 ):
     from parcours.people import services
 
@@ -230,6 +231,9 @@ def test_an_import_killed_half_way_leaves_the_database_unchanged_and_can_be_run_
     run = _run(membership, csv_bytes([HEADER, *rows]))
     monkeypatch.setattr(imports, "CHUNK", 10)
     import_tasks.plan_import(run.pk)
+    if stale:  # a file written since the preview: the commit reads and plans the file again
+        PersonFactory()
+    before = Person.objects.count()
     real = services.create_persons_bulk
     written_before_death = []
 
@@ -243,13 +247,23 @@ def test_an_import_killed_half_way_leaves_the_database_unchanged_and_can_be_run_
     monkeypatch.setattr(services, "create_persons_bulk", dies_on_the_second_chunk)
     with pytest.raises(SystemExit):
         import_tasks.commit_import(run.pk)
-    assert written_before_death == [10]  # the first chunk was written when the worker died
-    assert Person.objects.count() == 0
+    # The first chunk was written when the worker died.
+    assert written_before_death == [before + 10]
+    assert Person.objects.count() == before
     run.refresh_from_db()
     assert run.status == ImportStatus.PREVIEWED
     monkeypatch.setattr(services, "create_persons_bulk", real)
     assert import_tasks.commit_import(run.pk) == ImportStatus.DONE
-    assert Person.objects.count() == 25
+    assert Person.objects.count() == before + 25
+    run.refresh_from_db()
+    assert (run.created_count, run.updated_count, run.unchanged_count) == (25, 0, 0)
+    # Imported again: nothing changes.
+    again = _run(membership, csv_bytes([HEADER, *rows]))
+    import_tasks.plan_import(again.pk)
+    assert import_tasks.commit_import(again.pk) == ImportStatus.DONE
+    again.refresh_from_db()
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 25)
+    assert Person.objects.count() == before + 25
 
 
 def test_a_refused_file_keeps_its_messages_and_drops_its_content():

@@ -26,8 +26,13 @@ def _max_params() -> int:
     return connection.features.max_query_params or 65_535
 
 
+# Rows per statement on PostgreSQL, where a statement takes one array per column.
+POSTGRES_BATCH = 5000
+
+
 def _batches(objs: list, columns: int):
-    size = max(1, _max_params() // max(1, columns))
+    """Batches of objects for statements of `columns` parameters per row (1: per batch)."""
+    size = POSTGRES_BATCH if columns == 1 else max(1, _max_params() // max(1, columns))
     for start in range(0, len(objs), size):
         yield objs[start : start + size]
 
@@ -54,7 +59,8 @@ class _Prepared:
 
 def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
     """INSERT the new objects (no pk yet) in as few statements as the database allows and set
-    their pk (RETURNING, PostgreSQL and SQLite >= 3.35). auto_now and auto_now_add fields get
+    their pk (RETURNING, PostgreSQL and SQLite >= 3.35): INSERT … SELECT FROM unnest(one array
+    per column) on PostgreSQL, a VALUES list on SQLite. auto_now and auto_now_add fields get
     one timestamp for the call. Returns the objects."""
     objs = list(objs)
     if not objs:
@@ -71,13 +77,29 @@ def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
     columns = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pk = quote(meta.pk.column)
-    for part in _batches(objs, len(fields)):
-        params = [prepare(getattr(obj, attname)) for obj in part for prepare, attname in prepared]
+    postgres = connection.vendor == "postgresql"
+    for part in _batches(objs, 1 if postgres else len(fields)):
         # Names from the model's metadata, quoted; every value a parameter.
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-            f"{', '.join([row] * len(part))} RETURNING {pk}"
-        )
+        if postgres:
+            # One array per column (unnest): a short query psycopg parses once, not a
+            # placeholder per cell (its parsing of a 60,000-placeholder query was most of
+            # the commit's time).
+            params = [
+                [prepare(getattr(obj, attname)) for obj in part] for prepare, attname in prepared
+            ]
+            arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+            sql = (
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+                f"SELECT * FROM unnest({arrays}) RETURNING {pk}"
+            )
+        else:
+            params = [
+                prepare(getattr(obj, attname)) for obj in part for prepare, attname in prepared
+            ]
+            sql = (
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+                f"{', '.join([row] * len(part))} RETURNING {pk}"
+            )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids = [found[0] for found in cursor.fetchall()]
@@ -89,26 +111,39 @@ def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
 
 
 def update_rows(model: type[Model], objs: list[Model], names: Iterable[str]) -> None:
-    """Save the columns `names` of existing objects: one UPDATE … FROM (VALUES …) per batch
-    (PostgreSQL; SQLite >= 3.33), instead of bulk_update's CASE WHEN per column and row."""
+    """Save the columns `names` of existing objects: one UPDATE … FROM per batch, instead of
+    bulk_update's CASE WHEN per column and row: FROM unnest(one array per column) on
+    PostgreSQL, FROM a VALUES list on SQLite (>= 3.33)."""
     meta = model._meta
     fields = [meta.pk, *(meta.get_field(name) for name in names)]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = [quote(f.column) for f in fields]
-    # PostgreSQL types the VALUES from their first row: the parameters are cast. SQLite takes
-    # them as they come (a cast to "date" there would turn them into numbers).
-    cell = "CAST(%s AS {})" if connection.vendor == "postgresql" else "%s"
-    row = "(" + ", ".join(cell.format(f.cast_db_type(connection)) for f in fields) + ")"
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     prepared = [(_Prepared(f), f.attname) for f in fields]
     assignments = ", ".join(f"{c} = v.{c}" for c in columns[1:])
-    for part in _batches(objs, len(fields)):
-        params = [prepare(getattr(obj, attname)) for obj in part for prepare, attname in prepared]
+    postgres = connection.vendor == "postgresql"
+    for part in _batches(objs, 1 if postgres else len(fields)):
         # Names from the model's metadata, quoted; every value a parameter.
-        sql = (
-            f"WITH v ({', '.join(columns)}) AS (VALUES {', '.join([row] * len(part))}) "  # noqa: S608
-            f"UPDATE {table} SET {assignments} FROM v "
-            f"WHERE {table}.{columns[0]} = v.{columns[0]}"
-        )
+        if postgres:
+            # One typed array per column (see insert_rows).
+            params = [
+                [prepare(getattr(obj, attname)) for obj in part] for prepare, attname in prepared
+            ]
+            arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+            sql = (
+                f"UPDATE {table} SET {assignments} "  # noqa: S608
+                f"FROM unnest({arrays}) AS v ({', '.join(columns)}) "
+                f"WHERE {table}.{columns[0]} = v.{columns[0]}"
+            )
+        else:
+            params = [
+                prepare(getattr(obj, attname)) for obj in part for prepare, attname in prepared
+            ]
+            sql = (
+                f"WITH v ({', '.join(columns)}) AS (VALUES {', '.join([row] * len(part))}) "  # noqa: S608
+                f"UPDATE {table} SET {assignments} FROM v "
+                f"WHERE {table}.{columns[0]} = v.{columns[0]}"
+            )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

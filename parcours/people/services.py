@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.core import bulk_sql
+from parcours.core.freshness import figures_changed
 from parcours.people.models import (
     DuplicatePair,
     DuplicateStatus,
@@ -891,6 +892,8 @@ def create_persons_bulk(values_list: list[Mapping], *, actor, chunk: int = BULK_
             _check_agdref_unique(persons, {})
             # One INSERT per batch without the ORM's per-cell compiling (core.bulk_sql).
             created.extend(bulk_sql.insert_rows(Person, persons))
+            # A bulk INSERT sends no post_save (core/freshness.py): the DTs' figures move.
+            figures_changed(directorates={p.directorate_id for p in persons})
     return created
 
 
@@ -957,6 +960,8 @@ def update_persons_bulk(
                 for c in changes
                 if c.field == "directorate"
             }
+            # The bulk UPDATE sends no post_save (core/freshness.py): the DTs' figures move.
+            figures_changed(directorates=directorate_ids)
             context = FollowContext(actor, reason, frozen_months(directorate_ids))
             # The history of the whole chunk in one INSERT (privacy.history).
             persons_changed.send(sender=Person, items=changed_persons, actor=actor, reason=reason)
