@@ -17,9 +17,12 @@ separators, XLSX, ODS). Then, in this order (STYLE.md, rdv-insertion):
 Large files (100,000 rows) are streamed: `core.spreadsheet_reader.read_rows` hands the rows
 one by one, they are planned by chunks of `CHUNK` (one set of queries per chunk) and only the
 chunk and a small index of the rows read (`FileIndex`, the intra-file duplicates) are held.
-The preview (`preview`) keeps counts and the first messages; the commit (`commit_file`) reads
-the file again inside one transaction and writes each chunk through the services' bulk path
-(`create_persons_bulk`, `update_persons_bulk`): two passes, all or nothing.
+The preview (`preview`) keeps counts and the first messages, and stores the rows to write
+(`PlanWriter`, one JSON line per chunk). The commit replays that plan (`commit_stored`) while
+the file and the persons on record are those the preview read (`plan_generation`), and
+otherwise reads and plans the file again (`commit_file`); either way in one transaction,
+each chunk written through the services' bulk path (`create_persons_bulk`,
+`update_persons_bulk`): all or nothing (ADR 0021).
 
 Two rows of one file that are the same person (the same AGDREF number, or the finder's score
 at its threshold) are refused on the second: « Ligne 12 : même personne que la ligne 4 ».
