@@ -95,8 +95,10 @@ class PersonImport(models.Model):
     def drop_files(self) -> None:
         """Delete the uploaded file and its plan (at commit, refusal, or when abandoned)."""
         if self.file:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self.plan_path)
+            # The plan, and the one a preview killed half-way left being written.
+            for path in (self.plan_path, self.plan_path + ".part"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
             self.file.delete(save=False)
         self.plan_key = ""
 
