@@ -219,6 +219,9 @@ STORAGES = {
 # originals are not kept nor compressed: half the files, half the time of collectstatic.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Files holding personal data that wait for a background task (person imports): never
+# served, deleted when the task ends (people.import_models).
+PRIVATE_ROOT = os.environ.get("PRIVATE_ROOT") or str(BASE_DIR / "var" / "private")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -1,5 +1,9 @@
 """Settings for the test suite: production settings with fast hashing and plain static files."""
 
+import atexit
+import shutil
+import tempfile
+
 from parcours.settings import *  # noqa: F403
 from parcours.settings import DATABASES, STORAGES
 
@@ -33,3 +37,6 @@ PARCOURS_API_RATE = "1000000/minute"
 # never commit (each test is a rolled-back transaction), so the suite computes the figures on
 # every read, and tests/test_figures_cache.py turns the cache on to test it, commits included.
 PARCOURS_FIGURES_CACHE_SECONDS = 0
+# Uploaded import files of the suite: a folder of the run, removed at exit.
+PRIVATE_ROOT = tempfile.mkdtemp(prefix="parcours-private-")
+atexit.register(shutil.rmtree, PRIVATE_ROOT, True)

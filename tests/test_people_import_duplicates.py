@@ -21,14 +21,15 @@ BENALY = ["", "Benaly", "Rachid", "12/03/1985", "H", "Réfugié", "57"]
 
 
 def _run(membership, data):
-    return PersonImport.objects.create(
+    run = PersonImport(
         organisation=membership.organisation,
         membership=membership,
         created_by=membership.user,
         file_name="signataires.csv",
         file_kind="csv",
-        content=data,
     )
+    run.store(data)
+    return run
 
 
 def test_a_row_spelled_otherwise_is_to_check_naming_the_file_then_on_the_review_list():

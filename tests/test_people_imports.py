@@ -3,6 +3,7 @@ row-level French messages with nothing written; a good file imports all or nothi
 importing it again changes nothing."""
 
 import io
+import os
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -180,26 +181,32 @@ def test_the_saved_mapping_reads_the_organisations_own_headers():
 
 
 def _run(membership, data, name="liste.csv", kind="csv"):
-    return PersonImport.objects.create(
+    run = PersonImport(
         organisation=membership.organisation,
         membership=membership,
         created_by=membership.user,
         file_name=name,
         file_kind=kind,
-        content=data,
     )
+    run.store(data)
+    return run
 
 
 def test_the_background_import_previews_commits_and_keeps_the_history():
     membership = membership_for(Role.INTEGRATION_AUDITOR)
     run = _run(membership, csv_bytes([HEADER, *GOOD]))
+    uploaded = run.file.path
     assert import_tasks.plan_import(run.pk) == ImportStatus.PREVIEWED
     run.refresh_from_db()
     assert (run.created_count, run.error_count, run.progress_percent) == (3, 0, 100)
     assert Person.objects.count() == 0  # a preview writes no person
+    assert os.path.exists(uploaded) and os.path.exists(run.plan_path)
+    plan = run.plan_path
     assert import_tasks.commit_import(run.pk) == ImportStatus.DONE
     run.refresh_from_db()
-    assert (run.status, run.created_count, bytes(run.content)) == ("done", 3, b"")
+    assert (run.status, run.created_count, run.file.name) == ("done", 3, "")
+    # The file held personal data: gone from the disk with its plan once imported.
+    assert not os.path.exists(uploaded) and not os.path.exists(plan)
     assert Person.objects.count() == 3
     assert (
         ColumnMapping.objects.get(organisation=membership.organisation).columns["last_name"]
@@ -209,8 +216,9 @@ def test_the_background_import_previews_commits_and_keeps_the_history():
     assert Person.objects.count() == 3
 
 
+@pytest.mark.parametrize("stale", [False, True], ids=["stored-plan", "planned-again"])
 def test_an_import_killed_half_way_leaves_the_database_unchanged_and_can_be_run_again(
-    monkeypatch,
+    monkeypatch, stale
 ):
     from parcours.people import services
 
@@ -223,6 +231,9 @@ def test_an_import_killed_half_way_leaves_the_database_unchanged_and_can_be_run_
     run = _run(membership, csv_bytes([HEADER, *rows]))
     monkeypatch.setattr(imports, "CHUNK", 10)
     import_tasks.plan_import(run.pk)
+    if stale:  # a file written since the preview: the commit reads and plans the file again
+        PersonFactory()
+    before = Person.objects.count()
     real = services.create_persons_bulk
     written_before_death = []
 
@@ -236,22 +247,35 @@ def test_an_import_killed_half_way_leaves_the_database_unchanged_and_can_be_run_
     monkeypatch.setattr(services, "create_persons_bulk", dies_on_the_second_chunk)
     with pytest.raises(SystemExit):
         import_tasks.commit_import(run.pk)
-    assert written_before_death == [10]  # the first chunk was written when the worker died
-    assert Person.objects.count() == 0
+    # The first chunk was written when the worker died.
+    assert written_before_death == [before + 10]
+    assert Person.objects.count() == before
     run.refresh_from_db()
     assert run.status == ImportStatus.PREVIEWED
     monkeypatch.setattr(services, "create_persons_bulk", real)
     assert import_tasks.commit_import(run.pk) == ImportStatus.DONE
-    assert Person.objects.count() == 25
+    assert Person.objects.count() == before + 25
+    run.refresh_from_db()
+    assert (run.created_count, run.updated_count, run.unchanged_count) == (25, 0, 0)
+    # Imported again: nothing changes.
+    again = _run(membership, csv_bytes([HEADER, *rows]))
+    import_tasks.plan_import(again.pk)
+    assert import_tasks.commit_import(again.pk) == ImportStatus.DONE
+    again.refresh_from_db()
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 25)
+    assert Person.objects.count() == before + 25
 
 
 def test_a_refused_file_keeps_its_messages_and_drops_its_content():
     membership = membership_for(Role.INTEGRATION_AUDITOR)
     run = _run(membership, csv_bytes([["Nom"], ["Haddad"]]))
+    uploaded = run.file.path
     assert import_tasks.plan_import(run.pk) == ImportStatus.REFUSED
     run.refresh_from_db()
     assert "Colonnes obligatoires absentes" in run.messages[0]
-    assert bytes(run.content) == b""
+    assert run.file.name == "" and not os.path.exists(uploaded)
+    left = os.listdir(os.path.dirname(uploaded))
+    assert not [name for name in left if name.startswith(os.path.basename(uploaded))]  # no plan
 
 
 def test_the_pages_upload_preview_and_commit_a_file(client_for, django_capture_on_commit_callbacks):

@@ -162,14 +162,15 @@ def test_an_anonymised_file_is_not_updated_by_the_bulk_path():
 
 
 def _run(membership, data):
-    return PersonImport.objects.create(
+    run = PersonImport(
         organisation=membership.organisation,
         membership=membership,
         created_by=membership.user,
         file_name="liste.csv",
         file_kind="csv",
-        content=data,
     )
+    run.store(data)
+    return run
 
 
 def test_the_background_import_reports_its_progress_and_the_page_shows_it(monkeypatch, client_for):
@@ -221,3 +222,78 @@ def test_a_person_on_file_is_proposed_for_rows_of_the_first_and_the_last_chunk(m
     assert result.counts["create"] == 82
     proposed = {row.number: [c.person.pk for c in row.candidates] for row in result.to_review}
     assert proposed == {2: [known.pk], 83: [known.pk]}
+
+
+def test_the_commit_writes_the_plan_of_the_preview_when_nothing_changed_since(monkeypatch):
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    known = PersonFactory(
+        agdref_number="0700000001",
+        last_name="NOMC",
+        first_names="Ancien",
+        birth_date=datetime.date(1961, 2, 2),
+        department=Department.objects.get(code="57"),
+    )
+    run = _run(membership, csv_file(many(6)))
+    import_tasks.plan_import(run.pk)
+
+    def must_not_plan_again(*args, **kwargs):
+        raise AssertionError("the stored plan is still true: the file is not planned again")
+
+    monkeypatch.setattr(imports, "commit_file", must_not_plan_again)
+    assert import_tasks.commit_import(run.pk) == ImportStatus.DONE
+    run.refresh_from_db()
+    assert (run.created_count, run.updated_count) == (5, 1)
+    assert Person.objects.filter(agdref_number__startswith="07").count() == 6
+    known.refresh_from_db()
+    assert known.first_names == "PrénomC"
+    # The history row the person services write for an edit with a reason.
+    change = FieldChange.objects.get(person_id=known.pk, field="first_names")
+    assert (change.before, change.after, change.reason) == (
+        "Ancien",
+        "PrénomC",
+        str(imports.IMPORT_REASON),
+    )
+
+
+def test_a_person_written_after_the_preview_makes_the_commit_plan_the_file_again():
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    run = _run(membership, csv_file(many(6)))
+    import_tasks.plan_import(run.pk)
+    run.refresh_from_db()
+    assert run.created_count == 6
+    # Entered by hand meanwhile: the preview's « to create » is no longer true for this row.
+    PersonFactory(
+        agdref_number="0700000003",
+        last_name="NOMF",
+        first_names="PrénomF",
+        birth_date=datetime.date(1963, 4, 4),
+        sex="F",
+        department=Department.objects.get(code="57"),
+    )
+    assert import_tasks.commit_import(run.pk) == ImportStatus.DONE
+    run.refresh_from_db()
+    assert (run.created_count, run.updated_count + run.unchanged_count) == (5, 1)
+    assert Person.objects.filter(agdref_number="0700000003").count() == 1
+    assert Person.objects.filter(agdref_number__startswith="07").count() == 6
+
+
+def test_an_abandoned_import_file_is_deleted_by_the_retention_job():
+    import os
+
+    from django.utils import timezone
+
+    from parcours.privacy.retention import run_retention
+
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    abandoned, recent = _run(membership, csv_file(many(3))), _run(membership, csv_file(many(2)))
+    import_tasks.plan_import(abandoned.pk)
+    abandoned.refresh_from_db()
+    files = [abandoned.file.path, abandoned.plan_path, recent.file.path]
+    assert all(os.path.exists(path) for path in files)
+    PersonImport.objects.filter(pk=abandoned.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=62)
+    )
+    run_retention(dry_run=False)
+    abandoned.refresh_from_db()
+    assert abandoned.file.name == "" and abandoned.created_count == 3  # the history stays
+    assert [os.path.exists(path) for path in files] == [False, False, True]

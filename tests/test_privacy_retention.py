@@ -79,10 +79,15 @@ def test_the_default_period_of_person_files_is_24_months():
 def test_the_data_controller_sets_the_period(client_for):
     client = client_for(Role.NATIONAL_ADMIN)
     # Every category is set at once (partner contacts too: partnerships/privacy.py; employer
-    # contacts: employment/privacy.py).
+    # contacts: employment/privacy.py; abandoned import files: privacy/import_files.py).
     response = client.post(
         "/confidentialite/conservation/",
-        {PERSON_FILES: "18", "partner_contacts": "12", "employer_contacts": "12"},
+        {
+            PERSON_FILES: "18",
+            "partner_contacts": "12",
+            "employer_contacts": "12",
+            "person_import_files": "1",
+        },
         follow=True,
     )
     assert "Durées de conservation enregistrées" in page_text(response)

@@ -1,6 +1,12 @@
 """Import history and saved column mappings of the tabular import of persons (issue 17)."""
 
+import contextlib
+import os
+import uuid
+
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,11 +19,19 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("Importé")
 
 
+def import_storage() -> FileSystemStorage:
+    """Where the uploaded files wait for their commit: PRIVATE_ROOT, never served (they hold
+    personal data), not MEDIA_ROOT."""
+    return FileSystemStorage(location=os.path.join(settings.PRIVATE_ROOT, "person-imports"))
+
+
 class PersonImport(models.Model):
     """One file imported (or only previewed): who, when, which file, what it did.
 
-    The file's content is kept only until it is imported or refused, then emptied: the
-    history keeps the counts, not the personal data (DOMAIN.md, privacy facts).
+    The uploaded file is kept on disk (`file`, private storage, a random name), with the
+    plan its preview computed next to it (`plan_path`), only until it is imported, refused
+    or abandoned (privacy retention, `drop_files`): the history keeps the counts, not the
+    personal data (DOMAIN.md, privacy facts).
     """
 
     organisation = models.ForeignKey(
@@ -39,7 +53,10 @@ class PersonImport(models.Model):
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     file_name = models.CharField(_("fichier"), max_length=255)
     file_kind = models.CharField(max_length=5)
-    content = models.BinaryField(editable=False, default=b"")
+    file = models.FileField(storage=import_storage, upload_to="", blank=True, editable=False)
+    # What the stored plan was computed from (imports.plan_generation): the commit replays
+    # the plan only when the persons on record are still what the preview read.
+    plan_key = models.CharField(max_length=200, blank=True, editable=False)
     status = models.CharField(
         _("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PLANNING
     )
@@ -62,6 +79,28 @@ class PersonImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def plan_path(self) -> str:
+        return self.file.path + ".plan" if self.file else ""
+
+    def store(self, content) -> None:
+        """Save the uploaded file (a Django File, or bytes) to disk under a random name (no
+        personal data in it), then the row."""
+        if isinstance(content, bytes):
+            content = ContentFile(content)
+        self.file.save(f"{uuid.uuid4().hex}.{self.file_kind}", content, save=False)
+        self.save()
+
+    def drop_files(self) -> None:
+        """Delete the uploaded file and its plan (at commit, refusal, or when abandoned)."""
+        if self.file:
+            # The plan, and the one a preview killed half-way left being written.
+            for path in (self.plan_path, self.plan_path + ".part"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
+            self.file.delete(save=False)
+        self.plan_key = ""
 
     @property
     def progress_percent(self) -> int:

@@ -4,9 +4,14 @@ Large files (100,000 rows) take longer than a request: the page starts these tas
 `PersonImport.done_rows`. Both are idempotent: planning again replaces the preview; committing
 an import already done does nothing, and a commit killed half-way left nothing (one
 transaction) and can be started again.
+
+The file is read from disk (`PersonImport.file`, private storage). The preview stores its plan
+next to it; the commit replays that plan when the file and the persons on record are still
+those the preview read (`imports.plan_generation`), and reads and plans the file again
+otherwise. Both files are deleted when the import ends (done or refused).
 """
 
-from io import BytesIO
+import os
 
 from django.apps import apps
 from django.core.cache import cache
@@ -52,10 +57,15 @@ def progress_of(run: PersonImport) -> int:
     return max(run.done_rows, cache.get(progress_key(run.pk)) or 0)
 
 
+def _plan_key(run: PersonImport) -> str:
+    with run.file.open("rb") as stream:
+        return f"{imports.file_digest(stream)}:{imports.plan_generation()}"
+
+
 def _refuse(run: PersonImport, error: ValidationError) -> None:
     run.status = ImportStatus.REFUSED
     run.messages = list(error.messages)
-    run.content = b""
+    run.drop_files()
     run.finished_at = timezone.now()
     run.save()
 
@@ -73,17 +83,24 @@ def plan_import(import_id: int) -> str:
     def on_progress(done):
         PersonImport.objects.filter(pk=run.pk).update(done_rows=done)
 
+    key = _plan_key(run)  # before reading: a write during the preview makes it stale
+    stored = run.plan_path + ".part"
     try:
-        result = imports.preview(
-            BytesIO(bytes(run.content)),
-            run.file_kind,
-            _persons(run),
-            saved_mapping=_saved(run),
-            on_progress=on_progress,
-        )
+        with run.file.open("rb") as data, open(stored, "wb") as plan_out:
+            result = imports.preview(
+                data,
+                run.file_kind,
+                _persons(run),
+                saved_mapping=_saved(run),
+                on_progress=on_progress,
+                plan_out=plan_out,
+            )
     except ValidationError as error:
+        os.remove(stored)
         _refuse(run, error)
         return run.status
+    os.replace(stored, run.plan_path)
+    run.plan_key = key
     counts = result.counts
     run.total_rows = run.done_rows = result.total
     run.created_count = counts[imports.Action.CREATE]
@@ -101,6 +118,7 @@ def plan_import(import_id: int) -> str:
     run.mapping = {
         "columns": {name: str(imports.BY_FIELD[name].label) for name in result.mapping.columns},
         "ignored": result.mapping.ignored,
+        "headers": result.mapping_headers,  # saved for the organisation at commit
     }
     run.status = ImportStatus.PREVIEWED
     run.save()
@@ -110,9 +128,10 @@ def plan_import(import_id: int) -> str:
 def commit_import(import_id: int) -> str:
     """Import the previewed file, all or nothing; save the organisation's column mapping.
 
-    The file is read and planned again under the transaction (the files on record may have
-    changed since the preview) and written chunk by chunk; the rows done are reported in the
-    cache (`progress_of`): the row itself is locked until the end.
+    The preview's plan is replayed when still true (the same file, nothing written to the
+    persons on record since), else the file is read and planned again under the
+    transaction; written chunk by chunk; the rows done are reported in the cache
+    (`progress_of`): the row itself is locked until the end.
     """
     key = progress_key(import_id)
     with transaction.atomic():
@@ -120,31 +139,52 @@ def commit_import(import_id: int) -> str:
         if run.status not in (ImportStatus.PREVIEWED, ImportStatus.RUNNING):
             return run.status
         cache.set(key, 0, PROGRESS_SECONDS)
+
+        def report(done):
+            cache.set(key, done, PROGRESS_SECONDS)
+
+        stored = (
+            not run.error_count
+            and run.plan_key
+            and os.path.exists(run.plan_path)
+            and run.plan_key == _plan_key(run)
+        )
         try:
-            result = imports.commit_file(
-                BytesIO(bytes(run.content)),
-                run.file_kind,
-                _persons(run),
-                actor=run.created_by,
-                saved_mapping=_saved(run),
-                on_progress=lambda done: cache.set(key, done, PROGRESS_SECONDS),
-            )
+            if stored:
+                # Nothing changed since the preview: its plan is still true, written as it is.
+                with open(run.plan_path, "rb") as plan_in:
+                    imports.commit_stored(
+                        plan_in, actor=run.created_by, total=run.total_rows, on_progress=report
+                    )
+                headers = run.mapping.get("headers", {})
+            else:
+                with run.file.open("rb") as data:
+                    result = imports.commit_file(
+                        data,
+                        run.file_kind,
+                        _persons(run),
+                        actor=run.created_by,
+                        saved_mapping=_saved(run),
+                        on_progress=report,
+                    )
+                headers = result.mapping_headers
+                counts = result.counts
+                run.created_count = counts[imports.Action.CREATE]
+                run.updated_count = counts[imports.Action.UPDATE]
+                run.unchanged_count = counts[imports.Action.UNCHANGED]
+                run.done_rows = run.total_rows = result.total
         except ValidationError as error:
             transaction.set_rollback(True)
             refused = error
         else:
             refused = None
             ColumnMapping.objects.update_or_create(
-                organisation_id=run.organisation_id, defaults={"columns": result.mapping_headers}
+                organisation_id=run.organisation_id, defaults={"columns": headers}
             )
-            counts = result.counts
             run.status = ImportStatus.DONE
-            run.created_count = counts[imports.Action.CREATE]
-            run.updated_count = counts[imports.Action.UPDATE]
-            run.unchanged_count = counts[imports.Action.UNCHANGED]
             run.error_count = 0
-            run.done_rows = run.total_rows = result.total
-            run.content = b""
+            run.done_rows = run.total_rows
+            run.drop_files()
             run.finished_at = timezone.now()
             run.save()
     cache.delete(key)

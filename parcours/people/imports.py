@@ -17,9 +17,12 @@ separators, XLSX, ODS). Then, in this order (STYLE.md, rdv-insertion):
 Large files (100,000 rows) are streamed: `core.spreadsheet_reader.read_rows` hands the rows
 one by one, they are planned by chunks of `CHUNK` (one set of queries per chunk) and only the
 chunk and a small index of the rows read (`FileIndex`, the intra-file duplicates) are held.
-The preview (`preview`) keeps counts and the first messages; the commit (`commit_file`) reads
-the file again inside one transaction and writes each chunk through the services' bulk path
-(`create_persons_bulk`, `update_persons_bulk`): two passes, all or nothing.
+The preview (`preview`) keeps counts and the first messages, and stores the rows to write
+(`PlanWriter`, one JSON line per chunk). The commit replays that plan (`commit_stored`) while
+the file and the persons on record are those the preview read (`plan_generation`), and
+otherwise reads and plans the file again (`commit_file`); either way in one transaction,
+each chunk written through the services' bulk path (`create_persons_bulk`,
+`update_persons_bulk`): all or nothing (ADR 0021).
 
 Two rows of one file that are the same person (the same AGDREF number, or the finder's score
 at its threshold) are refused on the second: « Ligne 12 : même personne que la ligne 4 ».
@@ -34,6 +37,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -42,6 +47,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -919,14 +925,26 @@ class Preview:
                 self.review.append(row)
 
 
-def preview(data, kind: str, persons, *, saved_mapping=None, on_progress=None) -> Preview:
-    """Plan the file without keeping its rows (the background preview of large files)."""
+def preview(
+    data, kind: str, persons, *, saved_mapping=None, on_progress=None, plan_out=None
+) -> Preview:
+    """Plan the file without keeping its rows (the background preview of large files).
+
+    `plan_out` (a binary file open for writing): the rows to write are stored there, chunk
+    by chunk (`PlanWriter`), for `commit_stored` to replay them without planning again."""
     result = Preview()
+    writer = PlanWriter(plan_out) if plan_out is not None else None
+
+    def on_chunk(rows):
+        result.add(rows)
+        if writer is not None:
+            writer.add(rows)
+
     result.mapping, result.mapping_headers = stream_plan(
         data,
         kind,
         persons,
-        on_chunk=result.add,
+        on_chunk=on_chunk,
         saved_mapping=saved_mapping,
         on_progress=on_progress,
     )
@@ -1025,6 +1043,131 @@ def commit_file(
         )
         _refuse_errors(result.counts[Action.ERROR])
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. The preview's plan, stored and replayed
+# ---------------------------------------------------------------------------------------------
+
+
+def plan_generation() -> str:
+    """What a plan depends on beyond the file: the persons on record (how many, the last id,
+    the last write, the last anonymisation) and the départements a cell may name. Every write
+    of a person goes through people.services, which sets updated_at; a deletion (a merge)
+    lowers the count or comes with a write of the kept file. Two equal generations: a plan
+    computed under the first is still true under the second."""
+    on_record = Person._base_manager.aggregate(
+        count=Count("pk"),
+        last=Max("pk"),
+        written=Max("updated_at"),
+        anonymised=Max("anonymised_at"),
+    )
+    departments = hashlib.sha256(
+        repr(list(Department.objects.order_by("pk").values_list("pk", "code", "name"))).encode()
+    ).hexdigest()[:16]
+    return "{count}:{last}:{written}:{anonymised}:".format(**on_record) + departments
+
+
+def file_digest(stream) -> str:
+    """SHA-256 of an uploaded file, read by blocks."""
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(block)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _StoredPerson:
+    pk: int
+
+
+@dataclass(frozen=True)
+class _StoredCandidate:
+    """What record_duplicates_bulk reads of a duplicates.Candidate."""
+
+    person: _StoredPerson
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _encode_values(values: dict) -> dict:
+    return {
+        name: value.isoformat() if isinstance(value, datetime.date) else value
+        for name, value in values.items()
+    }
+
+
+def _decode_values(values: dict) -> dict:
+    if values.get("birth_date"):
+        values["birth_date"] = datetime.date.fromisoformat(values["birth_date"])
+    return values
+
+
+class PlanWriter:
+    """Stores the rows a commit writes (to create, to update), one JSON line per chunk: the
+    values checked, the person matched, the columns changed, the candidates found. Rows
+    unchanged and in error are only counted by the preview (a plan with errors is never
+    committed)."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def add(self, rows: list[PlannedRow]) -> None:
+        stored = []
+        for row in rows:
+            if row.action == Action.CREATE:
+                candidates = [
+                    [c.person.pk, c.score, [str(r) for r in c.reasons]] for c in row.candidates
+                ]
+                stored.append(["c", row.number, _encode_values(row.values), candidates])
+            elif row.action == Action.UPDATE:
+                changed = {name: row.values[name] for name in row.changed}
+                stored.append(["u", row.number, row.person_id, _encode_values(changed)])
+        # The rows of the chunk counted too: the commit's progress is in rows of the file.
+        line = {"planned": len(rows), "rows": stored}
+        self.out.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+
+
+def _stored_rows(entries: list) -> list[PlannedRow]:
+    rows = []
+    for entry in entries:
+        if entry[0] == "c":
+            _tag, number, values, candidates = entry
+            rows.append(
+                PlannedRow(
+                    number,
+                    Action.CREATE,
+                    _decode_values(values),
+                    candidates=[
+                        _StoredCandidate(_StoredPerson(pk), score, tuple(reasons))
+                        for pk, score, reasons in candidates
+                    ],
+                )
+            )
+        else:
+            _tag, number, person_id, changed = entry
+            changed = _decode_values(changed)
+            rows.append(
+                PlannedRow(number, Action.UPDATE, changed, person_id, changed=list(changed))
+            )
+    return rows
+
+
+def commit_stored(plan_in, *, actor, total: int, on_progress=None) -> None:
+    """Write the plan the preview stored (`PlanWriter`), chunk by chunk, in ONE transaction:
+    the caller has checked that the file and the persons on record are those the preview
+    read (`plan_generation`). The services check again what they always check (the files
+    locked, the AGDREF numbers unique, the values valid): all or nothing."""
+    done = 0
+    with transaction.atomic():
+        for line in plan_in:
+            chunk = json.loads(line)
+            write_rows(_stored_rows(chunk["rows"]), actor=actor)
+            done += chunk["planned"]
+            if on_progress:
+                on_progress(min(done, total))
 
 
 def describe(problem: Problem) -> str:

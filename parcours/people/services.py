@@ -27,6 +27,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.core import bulk_sql
+from parcours.core.freshness import figures_changed
 from parcours.people.models import (
     DuplicatePair,
     DuplicateStatus,
@@ -61,6 +63,9 @@ __all__ = [
 # Sent after every write that changed something: sender=Person, person, changes (list of
 # Change), actor (a user or None for the system), reason (text).
 person_changed = Signal()
+# Sent once per chunk by the bulk writes (update_persons_bulk): sender=Person, items (list of
+# (person, changes)), actor, reason; the privacy module writes the history in one INSERT.
+persons_changed = Signal()
 
 # What an identity correction is (issue 13): it moves the person's events between cells.
 IDENTITY_FIELDS = frozenset({"sex", "birth_date"})
@@ -885,7 +890,10 @@ def create_persons_bulk(values_list: list[Mapping], *, actor, chunk: int = BULK_
                 person.fill_name_keys()
                 persons.append(person)
             _check_agdref_unique(persons, {})
-            created.extend(Person.objects.bulk_create(persons))
+            # One INSERT per batch without the ORM's per-cell compiling (core.bulk_sql).
+            created.extend(bulk_sql.insert_rows(Person, persons))
+            # A bulk INSERT sends no post_save (core/freshness.py): the DTs' figures move.
+            figures_changed(directorates={p.directorate_id for p in persons})
     return created
 
 
@@ -940,17 +948,11 @@ def update_persons_bulk(
                 continue
             _check_agdref_unique([p for p, _c in changed_persons], numbers_before)
             now = timezone.now()
-            fields = {"updated_at"}
             for person, changes in changed_persons:
                 person.updated_at = now
-                fields.update(Person._meta.get_field(c.field).attname for c in changes)
                 if {c.field for c in changes} & set(Person.NAME_FIELDS):
                     person.fill_name_keys()
-                    fields.update(Person.NAME_KEY_FIELDS)
-            with person_bulk_writes():
-                Person.objects.bulk_update(
-                    [p for p, _c in changed_persons], sorted(fields), batch_size=chunk
-                )
+            _update_rows(changed_persons)
             directorate_ids = {p.directorate_id for p, _c in changed_persons}
             directorate_ids |= {
                 c.before
@@ -958,11 +960,12 @@ def update_persons_bulk(
                 for c in changes
                 if c.field == "directorate"
             }
+            # The bulk UPDATE sends no post_save (core/freshness.py): the DTs' figures move.
+            figures_changed(directorates=directorate_ids)
             context = FollowContext(actor, reason, frozen_months(directorate_ids))
+            # The history of the whole chunk in one INSERT (privacy.history).
+            persons_changed.send(sender=Person, items=changed_persons, actor=actor, reason=reason)
             for person, changes in changed_persons:
-                person_changed.send(
-                    sender=Person, person=person, changes=changes, actor=actor, reason=reason
-                )
                 outcome = Outcome(person, changes)
                 by_field = {c.field: c for c in changes}
                 for follower in _followers:
@@ -974,6 +977,20 @@ def update_persons_bulk(
                 done[person.pk] = outcome
             outcomes.extend(done[pk] for pk, _values in part)
     return outcomes
+
+
+def _update_rows(changed_persons: list[tuple[Person, list[Change]]]) -> None:
+    """Save the changed columns of many files (core.bulk_sql.update_rows: one UPDATE … FROM
+    VALUES per set of changed columns and batch): each file gets only its own changed
+    columns, its name keys when a name changed, and updated_at."""
+    groups: dict[tuple[str, ...], list[Person]] = {}
+    for person, changes in changed_persons:
+        names = {Person._meta.get_field(c.field).name for c in changes} | {"updated_at"}
+        if names & set(Person.NAME_FIELDS):
+            names |= set(Person.NAME_KEY_FIELDS)
+        groups.setdefault(tuple(sorted(names)), []).append(person)
+    for names, persons in groups.items():
+        bulk_sql.update_rows(Person, persons, names)
 
 
 def record_duplicates_bulk(pairs: Iterable[tuple[Person, list]], *, actor) -> int:

@@ -11,15 +11,23 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from parcours.people.models import Person
-        from parcours.people.services import person_changed
-        from parcours.privacy import checks, situations, tasks  # noqa: F401  (registration)
-        from parcours.privacy.history import record_person_changes
+        from parcours.people.services import person_changed, persons_changed
+        from parcours.privacy import (  # noqa: F401  (registration)
+            checks,
+            import_files,
+            situations,
+            tasks,
+        )
+        from parcours.privacy.history import record_person_changes, record_persons_changes
 
         # Issue 6, "Change history"; issue 13: persons are written by people.services only,
         # which states each change with its actor and reason; reception and referrals track
         # their own records with track_changes.
         person_changed.connect(
             record_person_changes, sender=Person, dispatch_uid="privacy_person_history"
+        )
+        persons_changed.connect(
+            record_persons_changes, sender=Person, dispatch_uid="privacy_persons_history"
         )
 
 

@@ -21,6 +21,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from parcours.core import bulk_sql
 from parcours.privacy.models import FieldChange
 
 _current_user = contextvars.ContextVar("parcours_current_user", default=None)
@@ -212,22 +213,20 @@ def _write(instance, tracked: Tracked, changes) -> None:
     )
 
 
-def record_person_changes(sender, person, changes, actor=None, reason="", **kwargs) -> None:
-    """Receiver of `people.services.person_changed`: one FieldChange per changed field, with
-    the actor and the reason (issue 13: the services are the one writer of persons)."""
-    if _suspended.get():
-        return
+def _person_change_rows(person, changes, user_id, reason, content_type, labels) -> list:
+    """One FieldChange per changed field of `person` (`labels` caches the related rows' labels
+    read for this write: a chunk of an import names the same département again and again)."""
     model = type(person)
-    content_type = ContentType.objects.get_for_model(model)
-    user_id = getattr(actor, "pk", None) if actor is not None else _current_user_id()
     rows = []
     for change in changes:
         field = model._meta.get_field(change.field)
         if field.many_to_many:
             before, after = str(change.before), str(change.after)
         elif field.is_relation:
-            before = _relation_label(field, change.before)
-            after = _relation_label(field, change.after)
+            before, after = (
+                labels.setdefault((field.name, pk), _relation_label(field, pk))
+                for pk in (change.before, change.after)
+            )
         else:
             before, after = _serialise(field, change.before), _serialise(field, change.after)
         rows.append(
@@ -242,7 +241,27 @@ def record_person_changes(sender, person, changes, actor=None, reason="", **kwar
                 reason=reason[:300],
             )
         )
-    FieldChange.objects.bulk_create(rows)
+    return rows
+
+
+def record_person_changes(sender, person, changes, actor=None, reason="", **kwargs) -> None:
+    """Receiver of `people.services.person_changed`: one FieldChange per changed field, with
+    the actor and the reason (issue 13: the services are the one writer of persons)."""
+    record_persons_changes(sender, [(person, changes)], actor=actor, reason=reason)
+
+
+def record_persons_changes(sender, items, actor=None, reason="", **kwargs) -> None:
+    """Receiver of `people.services.persons_changed` (a bulk write): the same rows as
+    `record_person_changes` for every file of the chunk, in one INSERT."""
+    if _suspended.get():
+        return
+    user_id = getattr(actor, "pk", None) if actor is not None else _current_user_id()
+    labels: dict = {}
+    rows = []
+    for person, changes in items:
+        content_type = ContentType.objects.get_for_model(type(person))
+        rows.extend(_person_change_rows(person, changes, user_id, reason, content_type, labels))
+    bulk_sql.insert_rows(FieldChange, rows)  # one INSERT, not bulk_create's per-cell compile
 
 
 def record_change(instance, field: str, before, after, person_attr: str | None = None) -> None:

@@ -49,24 +49,24 @@ def person_import(request):
         if form.is_valid():
             uploaded = form.cleaned_data["person_file"]
             uploaded.seek(0)
-            run = PersonImport.objects.create(
+            run = PersonImport(
                 organisation=request.membership.organisation,
                 membership=request.membership,
                 created_by=request.user,
                 file_name=uploaded.name[:255],
                 file_kind=form.kind,
-                content=uploaded.read(),
             )
+            run.store(uploaded)
             plan_import_task(run.pk)
             return redirect("person_import_detail", pk=run.pk)
-    history = _imports_of(request).select_related("created_by").defer("content")[:HISTORY]
+    history = _imports_of(request).select_related("created_by")[:HISTORY]
     return render(request, "people/import.html", {"form": form, "history": history})
 
 
 @action_required(Action.EDIT_PERSON)
 def person_import_detail(request, pk):
     """The preview (counts, every faulty cell), the progress while it runs, the result."""
-    run = get_object_or_404(_imports_of(request).defer("content"), pk=pk)
+    run = get_object_or_404(_imports_of(request), pk=pk)
     working = run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING)
     if run.status == ImportStatus.RUNNING:
         run.done_rows = progress_of(run)  # the commit reports its rows outside its transaction
@@ -93,7 +93,7 @@ def person_import_detail(request, pk):
 @require_POST
 @action_required(Action.EDIT_PERSON)
 def person_import_commit(request, pk):
-    run = get_object_or_404(_imports_of(request).defer("content"), pk=pk)
+    run = get_object_or_404(_imports_of(request), pk=pk)
     # RUNNING too: a commit whose worker died left nothing and may be started again.
     if run.status not in (ImportStatus.PREVIEWED, ImportStatus.RUNNING) or run.error_count:
         raise Http404
