@@ -22,7 +22,7 @@ The preview (`preview`) keeps counts and the first messages, and stores the rows
 the file and the persons on record are those the preview read (`plan_generation`), and
 otherwise reads and plans the file again (`commit_file`); either way in one transaction,
 each chunk written through the services' bulk path (`create_persons_bulk`,
-`update_persons_bulk`): all or nothing (ADR 0021).
+`update_persons_bulk`): all or nothing (ADR 0025).
 
 Two rows of one file that are the same person (the same AGDREF number, or the finder's score
 at its threshold) are refused on the second: « Ligne 12 : même personne que la ligne 4 ».

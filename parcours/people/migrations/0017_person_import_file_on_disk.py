@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0014_person_list_index_on_upper_names'),
+        ('people', '0016_person_name_keys_by_directorate'),
     ]
 
     operations = [
