@@ -79,7 +79,8 @@ def test_the_default_period_of_person_files_is_24_months():
 def test_the_data_controller_sets_the_period(client_for):
     client = client_for(Role.NATIONAL_ADMIN)
     # Every category is set at once (partner contacts too: partnerships/privacy.py; employer
-    # contacts: employment/privacy.py; abandoned import files: privacy/import_files.py).
+    # contacts: employment/privacy.py; abandoned import files: privacy/import_files.py and
+    # reception/privacy.py).
     response = client.post(
         "/confidentialite/conservation/",
         {
@@ -87,6 +88,7 @@ def test_the_data_controller_sets_the_period(client_for):
             "partner_contacts": "12",
             "employer_contacts": "12",
             "person_import_files": "1",
+            "convocation_import_files": "1",
         },
         follow=True,
     )

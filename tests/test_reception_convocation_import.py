@@ -291,3 +291,27 @@ def test_an_import_of_another_directorate_is_not_found(agent, session, three, cl
     assert other.get(f"/pfa/imports/{run.pk}/").status_code == 404
     assert other.post(f"/pfa/imports/{run.pk}/confirmer/").status_code == 404
     nothing_written(session)
+
+
+def test_a_list_nobody_confirmed_is_emptied_by_the_retention_job(agent, session, three):
+    from django.utils import timezone
+
+    from parcours.privacy.retention import run_retention
+
+    upload_list(agent, session, "oubliee.csv", b"AGDREF\n1000000001\n")
+    other = SessionFactory(capacity=12, directorate=session.directorate)
+    upload_list(agent, other, "recente.csv", b"AGDREF\n1000000002\n")
+    forgotten, recent = (ConvocationImport.objects.get(session=s) for s in (session, other))
+    assert forgotten.content and recent.content
+    ConvocationImport.objects.filter(pk=forgotten.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=40)
+    )
+
+    run_retention(dry_run=False)
+
+    forgotten.refresh_from_db()
+    recent.refresh_from_db()
+    assert forgotten.content == b"" and forgotten.status == ConvocationImportStatus.ABANDONED
+    assert forgotten.file_name == "oubliee.csv"  # the session's history stays
+    assert recent.content and recent.status == ConvocationImportStatus.PREVIEWED
+    nothing_written(session)

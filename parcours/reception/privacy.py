@@ -6,10 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.privacy.erasure import register_erasure_check
 from parcours.privacy.history import track_changes
-from parcours.privacy.retention import model_anonymiser, register_activity, register_anonymiser
+from parcours.privacy.retention import (
+    RetentionReport,
+    model_anonymiser,
+    register_activity,
+    register_anonymiser,
+    register_category,
+)
+from parcours.privacy.rules import retention_cutoff
 from parcours.reception.models import (
     Contract,
     Convocation,
+    ConvocationImport,
+    ConvocationImportStatus,
     DiagnosticInterview,
     EmploymentCheck,
     LanguagePrescription,
@@ -95,3 +104,40 @@ def contract_in_progress(person):
     if Contract.objects.filter(person=person).exists():
         return _("Un CIR a été signé : le dossier sert encore au suivi du contrat.")
     return None
+
+
+# Issue 17, point 4: a convocation list waiting for its confirmation holds the AGDREF numbers,
+# names and birth dates of people who may never be convoked. It is emptied at confirmation,
+# refusal or a newer upload; one nobody confirmed is emptied by the daily retention task after
+# this period (a month, as the person import files: privacy/import_files.py).
+CONVOCATION_FILES_DEFAULT_MONTHS = 1
+
+
+def apply_convocation_file_retention(now, months, *, dry_run=True, list_items=True):
+    cutoff = retention_cutoff(now, months)
+    waiting = ConvocationImport.objects.filter(created_at__lt=cutoff).exclude(content=b"")
+    report = RetentionReport("convocation_import_files", months, cutoff, count=waiting.count())
+    if dry_run:
+        if list_items:
+            report.items = list(waiting.values_list("pk", "file_name"))
+        return report
+    waiting.filter(status=ConvocationImportStatus.PREVIEWED).update(
+        status=ConvocationImportStatus.ABANDONED, content=b""
+    )
+    waiting.update(content=b"")
+    report.applied = True
+    return report
+
+
+CONVOCATION_IMPORT_FILES = register_category(
+    "convocation_import_files",
+    _("Listes de convocation déposées"),
+    _(
+        "Liste de numéros AGDREF déposée pour convoquer une session et jamais confirmée, "
+        "comptée à partir de son dépôt. À l'échéance, le fichier est supprimé et l'import "
+        "marqué abandonné ; l'historique de la session (qui, quand, nom du fichier, nombres "
+        "de lignes) reste."
+    ),
+    CONVOCATION_FILES_DEFAULT_MONTHS,
+    apply_convocation_file_retention,
+).code
