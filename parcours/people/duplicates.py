@@ -23,7 +23,7 @@ import functools
 from dataclasses import dataclass, field
 
 import numpy
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
@@ -379,8 +379,25 @@ def _rows(*, last_name, first_names, birth_date, agdref, exclude_pk, within) -> 
     queryset = queryset.filter(condition).filter(anonymised_at__isnull=True)
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
+    # The strongest evidence first, so that the MAX_ROWS read are the likeliest: at a million
+    # persons a birth date alone matches hundreds of people, and an arbitrary cut dropped the
+    # very person with the same AGDREF number (make bench, bench_duplicates: recall 0.56).
+    evidence = []
+    if agdref:
+        evidence.append(When(agdref_number=agdref, then=Value(0)))
+    if birth_date is not None and keys:
+        sounding = Q(last_name_key__in=sorted(keys))
+        evidence.append(When(sounding & Q(birth_date__in=sorted(dates)), then=Value(1)))
+        evidence.append(When(sounding, then=Value(2)))
+    if birth_date is not None:
+        evidence.append(When(birth_date=birth_date, then=Value(3)))
+    if evidence:
+        strength = Case(*evidence, default=Value(4), output_field=IntegerField())
+        queryset = queryset.order_by(strength, "pk")
+    else:
+        queryset = queryset.order_by()
     return list(
-        queryset.order_by().only(
+        queryset.only(
             "pk",
             "last_name",
             "usual_name",
