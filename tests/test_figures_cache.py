@@ -144,7 +144,7 @@ def test_the_worklists_counts_follow_a_missed_convocation(
     first, computed = _read(client, "/pfa/a-traiter/")
     again, cached = _read(client, "/pfa/a-traiter/")
     assert first.context["reconvoke"]["count"] == again.context["reconvoke"]["count"] == 1
-    assert cached == computed - 3  # the three counts
+    assert cached == computed - 5  # the three counts, the two of the people waiting
     with django_capture_on_commit_callbacks(execute=True):
         ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
     after, _count = _read(client, "/pfa/a-traiter/")
@@ -245,7 +245,7 @@ def test_the_worklists_counts_of_a_dt_follow_its_writes_only(
             person=_person_of("reims"),
         )
     again, cached = _read(client, "/pfa/a-traiter/")
-    assert cached == computed - 3 and again.context["reconvoke"]["count"] == 1
+    assert cached == computed - 5 and again.context["reconvoke"]["count"] == 1
     with django_capture_on_commit_callbacks(execute=True):
         ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
     after, _count = _read(client, "/pfa/a-traiter/")
@@ -294,3 +294,29 @@ def test_the_home_reads_the_worklists_counts_of_the_worklists_page(
         ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
     after, _count = _read(client, "/")
     assert after.context["worklists"].reconvoke == 2
+
+
+def test_the_people_waiting_for_a_session_are_counted_once_per_write_of_their_dt(
+    django_capture_on_commit_callbacks,
+):
+    """The capacity outlook's count of people waiting (worklists and convoke pages) is two
+    exact counts over the DT: cached under the DT's generation, a write shows at once."""
+    from parcours.messaging.capacity import waiting_count
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            _person_of("metz")
+    metz = _dt("metz").pk
+    with CaptureQueriesContext(connection) as first:
+        assert waiting_count(metz) == 2
+    with CaptureQueriesContext(connection) as again:
+        assert waiting_count(metz) == 2
+    assert len(again) < len(first)  # the generation's lookup, not the two counts
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("reims")  # another DT's write leaves Metz's count cached
+    with CaptureQueriesContext(connection) as other:
+        assert waiting_count(metz) == 2
+    assert len(other) == len(again)
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("metz")
+    assert waiting_count(metz) == 3

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 
+from parcours.core import freshness
 from parcours.people.models import Person
 from parcours.reception.models import Contract, Convocation, ReceptionSession
 
@@ -49,14 +50,23 @@ def propose_spread(count: int, sessions) -> list:
 
 
 def waiting_count(directorate_id) -> int:
-    to_reconvoke = Convocation.objects.to_reconvoke().for_directorate(directorate_id).count()
-    never = (
-        Person.objects.filter(directorate_id=directorate_id, anonymised_at__isnull=True)
-        .exclude(Exists(Convocation.objects.filter(person_id=OuterRef("pk"))))
-        .exclude(Exists(Contract.objects.filter(person_id=OuterRef("pk"))))
-        .count()
-    )
-    return to_reconvoke + never
+    """People of the DT waiting for a session: to reconvoke, or never convoked nor signed.
+
+    Two exact counts over the DT's persons and convocations (1 s together for a DT of
+    250,000 persons, make bench at a million, issue 12): cached under the DT's generation
+    (core/freshness.py), so any write in the DT shows at the next read."""
+
+    def count() -> int:
+        to_reconvoke = Convocation.objects.to_reconvoke().for_directorate(directorate_id).count()
+        never = (
+            Person.objects.filter(directorate_id=directorate_id, anonymised_at__isnull=True)
+            .exclude(Exists(Convocation.objects.filter(person_id=OuterRef("pk"))))
+            .exclude(Exists(Contract.objects.filter(person_id=OuterRef("pk"))))
+            .count()
+        )
+        return to_reconvoke + never
+
+    return freshness.cached(("waiting", directorate_id), count, directorates=[directorate_id])
 
 
 def outlook(directorate_id, today: datetime.date, *, weeks: int = DEFAULT_WEEKS) -> Outlook:
