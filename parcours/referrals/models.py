@@ -457,6 +457,8 @@ class Referral(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["scheme", "status"], name="referral_scheme_status_idx"),
+            # The DTs of a partner's inbox, probed per DT (www/referrals/lists.py, issue 12).
+            models.Index(fields=["scheme", "directorate"], name="referral_scheme_dt_idx"),
             models.Index(fields=["status", "sent_at"], name="referral_status_sent_idx"),
             models.Index(fields=["referrer_organisation", "status"], name="referral_referrer_idx"),
             models.Index(fields=["directorate", "sent_at"], name="referral_dt_sent_idx"),
