@@ -289,7 +289,7 @@ def test_the_home_reads_the_worklists_counts_of_the_worklists_page(
     _read(client, "/pfa/a-traiter/")
     again, cached = _read(client, "/")
     assert home.context["worklists"].reconvoke == again.context["worklists"].reconvoke == 1
-    assert cached == computed - 3  # the three counts, from the cache
+    assert cached == computed - 4  # the three counts and the persons of the DT, from the cache
     with django_capture_on_commit_callbacks(execute=True):
         ConvocationFactory(session=session, status=AttendanceStatus.ABSENT)
     after, _count = _read(client, "/")
@@ -320,3 +320,20 @@ def test_the_people_waiting_for_a_session_are_counted_once_per_write_of_their_dt
     with django_capture_on_commit_callbacks(execute=True):
         _person_of("metz")
     assert waiting_count(metz) == 3
+
+
+def test_the_home_count_of_the_dt_persons_follows_the_writes_of_its_dt(
+    client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            _person_of("metz")
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.RECEPTION_AGENT)
+    first, computed = _read(client, "/")
+    again, cached = _read(client, "/")
+    assert first.context["person_count"] == again.context["person_count"] == 2
+    assert cached < computed
+    with django_capture_on_commit_callbacks(execute=True):
+        _person_of("metz")
+    after, _count = _read(client, "/")
+    assert after.context["person_count"] == 3
