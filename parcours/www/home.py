@@ -92,6 +92,16 @@ def worklist_counts(directorate_id, today: datetime.date | None = None) -> Workl
     settings = ReceptionSettings.for_directorate(directorate_id)
     delay = settings.ft_registration_delay_days if settings else 30
     cutoff = today - datetime.timedelta(days=delay)
+    counts = dt_worklist_counts(directorate_id, today, cutoff)
+    return WorklistCounts(**counts, delay=delay, cap=WORKLIST_COUNT_CAP)
+
+
+def dt_worklist_counts(directorate_id, today: datetime.date, cutoff: datetime.date) -> dict:
+    """{list: capped count} of a DT's worklists, for the home and the worklists page alike.
+
+    Each count reads every open item of the DT (tens of thousands at national scale, issue
+    12): cached under the DT's generation (core/freshness.py), so a write in the DT counts
+    again."""
 
     def count():
         return {
@@ -118,13 +128,9 @@ def worklist_counts(directorate_id, today: datetime.date | None = None) -> Workl
             ),
         }
 
-    # Each count reads every open item of the DT (tens of thousands at national scale, issue
-    # 12): the same entry as the worklists page's (reception views), under the DT's
-    # generation (core/freshness.py), so a write in the DT counts again.
-    counts = freshness.cached(
+    return freshness.cached(
         ("worklists", directorate_id, cutoff), count, directorates=[directorate_id]
     )
-    return WorklistCounts(**counts, delay=delay, cap=WORKLIST_COUNT_CAP)
 
 
 def month_to_approve(membership, today: datetime.date | None = None):

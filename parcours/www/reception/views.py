@@ -1204,7 +1204,7 @@ def worklists(request):
     Each list shows a page of its oldest rows; « Suivants » (`?liste=…&apres=…`) reads the
     next page of that list, swapped in alone by htmx, or the whole page with that list's tab
     open without JavaScript."""
-    from parcours.www.home import WORKLIST_COUNT_CAP, capped_count
+    from parcours.www.home import WORKLIST_COUNT_CAP, capped_count, dt_worklist_counts
 
     membership = request.membership
     directorate_id = _directorate_id(membership)
@@ -1240,15 +1240,18 @@ def worklists(request):
         )
     # The counts, capped (capped_count): an exact one read every row of each list (tens of
     # thousands in a large DT, issue 12). Cached under the generation of freshness.py, so any
-    # write shows on the next read; the home page reads the same entry (www/home.py).
-    counts = freshness.cached(
-        ("worklists", directorate_id or f"m{membership.pk}", cutoff),
-        lambda: {
-            name: capped_count(queryset, WORKLISTS[name], "pk") for name, queryset in lists.items()
-        },
-        # One DT's lists follow that DT's writes; a membership's without a DT, any write.
-        directorates=[directorate_id] if directorate_id else None,
-    )
+    # write shows on the next read. A DT's are the home page's, from one builder
+    # (www/home.py); a membership without a DT follows any write.
+    if directorate_id:
+        counts = dt_worklist_counts(directorate_id, today, cutoff)
+    else:
+        counts = freshness.cached(
+            ("worklists", f"m{membership.pk}", cutoff),
+            lambda: {
+                name: capped_count(queryset, WORKLISTS[name], "pk")
+                for name, queryset in lists.items()
+            },
+        )
     context = {
         name: {
             "page": _worklist_page(queryset, WORKLISTS[name], cursor if name == chosen else None),
