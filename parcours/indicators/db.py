@@ -57,10 +57,5 @@ def aggregate_cursor(using: str = "default"):
 
 def evaluated(queryset) -> list:
     """The rows of a queryset, read with aggregate_cursor's settings."""
-    using = queryset.db
-    if connections[using].vendor != "postgresql" or using in _settled.get():
-        return list(queryset)
-    with transaction.atomic(using=using):
-        with connections[using].cursor() as cursor:
-            cursor.execute(SETTINGS)
+    with aggregate_block(queryset.db):
         return list(queryset)

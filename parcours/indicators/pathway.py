@@ -158,14 +158,6 @@ class DaysBetween(Func):
         )
 
 
-def _days(value) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.timedelta):
-        return value.days
-    return int(value)
-
-
 def cir_to_ft_delays(
     directorate_ids: Iterable[int], period: Period
 ) -> dict[tuple[int, Month], Delay]:
@@ -202,7 +194,7 @@ def cir_to_ft_delays(
     )
     result: dict[tuple[int, Month], Delay] = defaultdict(Delay)
     for directorate_id, month, delay, registered, out_of_scope, count in rows:
-        delay_days = _days(delay)
+        delay_days = delay  # whole days (DaysBetween), or None
         entry = result[(directorate_id, _month_of(month))]
         if delay_days is not None and delay_days >= 0:
             entry.histogram[delay_days] = entry.histogram.get(delay_days, 0) + count
@@ -242,7 +234,7 @@ def referral_answer_delays(
     result: dict[tuple[int, Month], Delay] = defaultdict(Delay)
     for directorate_id, month, delay, count, waiting in rows:
         entry = result[(directorate_id, _month_of(month))]
-        delay_days = _days(delay)
+        delay_days = delay  # whole days (DaysBetween), or None
         if delay_days is None:
             entry.waiting += waiting
             entry.not_concerned += count - waiting
