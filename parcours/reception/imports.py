@@ -20,6 +20,7 @@ file again (`plan_file`), so what is convoked is what the perimeter holds at the
 from __future__ import annotations
 
 import dataclasses
+import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -430,19 +431,6 @@ def _record_counts(run, plan: ListPlan) -> None:
     run.error_count = counts[Status.ERROR]
 
 
-class _Uploaded:
-    """The stored content of an import, read like an uploaded file."""
-
-    def __init__(self, content: bytes):
-        self.content = bytes(content)
-
-    def seek(self, _position):
-        pass
-
-    def read(self):
-        return self.content
-
-
 def preview(uploaded, kind: str, session, membership, persons, *, actor, sheet_name=""):
     """Plan the file and keep it as an import of the session awaiting confirmation.
 
@@ -477,7 +465,7 @@ def plan_of(run, persons) -> ListPlan | None:
     if not run.content:
         return None
     return plan_file(
-        _Uploaded(run.content),
+        io.BytesIO(bytes(run.content)),  # the stored content, read like an upload
         run.file_kind,
         run.session,
         persons,
