@@ -178,20 +178,16 @@ def _fresh_referrals(directorate) -> list[int]:
         )
         for person in persons
     )
-    ReferralTransition.objects.bulk_create(
-        # The referral's person, copied as save() would (ADR 0022; bulk_create skips save()).
+    transitions = [
         ReferralTransition(
-            referral=r,
-            person_id=r.person_id,
-            name=name,
-            from_status=source,
-            to_status=target,
-            at=now,
-            by=user,
+            referral=r, name=name, from_status=source, to_status=target, at=now, by=user
         )
         for r in referrals
         for name, source, target in [("create", "", "draft"), ("send", "draft", "sent")]
-    )
+    ]
+    for transition in transitions:
+        transition.fill_facts()  # the copies save() would set (ADR 0022; bulk_create skips it)
+    ReferralTransition.objects.bulk_create(transitions)
     figures_changed()  # bulk_create sends no signal (core/freshness.py)
     return [r.pk for r in referrals]
 

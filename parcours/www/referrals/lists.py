@@ -60,19 +60,18 @@ class ReferralFilterForm(DsfrForm):
             .select_related("organisation")  # a scheme is labelled with its organisation
             .order_by("name")
         )
-        self.fields["dispositif"].queryset = Scheme.objects.filter(
-            pk__in=[scheme.pk for scheme in schemes]
-        ).order_by("name")
-        self.fields["dispositif"].choices = [("", self.fields["dispositif"].empty_label)] + [
-            (scheme.pk, self.fields["dispositif"].label_from_instance(scheme)) for scheme in schemes
+        ids = [scheme.pk for scheme in schemes]
+        # The choices from the list read above; the queryset, for the chosen one's validation.
+        dispositif = self.fields["dispositif"]
+        dispositif.queryset = Scheme.objects.filter(pk__in=ids).order_by("name")
+        dispositif.choices = [("", dispositif.empty_label)] + [
+            (scheme.pk, dispositif.label_from_instance(scheme)) for scheme in schemes
         ]
         # A DT is offered when one referral of the list is in it: a probe per DT of the
         # (scheme, DT) index with the schemes written out. Through the list's join, PostgreSQL
         # read every referral of the partner instead (a quarter of a second at a million
         # persons for France Travail's inbox, make bench, issue 12).
-        held = referrals.filter(
-            scheme_id__in=[scheme.pk for scheme in schemes], directorate_id=OuterRef("pk")
-        )
+        held = referrals.filter(scheme_id__in=ids, directorate_id=OuterRef("pk"))
         self.fields["dt"].queryset = Directorate.objects.filter(
             Exists(held.order_by().values("pk"))
         ).order_by("name")
