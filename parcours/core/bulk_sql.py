@@ -57,6 +57,18 @@ class _Prepared:
             return self.field.get_db_prep_save(value, connection)
 
 
+def _params(part: list, prepared, postgres: bool) -> list:
+    """A batch's parameters: one array per column on PostgreSQL (unnest), else row by row."""
+    if postgres:
+        return [[prepare(getattr(obj, attname)) for obj in part] for prepare, attname in prepared]
+    return [prepare(getattr(obj, attname)) for obj in part for prepare, attname in prepared]
+
+
+def _arrays(fields) -> str:
+    """`%s::type[]` for each column: the typed arrays that unnest reads (PostgreSQL)."""
+    return ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+
+
 def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
     """INSERT the new objects (no pk yet) in as few statements as the database allows and set
     their pk (RETURNING, PostgreSQL and SQLite >= 3.35): INSERT … SELECT FROM unnest(one array
@@ -84,24 +96,18 @@ def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
             # One array per column (unnest): a short query psycopg parses once, not a
             # placeholder per cell (its parsing of a 60,000-placeholder query was most of
             # the commit's time).
-            params = [
-                [prepare(getattr(obj, attname)) for obj in part] for prepare, attname in prepared
-            ]
-            arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+            arrays = _arrays(fields)
             sql = (
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
                 f"SELECT * FROM unnest({arrays}) RETURNING {pk}"
             )
         else:
-            params = [
-                prepare(getattr(obj, attname)) for obj in part for prepare, attname in prepared
-            ]
             sql = (
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
                 f"{', '.join([row] * len(part))} RETURNING {pk}"
             )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, _params(part, prepared, postgres))
             ids = [found[0] for found in cursor.fetchall()]
         for obj, value in zip(part, ids, strict=True):
             setattr(obj, meta.pk.attname, value)
@@ -127,23 +133,17 @@ def update_rows(model: type[Model], objs: list[Model], names: Iterable[str]) -> 
         # Names from the model's metadata, quoted; every value a parameter.
         if postgres:
             # One typed array per column (see insert_rows).
-            params = [
-                [prepare(getattr(obj, attname)) for obj in part] for prepare, attname in prepared
-            ]
-            arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+            arrays = _arrays(fields)
             sql = (
                 f"UPDATE {table} SET {assignments} "  # noqa: S608
                 f"FROM unnest({arrays}) AS v ({', '.join(columns)}) "
                 f"WHERE {table}.{columns[0]} = v.{columns[0]}"
             )
         else:
-            params = [
-                prepare(getattr(obj, attname)) for obj in part for prepare, attname in prepared
-            ]
             sql = (
                 f"WITH v ({', '.join(columns)}) AS (VALUES {', '.join([row] * len(part))}) "  # noqa: S608
                 f"UPDATE {table} SET {assignments} FROM v "
                 f"WHERE {table}.{columns[0]} = v.{columns[0]}"
             )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, _params(part, prepared, postgres))
