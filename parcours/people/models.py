@@ -265,7 +265,8 @@ class PersonQuerySet(models.QuerySet):
         from parcours.people import names
 
         query = names.search_text(text)
-        matches = self.search(text)
+        condition = self.search_condition(text)
+        matches = self if condition is None else self.filter(condition)
         if not query:
             return matches.in_search_order()
         if self.db_connection_vendor() == "postgresql":
@@ -276,7 +277,7 @@ class PersonQuerySet(models.QuerySet):
                 # and whether each matches `search`: computed on those rows, not a filter, so
                 # that the planner cannot choose the GIN bitmaps and sort every homonym. The
                 # page then looks the matches up by key, repeating none of the list's filters.
-                hit = ExpressionWrapper(self.search_condition(text), models.BooleanField())
+                hit = ExpressionWrapper(condition, models.BooleanField())
                 closest = (
                     self.annotate(hit=hit)
                     .order_by(TrigramWordDistance(query, "search_text"))
