@@ -128,3 +128,22 @@ def test_the_duplicate_search_is_one_query_per_batch_not_one_per_row():
     assert len(result.to_review) >= 1
     # 60 rows cost no more queries than 2: the candidates are read once for the batch.
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("numbered", [False, True], ids=["no-number", "every-row-numbered"])
+def test_a_person_born_with_day_and_month_swapped_is_to_check_but_not_an_anonymised_one(numbered):
+    from parcours.people import services
+
+    swapped = PersonFactory(
+        last_name="BENALI", first_names="Rachid", birth_date=datetime.date(1985, 12, 3)
+    )
+    same_day = PersonFactory(
+        last_name="BENALY", first_names="Rachid", birth_date=datetime.date(1985, 3, 12)
+    )
+    services.anonymise([same_day.pk], {"anonymised_at": datetime.datetime.now(datetime.UTC)})
+    row = ["0712345678" if numbered else "", *BENALY[1:]]
+    result = plan(csv_bytes([HEADER, row]))
+    assert result.counts["create"] == 1
+    [to_check] = result.to_review
+    # The file born on 03/12 is named; the anonymised one born on the very day is not.
+    assert [c.person.pk for c in to_check.candidates] == [swapped.pk]

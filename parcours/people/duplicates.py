@@ -65,12 +65,15 @@ class _Identity:
 # keys of a name are computed once (pure function of the two strings).
 @functools.lru_cache(maxsize=65_536)
 def _identity(last_name: str, first_names: str) -> _Identity:
+    # The words of each name are read once (names.words is most of the cost).
+    first_words = names.words(first_names)
+    last, first = names.glued(last_name), "".join(first_words)
     return _Identity(
-        names.glued(last_name),
-        names.glued(first_names),
-        names.phonetic_key(last_name),
-        names.phonetic_key(first_names),
-        names.first_word(first_names),
+        last,
+        first,
+        names.glued_key(last),
+        names.glued_key(first),
+        first_words[0] if first_words else "",
     )
 
 
@@ -199,6 +202,11 @@ def pair_score(
 _SIEVE_MARGIN = 0.005
 
 
+# Up to this many persons, `sieve` scores them one by one (`pair_score`, about 10 µs a pair):
+# below it, numpy's fixed cost per call (about 80 µs) is the larger (measured in issue 17).
+_EXACT_UP_TO = 6
+
+
 @functools.lru_cache(maxsize=65_536)
 def _date_weight(a: datetime.date | None, b: datetime.date | None) -> float:
     return _date_value(a, b)[0]
@@ -211,6 +219,17 @@ def _boost(ratios, key: str, keys, floor: float):
         if same.any():
             ratios = numpy.where(same, numpy.maximum(ratios, floor), ratios)
     return ratios
+
+
+def _exact_sieve(persons: list, last_name, first_names, birth_date, agdref) -> list:
+    """`sieve` for a handful of persons: scored one by one, faster than as arrays."""
+    described = {
+        "last_name": last_name,
+        "first_names": first_names,
+        "birth_date": birth_date,
+        "agdref": agdref,
+    }
+    return [p for p in persons if pair_score(**described, person=p) >= THRESHOLD - _SIEVE_MARGIN]
 
 
 class Block:
@@ -234,6 +253,8 @@ class Block:
         self.first_words = numpy.array([o.first_word for o in others], dtype=object)
         self.usual_keys = numpy.array([u.last_key for u in usuals], dtype=object)
         self.numbered = numpy.array([bool(p.agdref_number) for p in persons], dtype=bool)
+        self.unnumbered = self.count - int(self.numbered.sum())
+        self.pks = {p.pk for p in persons}
         self.numbers = [p.agdref_number for p in persons]
         self._dates: dict = {}
 
@@ -246,8 +267,8 @@ class Block:
 
     def sieve(self, *, last_name, first_names, birth_date, agdref) -> list:
         """`sieve` on this block."""
-        if not self.count:
-            return []
+        if self.count <= _EXACT_UP_TO:
+            return _exact_sieve(self.persons, last_name, first_names, birth_date, agdref)
         count = self.count
         dates = self.date_values(birth_date)
         same_number = numpy.zeros(count, dtype=bool)
@@ -314,6 +335,8 @@ def sieve(
     then scored exactly, one by one, by `pair_score` / `score_pair`. A pair is dropped only when
     its block score is below THRESHOLD by more than `_SIEVE_MARGIN`.
     """
+    if len(persons) <= _EXACT_UP_TO:
+        return _exact_sieve(persons, last_name, first_names, birth_date, agdref)
     return Block(persons).sieve(
         last_name=last_name, first_names=first_names, birth_date=birth_date, agdref=agdref
     )

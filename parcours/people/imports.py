@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -419,12 +420,20 @@ class DateBlocks:
         for person in persons:
             self.by_date[person.birth_date].append(person)
         self.size += len(persons)
-        self.prepared: dict[datetime.date, duplicates.Block] = {}
+        # Only the blocks of the dates just read (and of their swapped dates) change.
+        for day in dates:
+            self.prepared.pop(day, None)
+            self.prepared.pop(duplicates._swapped_day_month(day), None)
 
     def block(self, day) -> duplicates.Block:
-        """The persons born on `day`, prepared once for the sieve (duplicates.Block)."""
+        """The persons born on `day` or with its day and month swapped, prepared once for the
+        sieve (duplicates.Block): one sieve per row, not one per date."""
         if day not in self.prepared:
-            self.prepared[day] = duplicates.Block(self.by_date.get(day, []))
+            persons = list(self.by_date.get(day, ()))
+            swapped = duplicates._swapped_day_month(day)
+            if swapped and swapped != day:
+                persons += self.by_date.get(swapped, ())
+            self.prepared[day] = duplicates.Block(persons)
         return self.prepared[day]
 
 
@@ -453,16 +462,22 @@ def duplicate_candidates(rows: list[PlannedRow], within, blocks: DateBlocks | No
             key = _phonetic_key(text)
             if key:
                 keys.add(key)
-    found = within.filter(anonymised_at__isnull=True)
+    # Anonymised files are left out as they are read, not in SQL: with that condition,
+    # SQLite's planner reads every person through the anonymised_at index instead of the
+    # birth date or name key index.
+    found = within.order_by()
     numbered_only = all(row.values.get("agdref_number") for row in rows)
     if numbered_only:
         # Every row has a number: a person with another number cannot reach the threshold.
-        found = found.filter(agdref_number__isnull=True)
+        # COALESCE, not IS NULL: SQLite's planner takes IS NULL on the unique AGDREF index
+        # and reads every person without a number (130 ms a chunk at 100,000 persons),
+        # instead of the birth date or name key index; PostgreSQL filters it either way.
+        found = found.alias(number=Coalesce("agdref_number", Value(""))).filter(number="")
     missing = blocks.missing(dates, numbered_only)
     if missing:
         # Tuples, not model instances: a chunk reads tens of thousands of namesakes.
-        read = found.filter(birth_date__in=missing).order_by().values_list(*_Found.__slots__)
-        blocks.add(missing, [_Found(*values) for values in read])
+        read = found.filter(birth_date__in=missing).values_list(*_Found.__slots__, "anonymised_at")
+        blocks.add(missing, [_Found(*values[:-1]) for values in read if values[-1] is None])
     by_date = blocks.by_date
     # By name key and birth year: a row looks at five years of one key, not at the whole key.
     by_key: dict[tuple[str, int], list[_Found]] = {}
@@ -471,51 +486,53 @@ def duplicate_candidates(rows: list[PlannedRow], within, blocks: DateBlocks | No
             last_name_key__in=sorted(keys),
             birth_date__range=(min(dates) - _NEAR, max(dates) + _NEAR),
         )
-        for values in near_keys.order_by().values_list(*_Found.__slots__, "last_name_key"):
-            person = _Found(*values[:-1])
-            if values[-1] and person.birth_date:
-                by_key.setdefault((values[-1], person.birth_date.year), []).append(person)
+        read = near_keys.values_list(*_Found.__slots__, "last_name_key", "anonymised_at")
+        for *values, key, anonymised_at in read:
+            person = _Found(*values)
+            if key and person.birth_date and anonymised_at is None:
+                by_key.setdefault((key, person.birth_date.year), []).append(person)
     if not any(by_date.get(day) for day in dates) and not by_key:
         return
     for row in rows:
         day = row.values["birth_date"]
-        near = {p.pk: p for p in by_date.get(day, ())}
-        swapped = duplicates._swapped_day_month(day)
-        if swapped:
-            near.update((p.pk, p) for p in by_date.get(swapped, ()))
+        agdref = row.values.get("agdref_number")
+        # The persons born on the date or with day and month swapped: one block prepared once
+        # per file (DateBlocks.block); those sounding alike born near are sieved apart.
+        block = blocks.block(day)
+        extras: dict[int, _Found] = {}
         for text in (row.values.get("last_name", ""), row.values.get("first_names", "")):
             key = _phonetic_key(text) if text else ""
             for year in range(day.year - 2, day.year + 3) if key else ():
                 for person in by_key.get((key, year), ()):
                     # Even identical names (0.65) need a birth date scoring 0.43 or more to
                     # reach the threshold: the others are not scored at all (exact, cheaper).
-                    if person.pk not in near and _date_can_reach(day, person.birth_date):
-                        near[person.pk] = person
-        agdref = row.values.get("agdref_number")
+                    if (
+                        person.pk not in block.pks
+                        and person.pk not in extras
+                        and _date_can_reach(day, person.birth_date)
+                    ):
+                        extras[person.pk] = person
         if agdref:
             # Two different AGDREF numbers are two persons: score_pair multiplies their score
             # by 0.7, below THRESHOLD whatever the names; they are not scored at all.
-            near = {pk: p for pk, p in near.items() if not p.agdref_number}
+            extras = {pk: p for pk, p in extras.items() if not p.agdref_number}
         described = {
             "last_name": row.values.get("last_name", ""),
             "first_names": row.values.get("first_names", ""),
             "birth_date": day,
             "agdref": agdref,
         }
-        if len(near) <= duplicates.MAX_ROWS:
-            # The blocks of the birth date and of the swapped one are prepared once per file
-            # (DateBlocks.block); the persons sounding alike born near are sieved apart.
-            dated = [day] + ([swapped] if swapped and swapped != day else [])
-            on_dates = {p.pk for d in dated for p in by_date.get(d, ())}
-            kept = [p for d in dated for p in blocks.block(d).sieve(**described)]
-            extras = [p for pk, p in near.items() if pk not in on_dates]
-            kept += duplicates.sieve(**described, persons=extras)
+        on_dates = block.unnumbered if agdref else block.count
+        if on_dates + len(extras) <= duplicates.MAX_ROWS:
+            kept = block.sieve(**described)
             if agdref:
                 kept = [p for p in kept if not p.agdref_number]
+            kept += duplicates.sieve(**described, persons=list(extras.values()))
         else:
             # The finder's bound on the persons scored for one search (duplicates.MAX_ROWS).
-            near = dict(list(near.items())[: duplicates.MAX_ROWS])
-            kept = duplicates.sieve(**described, persons=list(near.values()))
+            near = [p for p in block.persons if not (agdref and p.agdref_number)]
+            near = (near + list(extras.values()))[: duplicates.MAX_ROWS]
+            kept = duplicates.sieve(**described, persons=near)
         # Whole blocks in one vectorised call (duplicates.sieve), then the exact score (no
         # French reasons) of the few pairs kept, the reasons for the pairs proposed only.
         scored = [
@@ -572,10 +589,6 @@ def _row_values(row: Row, mapping: Mapping, lookups: Lookups) -> tuple[dict, lis
         except CellError as error:
             problems.append(Problem(row.number, position, str(error)))
     return values, problems
-
-
-def _stored(person: Person, name: str):
-    return person.department_id if name == "department" else getattr(person, name)
 
 
 # Rows planned (and written) per chunk: one set of queries per chunk, not per row.
@@ -790,7 +803,13 @@ class _Planner:
             return
         pending, mapping = self.pending, self.mapping
         numbers = [r.values["agdref_number"] for r in pending if r.values.get("agdref_number")]
-        mine = {p.agdref_number: p for p in self.persons.filter(agdref_number__in=numbers)}
+        values = mapping.columns
+        # The stored values of the mapped columns only, as tuples (not model instances).
+        stored = {name: "department_id" if name == "department" else name for name in values}
+        read = self.persons.filter(agdref_number__in=numbers).values(
+            "pk", "agdref_number", *set(stored.values())
+        )
+        mine = {person["agdref_number"]: person for person in read}
         elsewhere = set(
             self.everyone.filter(agdref_number__in=numbers)
             .exclude(agdref_number__in=list(mine))
@@ -812,11 +831,11 @@ class _Planner:
                 planned_row.action = Action.ERROR
             elif number in mine:
                 person = mine[number]
-                planned_row.person_id = person.pk
+                planned_row.person_id = person["pk"]
                 planned_row.changed = [
                     name
                     for name, value in planned_row.values.items()
-                    if _stored(person, name) != value
+                    if person[stored[name]] != value
                 ]
                 planned_row.action = Action.UPDATE if planned_row.changed else Action.UNCHANGED
             else:

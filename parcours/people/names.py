@@ -83,7 +83,11 @@ def _respell(text: str) -> str:
 
 def phonetic_key(value: str) -> str:
     """A key equal for the usual Latin spellings of one name (see the module docstring)."""
-    text = glued(value)
+    return glued_key(glued(value))
+
+
+def glued_key(text: str) -> str:
+    """`phonetic_key` of a name already `glued` (the duplicate finder has glued it)."""
     if not text:
         return ""
     key = jellyfish.metaphone(_respell(text))
@@ -92,12 +96,6 @@ def phonetic_key(value: str) -> str:
     if key[:1] in ("A", "E", "I", "O", "U"):
         key = "A" + key[1:]
     return key[:40]
-
-
-def first_word(value: str) -> str:
-    """The first of several first names (« Jean-Pierre Marie » → « JEAN »)."""
-    found = words(value)
-    return found[0] if found else ""
 
 
 def _word_by_word(typed: list[str], known: list[str], known_keys: list[str]) -> float:

@@ -18,6 +18,7 @@ Bad input raises ValidationError with a French message and writes nothing.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -848,11 +849,19 @@ def _clean_in_bulk(person: Person, changed: set[str] | None) -> None:
     """`full_clean` without its per-row queries (foreign keys, uniqueness, constraints): the
     bulk callers check those per chunk (_check_foreign_keys, _check_agdref_unique) and the
     database holds the constraints. `changed` None: every field (a creation)."""
-    relations = {f.name for f in Person._meta.concrete_fields if f.is_relation}
-    exclude = set(relations) | {"languages"}
-    if changed is not None:
-        exclude |= {f.name for f in Person._meta.concrete_fields if f.name not in changed}
-    person.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
+    if changed is None:
+        exclude = _relation_fields()
+    else:
+        exclude = _relation_fields() + [
+            f.name for f in Person._meta.concrete_fields if f.name not in changed
+        ]
+    person.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@functools.cache
+def _relation_fields() -> list[str]:
+    """The fields `_clean_in_bulk` leaves to the chunk's checks (read once, not per row)."""
+    return [f.name for f in Person._meta.concrete_fields if f.is_relation] + ["languages"]
 
 
 def _directorates_of(department_ids: Iterable) -> dict[int, int | None]:
