@@ -64,6 +64,21 @@ if config["job"] == "persons":
 
     services.create_persons_bulk = pause_before_the_second_chunk
     import_tasks.commit_import(config["import_id"])
+elif config["job"] == "preview":
+    from parcours.people import import_tasks, imports
+    from parcours.people.import_models import PersonImport
+
+    real = imports.duplicate_candidates
+    chunks = []
+
+    def pause_on_the_second_chunk(*args, **kwargs):
+        if chunks:
+            pause(lambda: PersonImport.objects.get(pk=config["import_id"]).done_rows)
+        chunks.append(1)
+        return real(*args, **kwargs)
+
+    imports.duplicate_candidates = pause_on_the_second_chunk
+    import_tasks.plan_import(config["import_id"])
 else:
     from parcours.organisations.models import Membership
     from parcours.people.models import Person
@@ -224,6 +239,55 @@ def test_a_commit_killed_by_the_system_leaves_nothing_and_the_page_offers_to_run
     assert Person.objects.count() == persons + NEW_ROWS + 1
     assert FieldChange.objects.count() == changes
     assert DuplicatePair.objects.count() == pairs + 1
+
+
+def test_a_preview_killed_by_the_system_stops_being_shown_en_cours_and_the_file_reads_again(
+    threaded_db, tmp_path, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parcours.www.people import imports as import_pages
+
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    client = Client()
+    client.force_login(membership.user)
+    data = csv_bytes([HEADER, *_rows()[2:]])
+    signal_path = tmp_path / "first-chunk-read"
+    workers = []
+    monkeypatch.setattr(
+        import_pages,
+        "plan_import_task",
+        lambda import_id: workers.append(_start_worker("preview", import_id, signal_path)),
+    )
+    upload = SimpleUploadedFile("liste.csv", data, "text/csv")
+    assert client.post("/personnes/import/", {"person_file": upload}).status_code == 302
+    (worker,) = workers
+    run = PersonImport.objects.get()
+    try:
+        assert _wait_for(signal_path, worker) == 1000  # its progress, outside any transaction
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    page = f"/personnes/import/{run.pk}/"
+    shown = client.get(page).content.decode()
+    assert "1000 lignes traitées." in shown and 'hx-trigger="every 1s"' in shown
+
+    # Long after, the page stops waiting and asks for the file again; nothing was written.
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    PersonImport.objects.filter(pk=run.pk).update(created_at=long_ago)
+    shown = client.get(page).content.decode()
+    assert 'hx-trigger="every 1s"' not in shown
+    assert "La lecture de ce fichier s'est interrompue avant la fin" in shown
+    assert "Importer ces personnes" not in shown
+    assert "Import interrompu" in client.get("/personnes/import/").content.decode()
+    assert not Person.objects.exists()
+
+    monkeypatch.undo()
+    upload = SimpleUploadedFile("liste.csv", data, "text/csv")
+    assert client.post("/personnes/import/", {"person_file": upload}).status_code == 302
+    again = PersonImport.objects.exclude(pk=run.pk).get()
+    assert again.status == ImportStatus.PREVIEWED
+    assert (again.created_count, again.error_count) == (NEW_ROWS, 0)
 
 
 def test_a_convocation_list_killed_before_its_commit_convokes_no_one_and_can_be_confirmed(

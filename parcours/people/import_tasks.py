@@ -29,9 +29,9 @@ from parcours.people.models import Person
 SHOWN_MESSAGES = 500
 # The commit's progress lives this long in the cache (a commit of 100,000 rows takes < 1 min).
 PROGRESS_SECONDS = 3600
-# A commit confirmed this long ago and still « en cours » has lost its worker (a 100,000-row
-# commit takes < 1 min; the worker may wait a little in the queue before).
-COMMIT_STALE = datetime.timedelta(minutes=10)
+# A preview or a commit asked this long ago and still « en cours » has lost its worker (a
+# 100,000-row file is read or committed in about a minute; the worker may wait in the queue).
+STALE = datetime.timedelta(minutes=10)
 
 
 def _membership(run: PersonImport):
@@ -67,20 +67,26 @@ def commit_interrupted(run: PersonImport) -> bool:
     A worker killed by the system (SIGKILL, out of memory, a reboot) runs no except or
     finally: its transaction is rolled back by the database, nothing of the file is written,
     but the status the page set when the agent confirmed stays RUNNING. It is taken as lost
-    when confirmed longer ago than COMMIT_STALE and, where the database can tell, no commit
+    when confirmed longer ago than STALE and, where the database can tell, no commit
     holds the import's row (`commit_import` locks it until its end). Running it again is safe
     even if it was not lost: a second commit waits for the first, then finds it done.
     """
     if run.status != ImportStatus.RUNNING:
         return False
     requested = run.commit_requested_at
-    if requested and timezone.now() - requested < COMMIT_STALE:
+    if requested and timezone.now() - requested < STALE:
         return False
     if not connection.features.has_select_for_update_skip_locked:
         return True
     with transaction.atomic():
         free = PersonImport.objects.select_for_update(skip_locked=True).filter(pk=run.pk)
         return bool(list(free.values_list("pk", flat=True)))
+
+
+def plan_interrupted(run: PersonImport) -> bool:
+    """Whether the reading of an uploaded file lost its worker (killed by the system): the
+    preview, which writes nothing but its progress, never ended. The agent uploads it again."""
+    return run.status == ImportStatus.PLANNING and timezone.now() - run.created_at >= STALE
 
 
 def _plan_key(run: PersonImport) -> str:

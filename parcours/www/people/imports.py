@@ -13,6 +13,7 @@ from parcours.people.import_tasks import (
     commit_import_task,
     commit_interrupted,
     plan_import_task,
+    plan_interrupted,
     progress_of,
 )
 from parcours.people.models import Person
@@ -67,7 +68,7 @@ def person_import(request):
             return redirect("person_import_detail", pk=run.pk)
     history = list(_imports_of(request).select_related("created_by")[:HISTORY])
     for run in history:
-        run.interrupted = commit_interrupted(run)
+        run.interrupted = commit_interrupted(run) or plan_interrupted(run)
     return render(request, "people/import.html", {"form": form, "history": history})
 
 
@@ -75,10 +76,12 @@ def person_import(request):
 def person_import_detail(request, pk):
     """The preview (counts, every faulty cell), the progress while it runs, the result."""
     run = get_object_or_404(_imports_of(request), pk=pk)
-    # A commit whose worker was killed left nothing: the page stops waiting and offers it again.
+    # A commit whose worker was killed left nothing: the page stops waiting and offers it again;
+    # a preview killed so: the page stops waiting and asks for the file again.
     interrupted = commit_interrupted(run)
-    working = run.status == ImportStatus.PLANNING or (
-        run.status == ImportStatus.RUNNING and not interrupted
+    unread = plan_interrupted(run)
+    working = run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING) and not (
+        interrupted or unread
     )
     if working and run.status == ImportStatus.RUNNING:
         run.done_rows = progress_of(run)  # the commit reports its rows outside its transaction
@@ -98,7 +101,7 @@ def person_import_detail(request, pk):
     return render(
         request,
         template,
-        {"run": run, "working": working, "interrupted": interrupted},
+        {"run": run, "working": working, "interrupted": interrupted, "unread": unread},
     )
 
 
