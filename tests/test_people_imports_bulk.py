@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from parcours.organisations.roles import Role
 from parcours.people import import_tasks, imports, services
@@ -195,7 +196,9 @@ def test_the_background_import_reports_its_progress_and_the_page_shows_it(monkey
     assert reported == [0, 10, 20, 25]
 
     # While a commit runs, the page polls and shows the rows done out of the total.
-    PersonImport.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, done_rows=0)
+    PersonImport.objects.filter(pk=run.pk).update(
+        status=ImportStatus.RUNNING, done_rows=0, commit_requested_at=timezone.now()
+    )
     real_set(import_tasks.progress_key(run.pk), 10, 60)
     response = client.get(f"/personnes/import/{run.pk}/", headers={"HX-Request": "true"})
     page = response.content.decode()

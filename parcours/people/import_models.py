@@ -60,6 +60,11 @@ class PersonImport(models.Model):
     status = models.CharField(
         _("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PLANNING
     )
+    # When the agent confirmed the import: the page shows it « en cours » from then on, and
+    # offers to run it again once its worker is plainly gone (import_tasks.commit_interrupted).
+    commit_requested_at = models.DateTimeField(
+        _("import demandé le"), null=True, blank=True, editable=False
+    )
     total_rows = models.PositiveIntegerField(_("lignes"), default=0)
     done_rows = models.PositiveIntegerField(_("lignes traitées"), default=0)
     created_count = models.PositiveIntegerField(_("créées"), default=0)

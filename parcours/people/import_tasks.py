@@ -3,7 +3,7 @@
 Large files (100,000 rows) take longer than a request: the page starts these tasks and polls
 `PersonImport.done_rows`. Both are idempotent: planning again replaces the preview; committing
 an import already done does nothing, and a commit killed half-way left nothing (one
-transaction) and can be started again.
+transaction) and can be started again (the page offers it, `commit_interrupted`).
 
 The file is read from disk (`PersonImport.file`, private storage). The preview stores its plan
 next to it; the commit replays that plan when the file and the persons on record are still
@@ -11,12 +11,13 @@ those the preview read (`imports.plan_generation`), and reads and plans the file
 otherwise. Both files are deleted when the import ends (done or refused).
 """
 
+import datetime
 import os
 
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
@@ -28,6 +29,9 @@ from parcours.people.models import Person
 SHOWN_MESSAGES = 500
 # The commit's progress lives this long in the cache (a commit of 100,000 rows takes < 1 min).
 PROGRESS_SECONDS = 3600
+# A preview or a commit asked this long ago and still « en cours » has lost its worker (a
+# 100,000-row file is read or committed in about a minute; the worker may wait in the queue).
+STALE = datetime.timedelta(minutes=10)
 
 
 def _membership(run: PersonImport):
@@ -55,6 +59,34 @@ def progress_of(run: PersonImport) -> int:
     """Rows done: the commit, inside its transaction, reports them in the cache (shared by
     the workers and the pages when the cache is Redis), the preview on the row itself."""
     return max(run.done_rows, cache.get(progress_key(run.pk)) or 0)
+
+
+def commit_interrupted(run: PersonImport) -> bool:
+    """Whether an import « en cours » lost its worker, so that the agent may run it again.
+
+    A worker killed by the system (SIGKILL, out of memory, a reboot) runs no except or
+    finally: its transaction is rolled back by the database, nothing of the file is written,
+    but the status the page set when the agent confirmed stays RUNNING. It is taken as lost
+    when confirmed longer ago than STALE and, where the database can tell, no commit
+    holds the import's row (`commit_import` locks it until its end). Running it again is safe
+    even if it was not lost: a second commit waits for the first, then finds it done.
+    """
+    if run.status != ImportStatus.RUNNING:
+        return False
+    requested = run.commit_requested_at
+    if requested and timezone.now() - requested < STALE:
+        return False
+    if not connection.features.has_select_for_update_skip_locked:
+        return True
+    with transaction.atomic():
+        free = PersonImport.objects.select_for_update(skip_locked=True).filter(pk=run.pk)
+        return bool(list(free.values_list("pk", flat=True)))
+
+
+def plan_interrupted(run: PersonImport) -> bool:
+    """Whether the reading of an uploaded file lost its worker (killed by the system): the
+    preview, which writes nothing but its progress, never ended. The agent uploads it again."""
+    return run.status == ImportStatus.PLANNING and timezone.now() - run.created_at >= STALE
 
 
 def _plan_key(run: PersonImport) -> str:

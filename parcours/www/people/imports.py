@@ -3,12 +3,19 @@
 from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from parcours.organisations.permissions import Action
 from parcours.people.import_models import ImportStatus, PersonImport
-from parcours.people.import_tasks import commit_import_task, plan_import_task, progress_of
+from parcours.people.import_tasks import (
+    commit_import_task,
+    commit_interrupted,
+    plan_import_task,
+    plan_interrupted,
+    progress_of,
+)
 from parcours.people.models import Person
 from parcours.privacy.access_log import Operation, log_access
 from parcours.privacy.uploads import check_upload
@@ -59,7 +66,9 @@ def person_import(request):
             run.store(uploaded)
             plan_import_task(run.pk)
             return redirect("person_import_detail", pk=run.pk)
-    history = _imports_of(request).select_related("created_by")[:HISTORY]
+    history = list(_imports_of(request).select_related("created_by")[:HISTORY])
+    for run in history:
+        run.interrupted = commit_interrupted(run) or plan_interrupted(run)
     return render(request, "people/import.html", {"form": form, "history": history})
 
 
@@ -67,8 +76,14 @@ def person_import(request):
 def person_import_detail(request, pk):
     """The preview (counts, every faulty cell), the progress while it runs, the result."""
     run = get_object_or_404(_imports_of(request), pk=pk)
-    working = run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING)
-    if run.status == ImportStatus.RUNNING:
+    # A commit whose worker was killed left nothing: the page stops waiting and offers it again;
+    # a preview killed so: the page stops waiting and asks for the file again.
+    interrupted = commit_interrupted(run)
+    unread = plan_interrupted(run)
+    working = run.status in (ImportStatus.PLANNING, ImportStatus.RUNNING) and not (
+        interrupted or unread
+    )
+    if working and run.status == ImportStatus.RUNNING:
         run.done_rows = progress_of(run)  # the commit reports its rows outside its transaction
     if not working and run.review:
         # The rows « à vérifier » name existing files: a read of those persons, logged.
@@ -86,7 +101,7 @@ def person_import_detail(request, pk):
     return render(
         request,
         template,
-        {"run": run, "working": working},
+        {"run": run, "working": working, "interrupted": interrupted, "unread": unread},
     )
 
 
@@ -97,6 +112,8 @@ def person_import_commit(request, pk):
     # RUNNING too: a commit whose worker died left nothing and may be started again.
     if run.status not in (ImportStatus.PREVIEWED, ImportStatus.RUNNING) or run.error_count:
         raise Http404
-    PersonImport.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    PersonImport.objects.filter(pk=run.pk).update(
+        status=ImportStatus.RUNNING, commit_requested_at=timezone.now()
+    )
     commit_import_task(run.pk)  # a refusal is recorded on the import; the page says it
     return redirect("person_import_detail", pk=run.pk)
