@@ -77,6 +77,22 @@ def _identity(last_name: str, first_names: str) -> _Identity:
     )
 
 
+def _identity_of(person) -> _Identity:
+    """`_identity` of a person read with its stored phonetic keys (`keys_from_database`, the
+    import's rows of the database: computed by Person.fill_name_keys on every write) without
+    computing them again; of any other person (a form's, a file's row) from its names."""
+    if not getattr(person, "keys_from_database", False):
+        return _identity(person.last_name, person.first_names)
+    first_words = names.words(person.first_names)
+    return _Identity(
+        names.glued(person.last_name),
+        "".join(first_words),
+        person.last_name_key,
+        person.first_name_key,
+        first_words[0] if first_words else "",
+    )
+
+
 def _similarity(a: str, b: str, key_a: str, key_b: str) -> float:
     """0–1: the spelled forms' similarity, raised to 0.95 when they sound alike."""
     if not a or not b:
@@ -241,7 +257,7 @@ class Block:
 
     def __init__(self, persons: list):
         self.persons = persons
-        others = [_identity(p.last_name, p.first_names) for p in persons]
+        others = [_identity_of(p) for p in persons]
         self.usual_at = [i for i, p in enumerate(persons) if p.usual_name]
         usuals = [_identity(persons[i].usual_name, persons[i].first_names) for i in self.usual_at]
         self.count = len(persons)

@@ -387,6 +387,10 @@ class _Found:
     first_names: str
     birth_date: datetime.date | None
     agdref_number: str | None
+    # The phonetic keys stored with the file (Person.fill_name_keys): not computed again.
+    last_name_key: str
+    first_name_key: str
+    keys_from_database = True  # read by duplicates.Block
 
 
 class DateBlocks:
@@ -486,11 +490,11 @@ def duplicate_candidates(rows: list[PlannedRow], within, blocks: DateBlocks | No
             last_name_key__in=sorted(keys),
             birth_date__range=(min(dates) - _NEAR, max(dates) + _NEAR),
         )
-        read = near_keys.values_list(*_Found.__slots__, "last_name_key", "anonymised_at")
-        for *values, key, anonymised_at in read:
+        read = near_keys.values_list(*_Found.__slots__, "anonymised_at")
+        for *values, anonymised_at in read:
             person = _Found(*values)
-            if key and person.birth_date and anonymised_at is None:
-                by_key.setdefault((key, person.birth_date.year), []).append(person)
+            if person.last_name_key and person.birth_date and anonymised_at is None:
+                by_key.setdefault((person.last_name_key, person.birth_date.year), []).append(person)
     if not any(by_date.get(day) for day in dates) and not by_key:
         return
     for row in rows:
