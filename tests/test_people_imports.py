@@ -155,6 +155,24 @@ def test_a_row_matching_an_existing_person_is_an_update_and_a_second_import_chan
     assert again.counts == {"create": 0, "update": 0, "unchanged": 3, "error": 0}
 
 
+def test_rows_without_agdref_number_imported_again_change_nothing_unless_they_differ():
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    rows = [["", *row[1:]] for row in GOOD]
+    imports.commit(plan(csv_bytes([HEADER, *rows]), membership=membership), actor=membership.user)
+    assert Person.objects.count() == 3
+    again = plan(csv_bytes([HEADER, *rows]), membership=membership)
+    assert again.counts == {"create": 0, "update": 0, "unchanged": 3, "error": 0}
+    imports.commit(again, actor=membership.user)
+    assert Person.objects.count() == 3
+    # Another département for Amina Haddad: maybe another person of the same names and birth
+    # date, maybe the same one moved: created, and shown « à vérifier » naming the file.
+    moved = [rows[0][:6] + ["67"], *rows[1:]]
+    third = plan(csv_bytes([HEADER, *moved]), membership=membership)
+    assert third.counts == {"create": 1, "update": 0, "unchanged": 2, "error": 0}
+    [to_check] = third.to_review
+    assert to_check.candidates[0].person.last_name == "HADDAD"
+
+
 def test_an_agdref_number_of_another_perimeter_is_an_error_not_a_new_file():
     from parcours.territories.models import Department
 

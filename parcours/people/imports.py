@@ -844,6 +844,7 @@ class _Planner:
                 planned_row.action = Action.UPDATE if planned_row.changed else Action.UNCHANGED
             else:
                 planned_row.action = Action.CREATE
+        self._same_rows_again(pending, stored)
         duplicate_candidates(
             [r for r in pending if r.action == Action.CREATE], self.within, self.blocks
         )
@@ -852,6 +853,33 @@ class _Planner:
         self.on_chunk(pending)
         if self.on_progress:
             self.on_progress(self.planned)
+
+    def _same_rows_again(self, pending: list[PlannedRow], stored: dict[str, str]) -> None:
+        """A row without AGDREF number equal, on every column of the file, to a file of the
+        perimeter without number is that row imported again: unchanged, not created twice
+        (issue 17: « re-importing the same file changes nothing »). A row that differs in any
+        column is still created and shown « à vérifier » (two persons may share names and a
+        birth date: an agent decides, on the duplicates review list)."""
+        unnumbered = [
+            row
+            for row in pending
+            if row.action == Action.CREATE and not row.values.get("agdref_number")
+        ]
+        if not unnumbered:
+            return
+        read = self.persons.filter(
+            last_name__in={row.values["last_name"] for row in unnumbered},
+            birth_date__in={row.values["birth_date"] for row in unnumbered},
+        ).values("pk", "agdref_number", *set(stored.values()))
+        on_file: dict[tuple, int] = {}
+        for person in read:
+            if not person["agdref_number"]:
+                same = tuple(person[stored[name]] for name in stored)
+                on_file.setdefault(same, person["pk"])
+        for row in unnumbered:
+            pk = on_file.get(tuple(row.values.get(name) for name in stored))
+            if pk is not None:
+                row.action, row.person_id = Action.UNCHANGED, pk
 
     def finish(self) -> None:
         if self.mapping is None:
