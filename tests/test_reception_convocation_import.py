@@ -179,6 +179,9 @@ def test_a_faulty_row_is_named_and_the_file_cannot_be_confirmed(
     assert message in text
     assert "Rien n'a été convoqué" in text
     assert CONFIRM not in text
+    # The state says what to do, not « en attente de confirmation ».
+    assert "en attente de confirmation" not in text
+    assert "corrigez le fichier et déposez-le de nouveau" in text
     # Even a confirmation forced by hand convokes nobody.
     run = ConvocationImport.objects.get()
     refused = page_text(agent.post(f"/pfa/imports/{run.pk}/confirmer/", follow=True))

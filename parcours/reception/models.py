@@ -1097,3 +1097,13 @@ class ConvocationImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def status_label(self) -> str:
+        """The state as the history and the preview say it: a preview with rows in error
+        cannot be confirmed, so it is not « en attente de confirmation »."""
+        if self.status == ConvocationImportStatus.PREVIEWED and self.error_count:
+            return _(
+                "Aperçu avec des lignes en erreur : corrigez le fichier et déposez-le de nouveau"
+            )
+        return self.get_status_display()
