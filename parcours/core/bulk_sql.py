@@ -37,6 +37,24 @@ def _batches(objs: list, columns: int):
         yield objs[start : start + size]
 
 
+# Columns whose get_db_prep_save returns a value of this type unchanged (a str of a
+# CharField, an int of an IntegerField or of a foreign key to an integer key, a bool), and
+# None unchanged, on both engines.
+_PLAIN = {
+    "CharField": str,
+    "TextField": str,
+    "IntegerField": int,
+    "BigIntegerField": int,
+    "SmallIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "BooleanField": bool,
+    "ForeignKey": int,
+    "OneToOneField": int,
+}
+
+
 class _Prepared:
     """get_db_prep_save of one column, memoised on the value (a chunk repeats the same
     département, category, empty strings, defaults)."""
@@ -44,8 +62,16 @@ class _Prepared:
     def __init__(self, field):
         self.field = field
         self.known: dict = {}
+        # A value of the column's own Python type goes to the driver as it is (what
+        # get_db_prep_save returns for it): no memo lookup for most cells of a row.
+        self.plain = _PLAIN.get(field.get_internal_type())
+        if self.plain is int and field.is_relation:
+            target = field.target_field.get_internal_type()
+            self.plain = _PLAIN.get(target) if target not in ("AutoField", "BigAutoField") else int
 
     def __call__(self, value):
+        if type(value) is self.plain or (value is None and self.plain is not None):
+            return value
         try:
             return self.known[(type(value), value)]
         except KeyError:

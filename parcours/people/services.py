@@ -888,10 +888,13 @@ def create_persons_bulk(values_list: list[Mapping], *, actor, chunk: int = BULK_
             _check_foreign_keys(asked)
             directorates = _directorates_of(asked.get("department", ()))
             persons = []
+            attnames = {name: Person._meta.get_field(name).attname for v in part for name in v}
             for values in part:
-                person = Person(created_by=by_user)
-                for name, value in values.items():
-                    setattr(person, Person._meta.get_field(name).attname, _normalise(name, value))
+                # The values given to the constructor: one pass over the fields, not two.
+                person = Person(
+                    created_by=by_user,
+                    **{attnames[name]: _normalise(name, value) for name, value in values.items()},
+                )
                 if person.directorate_id is None and person.department_id is not None:
                     # DOMAIN.md: the DT of the département of residence by default.
                     person.directorate_id = directorates.get(person.department_id)
