@@ -228,13 +228,20 @@ def _date_weight(a: datetime.date | None, b: datetime.date | None) -> float:
     return _date_value(a, b)[0]
 
 
-def _boost(ratios, key: str, keys, floor: float):
-    """`_similarity`'s raise to `floor` where the keys are equal, on a vector of ratios."""
-    if key:
-        same = keys == key
-        if same.any():
-            ratios = numpy.where(same, numpy.maximum(ratios, floor), ratios)
-    return ratios
+def _positions(keys) -> dict:
+    """Where each key stands in a block: key → positions (a sieve then raises the ratios of
+    equal keys at these positions instead of comparing every key of the block)."""
+    found: dict = {}
+    for index, key in enumerate(keys):
+        if key:
+            found.setdefault(key, []).append(index)
+    return {key: numpy.array(indices) for key, indices in found.items()}
+
+
+def _raise(ratios, at, floor: float) -> None:
+    """`_similarity`'s raise to `floor` where the keys are equal (`at`), in place."""
+    if at is not None:
+        ratios[at] = numpy.maximum(ratios[at], floor)
 
 
 def _exact_sieve(persons: list, last_name, first_names, birth_date, agdref) -> list:
@@ -264,14 +271,14 @@ class Block:
         self.choices = [o.last for o in others] + [o.first for o in others]
         self.choices += [u.last for u in usuals]
         self.empty = numpy.array([not text for text in self.choices], dtype=bool)
-        self.last_keys = numpy.array([o.last_key for o in others], dtype=object)
-        self.first_keys = numpy.array([o.first_key for o in others], dtype=object)
-        self.first_words = numpy.array([o.first_word for o in others], dtype=object)
-        self.usual_keys = numpy.array([u.last_key for u in usuals], dtype=object)
+        self.last_keys = _positions(o.last_key for o in others)
+        self.first_keys = _positions(o.first_key for o in others)
+        self.first_words = _positions(o.first_word for o in others)
+        self.usual_keys = _positions(u.last_key for u in usuals)
         self.numbered = numpy.array([bool(p.agdref_number) for p in persons], dtype=bool)
         self.unnumbered = self.count - int(self.numbered.sum())
         self.pks = {p.pk for p in persons}
-        self.numbers = [p.agdref_number for p in persons]
+        self.numbers = _positions(p.agdref_number for p in persons)
         self._dates: dict = {}
 
     def date_values(self, birth_date):
@@ -288,8 +295,8 @@ class Block:
         count = self.count
         dates = self.date_values(birth_date)
         same_number = numpy.zeros(count, dtype=bool)
-        if agdref:
-            same_number = numpy.array([n == agdref for n in self.numbers], dtype=bool)
+        if agdref and agdref in self.numbers:
+            same_number[self.numbers[agdref]] = True
         # The best names (1.0) need this much of the birth date to reach the threshold.
         needed = (THRESHOLD - _SIEVE_MARGIN - NAME_WEIGHT) / DATE_WEIGHT
         if not (same_number | (dates >= needed)).any():
@@ -308,22 +315,24 @@ class Block:
             ratios[0, :] = 0.0
         if not wanted.first:
             ratios[1, :] = 0.0
-        same_last = _boost(ratios[0, :count], wanted.last_key, self.last_keys, 0.95)
-        same_first = _boost(ratios[1, count : 2 * count], wanted.first_key, self.first_keys, 0.95)
+        # Each quarter of `ratios` is raised once, in place: a view read by one score only.
+        same_last, same_first = ratios[0, :count], ratios[1, count : 2 * count]
+        last_first, first_last = ratios[0, count : 2 * count], ratios[1, :count]
+        _raise(same_last, self.last_keys.get(wanted.last_key), 0.95)
+        _raise(same_first, self.first_keys.get(wanted.first_key), 0.95)
         if wanted.first_word:
-            words = self.first_words == wanted.first_word
-            same_first = numpy.where(words, numpy.maximum(same_first, 0.9), same_first)
-        last_first = _boost(ratios[0, count : 2 * count], wanted.last_key, self.first_keys, 0.95)
-        first_last = _boost(ratios[1, :count], wanted.first_key, self.last_keys, 0.95)
+            # « Mohamed Ali » and « Mohamed »: the first of the first names is the one in use.
+            _raise(same_first, self.first_words.get(wanted.first_word), 0.9)
+        _raise(last_first, self.first_keys.get(wanted.last_key), 0.95)
+        _raise(first_last, self.last_keys.get(wanted.first_key), 0.95)
         straight = (same_last + same_first) / 2
         swapped = 0.97 * (last_first + first_last) / 2
         names_value = numpy.maximum(straight, swapped)
         if self.usual_at:
             at = numpy.array(self.usual_at)
-            usual_last = _boost(ratios[0, 2 * count :], wanted.last_key, self.usual_keys, 0.95)
-            usual_first_last = _boost(
-                ratios[1, 2 * count :], wanted.first_key, self.usual_keys, 0.95
-            )
+            usual_last, usual_first_last = ratios[0, 2 * count :], ratios[1, 2 * count :]
+            _raise(usual_last, self.usual_keys.get(wanted.last_key), 0.95)
+            _raise(usual_first_last, self.usual_keys.get(wanted.first_key), 0.95)
             usual_value = numpy.maximum(
                 (usual_last + same_first[at]) / 2,
                 0.97 * (last_first[at] + usual_first_last) / 2,
