@@ -225,3 +225,36 @@ def test_a_cached_page_read_again_runs_the_same_few_statements_with_one_or_five_
     cache.clear()
     assert counts[0] == counts[1]
     assert counts[0] <= bound
+
+
+def _report_reads(queries) -> list[str]:
+    """The monthly report's statements (one query reads every table, the FLE ones included)."""
+    return [
+        q["sql"] for q in queries.captured_queries if "reception_languageprescription" in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "reads"),
+    [
+        # One month: the month itself, then only the month before for the summary.
+        (Role.REGIONAL_VIEWER, "/chiffres/" + JANUARY, 2),
+        # A year holds both months of the summary: the report is read once.
+        (Role.NATIONAL_ADMIN, "/chiffres/?start=2026-01&end=2026-12", 1),
+    ],
+    ids=["DREETS month", "national year"],
+)
+def test_the_summary_reads_only_the_month_the_selection_lacks(role, path, reads):
+    """Issue 12: the summary at the top of a protected figures page computed its two months
+    again, reading the selection's last month twice (73 ms of SQL for a DREETS month at a
+    million persons); it now reuses the tables the page's report has read."""
+    world = World()
+    world.add(1)
+    client = world.client(role)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    report = _report_reads(queries)
+    assert len(report) == reads
+    if reads == 2:
+        assert "2025-12-01" in report[1] and "2026-02-01" not in report[1]  # December only

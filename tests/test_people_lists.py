@@ -47,6 +47,21 @@ def test_sort_by_most_recent_file(client_for):
     assert text.index("ZNOUVEAU") < text.index("AANCIEN")
 
 
+def test_the_list_without_a_sort_is_by_name_in_the_dt_index_order(client_for):
+    """Issue 12: with no sort asked, the list is the « nom » sort, the order of the DT's
+    partial index: the first page is read from it instead of sorting a common last name."""
+    for last, first in [("MARTIN", "Zoé"), ("MARTIN", "Adam"), ("ABADI", "Lina")]:
+        PersonFactory(last_name=last, first_names=first)
+    client = client_for(Role.RECEPTION_AGENT)
+    with CaptureQueriesContext(connection) as queries:
+        text = page_text(client.get("/personnes/", {"q": ""}))
+    listed = [q["sql"] for q in queries.captured_queries if 'FROM "people_person"' in q["sql"]]
+    assert any('ORDER BY UPPER("people_person"."last_name")' in sql for sql in listed), listed
+    assert text.index("ABADI") < text.index("Adam") < text.index("Zoé")
+    by_name = page_text(client.get("/personnes/", {"tri": "nom"}))
+    assert by_name.index("ABADI") < by_name.index("Adam") < by_name.index("Zoé")
+
+
 def test_a_bad_filter_value_gets_no_500(client_for):
     client = client_for(Role.RECEPTION_AGENT)
     response = client.get("/personnes/", {"statut": "nope", "cree_depuis": "31/02/x", "tri": "?"})

@@ -152,18 +152,21 @@ def _message(notification: Notification) -> tuple[str, str]:
 def deliver(notification_id: int) -> bool:
     """Send one pending notification; True if an e-mail left now. Safe to call twice."""
     with transaction.atomic():
+        # The notification alone by its key, then its referral by its key: joined in one
+        # statement, PostgreSQL merge-joined the referrals' primary key from the first row
+        # (statistics of a small notification table end at old referrals), reading every
+        # referral up to the new one: 273 ms per accept at a million persons (issue 12).
         notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related(
-                "referral__scheme__organisation",
-                "referral__referrer_organisation",
-                "referral__referred_by",
-            )
+            Notification.objects.select_for_update()
             .filter(pk=notification_id, sent_at__isnull=True)
+            .order_by()
             .first()
         )
         if notification is None:
             return False
+        notification.referral = Referral.objects.select_related(
+            "scheme__organisation", "referrer_organisation", "referred_by"
+        ).get(pk=notification.referral_id)
         if notification.recipients:
             # E-mails are in French whatever the language of the user who caused them.
             with translation.override("fr"):

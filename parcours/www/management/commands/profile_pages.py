@@ -54,6 +54,11 @@ class Command(BaseCommand):
         parser.add_argument("--page", action="append", help="Ne mesurer que ces pages (nom).")
         parser.add_argument("--profile", action="store_true", help="Profil cProfile par page.")
         parser.add_argument("--top", type=int, default=25, help="Lignes du profil.")
+        parser.add_argument(
+            "--trace",
+            action="store_true",
+            help="Chaque requête SQL de la dernière requête mesurée, avec son temps.",
+        )
 
     def handle(self, *args, **options):
         if settings.DEBUG:
@@ -67,12 +72,23 @@ class Command(BaseCommand):
             "accueil auditeur": (runner.AUDITOR, "get", "/"),
             "fiche du jour": (runner.RECEPTION, "get", f"/pfa/sessions/{chosen.session_id}/"),
             "dossier": (runner.RECEPTION, "get", f"/personnes/{chosen.person_id}/"),
+            "liste": (runner.RECEPTION, "get", "/personnes/?q="),
             "export XLSX": (
                 runner.DIRECTOR,
                 "get",
                 f"/chiffres/export.xlsx?start={chosen.month}&end={chosen.month}",
             ),
             "export CSV": (runner.DIRECTOR, "get", "/pfa/recapitulatif.csv"),
+            "vue régionale": (
+                runner.REGIONAL,
+                "get",
+                f"/chiffres/?start={chosen.month}&end={chosen.month}",
+            ),
+            "année nationale": (
+                runner.NATIONAL,
+                "get",
+                f"/chiffres/?start={chosen.year}-01&end={chosen.year}-12",
+            ),
             "accepter": (runner.PARTNER, "post", "/orientations-recues/{pk}/accepter/"),
         }
         wanted = options["page"]
@@ -114,9 +130,20 @@ class Command(BaseCommand):
                 f"mur p50 {statistics.median(walls):6.1f} ms  "
                 f"SQL {'/'.join(map(str, sorted(statements)))}  ({count} requêtes)"
             )
+            if options["trace"]:
+                self._trace(queries.captured_queries)
             if profiler:
                 out = io.StringIO()
                 stats = pstats.Stats(profiler, stream=out)
                 stats.sort_stats("cumulative").print_stats(options["top"])
                 stats.sort_stats("tottime").print_stats(options["top"])
                 self.stdout.write(out.getvalue())
+
+    def _trace(self, captured):
+        """The statements in the order they ran; the slow ones (> 10 ms) marked."""
+        total = sum(float(query["time"]) for query in captured) * 1000
+        self.stdout.write(f"  {len(captured)} requêtes SQL, {total:.1f} ms")
+        for index, query in enumerate(captured, 1):
+            ms = float(query["time"]) * 1000
+            mark = "!" if ms > 10 else " "
+            self.stdout.write(f"  {mark}{index:3d} {ms:8.1f} ms  {query['sql'][:400]}")
