@@ -870,10 +870,10 @@ class _Planner:
         read = self.persons.filter(
             last_name__in={row.values["last_name"] for row in unnumbered},
             birth_date__in={row.values["birth_date"] for row in unnumbered},
-        ).values("pk", "agdref_number", *set(stored.values()))
+        ).values("pk", "agdref_number", "anonymised_at", *set(stored.values()))
         on_file: dict[tuple, int] = {}
         for person in read:
-            if not person["agdref_number"]:
+            if not person["agdref_number"] and person["anonymised_at"] is None:
                 same = tuple(person[stored[name]] for name in stored)
                 on_file.setdefault(same, person["pk"])
         for row in unnumbered:
