@@ -166,5 +166,6 @@ def test_the_year_view_stays_a_constant_number_of_queries(client_for):
     with CaptureQueriesContext(connection) as eleven_months:
         assert client.get("/chiffres/?start=2026-01&end=2026-11").status_code == 200
     # The summary and the alerts add a fixed number of queries, not one per month or DT; the
-    # summary reads the month before a one-month selection, a longer one holds it already.
-    assert len(eleven_months) == len(one_month) - 1
+    # summary reads the month before a one-month selection (one statement on SQLite, more on
+    # PostgreSQL), a longer one holds it already: never more for the longer selection.
+    assert len(eleven_months) < len(one_month)

@@ -252,8 +252,9 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_one_dt_month_or_a_nat
             check_on(day, dt=dt, person=PersonFactory(sex="H", birth_date=born(20 + month, day)))
     year = _dashboard_queries(national, "?start=2026-01&end=2026-12")
     # The summary compares the last month with the one before: a year holds it, so it reads
-    # nothing more; a single month reads the month before (one statement).
-    assert year == small - 1
+    # nothing more; a single month reads the month before (one statement on SQLite, more on
+    # PostgreSQL). The year never runs more.
+    assert year < small
     assert dt_month <= small
 
 
