@@ -153,6 +153,41 @@ def test_an_invalid_row_in_the_bulk_path_writes_nothing():
     assert Person.objects.count() == 0
 
 
+def test_the_bulk_path_creates_the_file_the_one_by_one_service_creates():
+    """The bulk path builds its files without the model's constructor (issue 17, speed): every
+    column must still be what create_person stores, the rules of the model still refuse."""
+    membership = membership_for(Role.INTEGRATION_AUDITOR)
+    department = Department.objects.get(code="57")
+    values = {
+        "last_name": "Haddad",
+        "first_names": "Amina",
+        "birth_date": datetime.date(1990, 5, 17),
+        "sex": "F",
+        "residence_status": "refugee",
+        "department": department.pk,
+    }
+    one = services.create_person(values, actor=membership.user)
+    (bulk,) = services.create_persons_bulk([values], actor=membership.user)
+    one.refresh_from_db()
+    bulk.refresh_from_db()
+    skipped = {"id", "created_at", "updated_at"}
+    columns = [f.attname for f in Person._meta.concrete_fields if f.attname not in skipped]
+    assert {c: getattr(bulk, c) for c in columns} == {c: getattr(one, c) for c in columns}
+    assert bulk.created_by_id == membership.user.pk and bulk.directorate_id is not None
+    # A field a file cannot lack, left out, and a rule of Person.clean: refused, nothing kept.
+    with pytest.raises(ValidationError) as missing:
+        services.create_persons_bulk(
+            [{"first_names": "Olena", "residence_status": "refugee"}], actor=None
+        )
+    assert "last_name" in missing.value.message_dict
+    with pytest.raises(ValidationError) as agir:
+        services.create_persons_bulk(
+            [{**values, "residence_status": "worker", "agir_followed": True}], actor=None
+        )
+    assert "agir_followed" in agir.value.message_dict
+    assert Person.objects.count() == 2
+
+
 def test_an_anonymised_file_is_not_updated_by_the_bulk_path():
     person = PersonFactory(first_names="Amina")
     services.anonymise([person.pk], {"anonymised_at": datetime.datetime.now(datetime.UTC)})

@@ -194,9 +194,14 @@ def _on_write(sender, instance=None, using=DEFAULT_DB_ALIAS, **kwargs):
             instance._parcours_loaded_directorate = instance.directorate_id
 
 
-def _on_init(sender, instance, **kwargs):
-    # The DT the row had when loaded, so that moving it raises the DT it leaves as well.
+def remember_loaded(instance) -> None:
+    """Note the DT the row has as loaded or built, so that moving it raises the DT it leaves as
+    well (post_init; called directly by the bulk writers that build rows without __init__)."""
     instance._parcours_loaded_directorate = instance.__dict__.get("directorate_id")
+
+
+def _on_init(sender, instance, **kwargs):
+    remember_loaded(instance)
 
 
 def _on_m2m(sender, action, instance, model, using=DEFAULT_DB_ALIAS, **kwargs):
