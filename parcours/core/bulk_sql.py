@@ -1,5 +1,5 @@
-"""Multi-row INSERT and UPDATE for the bulk writers (person imports): the ORM's statements
-without its per-cell compiling.
+"""Multi-row INSERT and UPDATE for the bulk writers (person imports), and the long `IN` lists
+of their reads: the ORM's statements without its per-cell compiling.
 
 `QuerySet.bulk_create` compiles every cell of every row (pre_save, prepare, a placeholder
 each): about a millisecond per row of a 40-column table, most of an import's commit (issue
@@ -11,11 +11,13 @@ services) record the history and run the followers themselves.
 
 from __future__ import annotations
 
+import datetime
+import json
 import sqlite3
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import BooleanField, Expression, F, Model
 from django.utils import timezone
 
 
@@ -173,3 +175,43 @@ def update_rows(model: type[Model], objs: list[Model], names: Iterable[str]) -> 
             )
         with connection.cursor() as cursor:
             cursor.execute(sql, _params(part, prepared, postgres))
+
+
+def _json_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()  # as SQLite stores a date
+    raise TypeError(f"{type(value).__name__} in an Among list")
+
+
+class Among(Expression):
+    """`column IN (values)` with the values sent as ONE parameter: `= ANY(array)` on
+    PostgreSQL, `IN (SELECT value FROM json_each(…))` on SQLite. The ORM's `__in` prepares
+    and places each value apart, 7 µs a value: 1.4 s of a 100,000-row import's preview,
+    which looks up each chunk's AGDREF numbers, names and dates (issue 17 profile). The
+    values must be of the column's own type (str, int, date), as the import's typed cells
+    are. Used as a filter: `queryset.filter(Among("agdref_number", numbers))`."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, name: str, values: Iterable):
+        super().__init__()
+        self.name, self.values, self.column = name, list(values), None
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        clone = self.copy()
+        clone.column = F(self.name).resolve_expression(
+            query, allow_joins, reuse, summarize, for_save
+        )
+        return clone
+
+    def as_sql(self, compiler, connection):
+        # The column compiled by the ORM; the values one parameter.
+        column, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            cast = self.column.output_field.cast_db_type(connection)
+            return f"{column} = ANY(%s::{cast}[])", [*params, self.values]
+        values = json.dumps(self.values, default=_json_value)
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, values]  # noqa: S608

@@ -52,6 +52,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.core.bulk_sql import Among
 from parcours.core.spreadsheet_reader import Problem, Row, Sheet, column_letter, read_rows
 from parcours.people import duplicates, names
 from parcours.people.models import Person, ResidenceStatus, Sex
@@ -480,14 +481,16 @@ def duplicate_candidates(rows: list[PlannedRow], within, blocks: DateBlocks | No
     missing = blocks.missing(dates, numbered_only)
     if missing:
         # Tuples, not model instances: a chunk reads tens of thousands of namesakes.
-        read = found.filter(birth_date__in=missing).values_list(*_Found.__slots__, "anonymised_at")
+        read = found.filter(Among("birth_date", missing)).values_list(
+            *_Found.__slots__, "anonymised_at"
+        )
         blocks.add(missing, [_Found(*values[:-1]) for values in read if values[-1] is None])
     by_date = blocks.by_date
     # By name key and birth year: a row looks at five years of one key, not at the whole key.
     by_key: dict[tuple[str, int], list[_Found]] = {}
     if keys:
         near_keys = found.filter(
-            last_name_key__in=sorted(keys),
+            Among("last_name_key", sorted(keys)),
             birth_date__range=(min(dates) - _NEAR, max(dates) + _NEAR),
         )
         read = near_keys.values_list(*_Found.__slots__, "anonymised_at")
@@ -810,14 +813,14 @@ class _Planner:
         values = mapping.columns
         # The stored values of the mapped columns only, as tuples (not model instances).
         stored = {name: "department_id" if name == "department" else name for name in values}
-        read = self.persons.filter(agdref_number__in=numbers).values(
+        read = self.persons.filter(Among("agdref_number", numbers)).values(
             "pk", "agdref_number", *set(stored.values())
         )
         mine = {person["agdref_number"]: person for person in read}
         elsewhere = set(
-            self.everyone.filter(agdref_number__in=numbers)
-            .exclude(agdref_number__in=list(mine))
-            .values_list("agdref_number", flat=True)
+            self.everyone.filter(Among("agdref_number", set(numbers) - set(mine))).values_list(
+                "agdref_number", flat=True
+            )
         )
         for planned_row in pending:
             number = planned_row.values.get("agdref_number")
@@ -868,8 +871,8 @@ class _Planner:
         if not unnumbered:
             return
         read = self.persons.filter(
-            last_name__in={row.values["last_name"] for row in unnumbered},
-            birth_date__in={row.values["birth_date"] for row in unnumbered},
+            Among("last_name", {row.values["last_name"] for row in unnumbered}),
+            Among("birth_date", {row.values["birth_date"] for row in unnumbered}),
         ).values("pk", "agdref_number", "anonymised_at", *set(stored.values()))
         on_file: dict[tuple, int] = {}
         for person in read:
