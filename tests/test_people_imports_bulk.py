@@ -3,6 +3,7 @@ of the one-by-one writes, the same person twice in a file is refused on its seco
 import reports its progress, and its queries are per chunk, not per row."""
 
 import datetime
+import gc
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from parcours.core import collector
 from parcours.organisations.roles import Role
 from parcours.people import import_tasks, imports, services
 from parcours.people.import_models import ImportStatus, PersonImport
@@ -186,6 +188,25 @@ def test_the_bulk_path_creates_the_file_the_one_by_one_service_creates():
         )
     assert "agir_followed" in agir.value.message_dict
     assert Person.objects.count() == 2
+
+
+def test_the_collector_thresholds_come_back_after_an_import_even_a_refused_one(monkeypatch):
+    """The import collects garbage less often while it runs (core.collector); the process
+    (a web worker, the task worker) gets its own settings back after it, whatever happened."""
+    seen = []
+    planner_flush = imports._Planner._flush
+
+    def flush(self):
+        seen.append(gc.get_threshold())
+        planner_flush(self)
+
+    monkeypatch.setattr(imports._Planner, "_flush", flush)
+    before = gc.get_threshold()
+    plan(csv_file(many(3)))
+    assert seen == [collector.BULK_THRESHOLDS] and gc.get_threshold() == before
+    with pytest.raises(ValidationError):
+        plan(b"")  # an empty file: refused inside the block
+    assert gc.get_threshold() == before
 
 
 def test_an_anonymised_file_is_not_updated_by_the_bulk_path():

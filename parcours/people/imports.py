@@ -52,6 +52,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.core import collector
 from parcours.core.bulk_sql import Among
 from parcours.core.spreadsheet_reader import Problem, Row, Sheet, column_letter, read_rows
 from parcours.people import duplicates, names
@@ -926,14 +927,15 @@ def stream_plan(
         on_progress=on_progress,
         chunk=chunk,
     )
-    read_rows(
-        data,
-        kind,
-        max_rows=MAX_ROWS + 1,  # 100,000 persons and their header row
-        on_row=planner.on_row,
-        max_sheet_bytes=MAX_SHEET_XML_BYTES,
-    )
-    planner.finish()
+    with collector.bulk_work():
+        read_rows(
+            data,
+            kind,
+            max_rows=MAX_ROWS + 1,  # 100,000 persons and their header row
+            on_row=planner.on_row,
+            max_sheet_bytes=MAX_SHEET_XML_BYTES,
+        )
+        planner.finish()
     return planner.mapping, planner.headers
 
 
@@ -1056,7 +1058,7 @@ def commit(plan: Plan, *, actor, on_progress=None, chunk: int | None = None) -> 
     """
     _refuse_errors(plan.count(Action.ERROR))
     chunk = chunk or CHUNK
-    with transaction.atomic():
+    with collector.bulk_work(), transaction.atomic():
         for start in range(0, len(plan.rows), chunk):
             write_rows(plan.rows[start : start + chunk], actor=actor)
             if on_progress:
@@ -1215,7 +1217,7 @@ def commit_stored(plan_in, *, actor, total: int, on_progress=None) -> None:
     read (`plan_generation`). The services check again what they always check (the files
     locked, the AGDREF numbers unique, the values valid): all or nothing."""
     done = 0
-    with transaction.atomic():
+    with collector.bulk_work(), transaction.atomic():
         for line in plan_in:
             chunk = json.loads(line)
             write_rows(_stored_rows(chunk["rows"]), actor=actor)

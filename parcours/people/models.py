@@ -396,12 +396,16 @@ class Person(models.Model):
         verbose_name=_("département de résidence"),
         on_delete=models.PROTECT,
         related_name="persons",
+        # Indexed by Meta's person_department_idx: not a second index (migration 0019).
+        db_index=False,
     )
     directorate = models.ForeignKey(
         Directorate,
         verbose_name=_("direction territoriale"),
         on_delete=models.PROTECT,
         related_name="persons",
+        # Every index of Meta starting with the DT serves a filter on it (migration 0019).
+        db_index=False,
         help_text=_("La DT qui suit la personne ; celle du département par défaut."),
     )
     accommodation = models.CharField(
