@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parcours.messaging.figures import reach_figures
@@ -108,3 +110,44 @@ def test_the_dashboard_shows_them_exactly_in_the_dt_and_protected_outside(januar
     text = regional.content.decode()
     assert "courrier seul : s (s / 5)" in text
     assert "Maladie : s" in text
+
+
+def test_a_convocation_counts_once_whatever_its_messages():
+    """Issue 12: the messages are counted per convocation before the convocations are grouped,
+    so several messages of one convocation count it once, in its best channel."""
+    metz = directorate("metz").pk
+    session = SessionFactory(date=datetime.date(2026, 2, 10), capacity=10)
+    everything = ConvocationFactory(session=session, status="absent")
+    _sent(everything, "sms")
+    _sent(everything, "email", status="delivered")
+    _sent(everything, "sms", kind="reminder", status="delivered")
+    _sent(everything, "email", kind="reminder")
+    _sent(everything, "email", kind="reconvoked")
+    failed = ConvocationFactory(session=session, status="absent")  # reached by nothing
+    _sent(failed, "sms", status="failed")
+    _sent(failed, "email", kind="reminder", status="failed")
+    _sent(failed, "email", status="queued")
+    by_email = ConvocationFactory(session=session, status="present")
+    _sent(by_email, "email", status="delivered")
+    _sent(by_email, "sms", status="failed")
+    ConvocationFactory(session=session, status="present")  # no message: letter only
+    february = (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    (figures,) = reach_figures([metz], *february)
+    rows = {(g, r): v for g, r, v in figures.no_show_rows()}
+    assert figures.convoked == 4
+    assert (rows["sms", True].observed, rows["sms", True].absent) == (1, 1)
+    assert (rows["letter", False].observed, rows["letter", False].absent) == (2, 1)
+    assert (rows["email", False].observed, rows["email", False].absent) == (1, 0)
+    assert sum(v.observed for v in rows.values()) == 4
+    assert figures.seats_lost == 2
+
+    with CaptureQueriesContext(connection) as few:
+        reach_figures([metz], *february)
+    for status in ["present", "absent", "excused"] * 3:
+        more = ConvocationFactory(session=session, status=status)
+        _sent(more, "sms")
+        _sent(more, "email", kind="reminder", status="delivered")
+    with CaptureQueriesContext(connection) as many:
+        (figures,) = reach_figures([metz], *february)
+    assert figures.convoked == 13
+    assert len(many.captured_queries) == len(few.captured_queries) == 2

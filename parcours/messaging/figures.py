@@ -14,18 +14,25 @@ What is counted (sessions of the month, by the session date copied on the convoc
 Outside the DT, counts go through the small-cell protection of the figures
 (`indicators.suppression.hide_small`): a rate is shown only when both its counts are.
 
-Two grouped queries for any number of DTs and months.
+Two grouped queries for any number of DTs and months. The messages are read once per query,
+joined to the period's convocations and counted per convocation before the convocations are
+grouped (issue 12, docs/benchmarks/2026-12-02-traces.md, statement 28): three EXISTS in the
+SELECT list were, on PostgreSQL, three index probes per convocation (130,500 loops each for a
+national year) or, when they fit in memory, three hashed reads of the whole message table
+whatever the period.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db import connections
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from parcours.indicators.conf import small_cell_threshold
 from parcours.indicators.suppression import hide_small
-from parcours.messaging.models import Answer, AnswerReason, Channel, DeliveryStatus, Kind, Message
+from parcours.messaging.models import Answer, AnswerReason, Channel, DeliveryStatus, Kind
 from parcours.reception.models import AttendanceStatus, Convocation, ReceptionSession
 
 CHANNEL_GROUPS = ("letter", "email", "sms")
@@ -78,18 +85,15 @@ class MonthFigures:
         return [(reason, self.cannot_come.get(reason, 0)) for reason in AnswerReason]
 
 
-def _sent(channel=None, kind=None):
-    messages = Message.objects.filter(convocation=OuterRef("pk"), status__in=_DONE)
-    if channel:
-        messages = messages.filter(channel=channel)
-    if kind:
-        messages = messages.filter(kind=kind)
-    return Exists(messages)
+# The columns of one convocation's row, then its messages handed over, by kind of message.
+_COLUMNS = ("directorate_id", "month", "status", "answer", "reason")
+_SENT = ("by_sms", "by_email", "reminded")
 
 
-def reach_figures(directorate_ids, first_day, last_day, *, exact: bool = True):
-    """MonthFigures per (DT, month) between two days, protected when not `exact`."""
-    rows = (
+def _per_convocation(directorate_ids, first_day, last_day):
+    """One row per convocation of the period: its DT, month, status, answer on its page, and
+    how many of its messages were handed to the provider by SMS, by e-mail, as a reminder."""
+    return (
         Convocation.objects.filter(
             directorate_id__in=list(directorate_ids),
             session_date__gte=first_day,
@@ -97,25 +101,52 @@ def reach_figures(directorate_ids, first_day, last_day, *, exact: bool = True):
         )
         # A seat moved to another session, or of a cancelled session, was not lost here.
         .exclude(status__in=[AttendanceStatus.RESCHEDULED, AttendanceStatus.CANCELLED])
+        # The condition in the join: a convocation without such a message keeps its row.
+        .annotate(done=FilteredRelation("messages", condition=Q(messages__status__in=_DONE)))
         .annotate(
             month=TruncMonth("session_date"),
-            by_sms=_sent(Channel.SMS),
-            by_email=_sent(Channel.EMAIL),
-            reminded=_sent(kind=Kind.REMINDER),
+            answer=F("page__answer"),
+            reason=F("page__reason"),
+            by_sms=Count("done", filter=Q(done__channel=Channel.SMS)),
+            by_email=Count("done", filter=Q(done__channel=Channel.EMAIL)),
+            reminded=Count("done", filter=Q(done__kind=Kind.REMINDER)),
         )
-        .values(
-            "directorate_id",
-            "month",
-            "by_sms",
-            "by_email",
-            "reminded",
-            "status",
-            "page__answer",
-            "page__reason",
-        )  # fmt: skip
-        .annotate(n=Count("pk"))
+        .values(*_COLUMNS, *_SENT)
         .order_by()
     )
+
+
+def _groups(directorate_ids, first_day, last_day):
+    """The convocations counted per (DT, month, SMS sent, e-mail sent, reminded, status,
+    answer, reason), in one statement: the ORM cannot group the rows of a grouped query, so
+    the outer GROUP BY is written here around the ORM's SQL (as indicators.queries does)."""
+    inner = _per_convocation(directorate_ids, first_day, last_day)
+    connection = connections[inner.db]
+    name = connection.ops.quote_name
+    sql, params = inner.query.sql_with_params()
+    # Only column names of this module around the ORM's SQL; the values stay parameters.
+    columns = [name(c) for c in _COLUMNS] + [f"{name(c)} > 0" for c in _SENT]
+    sql = (
+        f"SELECT {', '.join(columns)}, COUNT(*) FROM ({sql}) per_convocation"  # noqa: S608
+        f" GROUP BY {', '.join(str(i) for i in range(1, len(columns) + 1))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for *values, n in cursor.fetchall():
+            row = dict(zip(_COLUMNS + _SENT, values, strict=True))
+            month = row["month"]
+            if isinstance(month, datetime.datetime):
+                month = month.date()
+            elif isinstance(month, str):  # SQLite hands dates back as text
+                month = datetime.date.fromisoformat(month[:10])
+            row["month"], row["n"] = month, n
+            yield row
+
+
+def reach_figures(directorate_ids, first_day, last_day, *, exact: bool = True):
+    """MonthFigures per (DT, month) between two days, protected when not `exact`."""
+    directorate_ids = list(directorate_ids)
+    rows = _groups(directorate_ids, first_day, last_day)
     figures: dict = {}
 
     def cell(directorate_id, month):
@@ -129,10 +160,10 @@ def reach_figures(directorate_ids, first_day, last_day, *, exact: bool = True):
         f = cell(row["directorate_id"], row["month"])
         n = row["n"]
         f.convoked += n
-        if row["page__answer"] == Answer.CONFIRMED:
+        if row["answer"] == Answer.CONFIRMED:
             f.confirmed += n
-        elif row["page__answer"] == Answer.CANNOT_COME:
-            f.cannot_come[row["page__reason"]] = f.cannot_come.get(row["page__reason"], 0) + n
+        elif row["answer"] == Answer.CANNOT_COME:
+            f.cannot_come[row["reason"]] = f.cannot_come.get(row["reason"], 0) + n
         group = "sms" if row["by_sms"] else "email" if row["by_email"] else "letter"
         status = row["status"]
         if status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT):
