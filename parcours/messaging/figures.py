@@ -31,6 +31,7 @@ from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from parcours.indicators.conf import small_cell_threshold
+from parcours.indicators.db import aggregate_cursor
 from parcours.indicators.suppression import hide_small
 from parcours.messaging.models import Answer, AnswerReason, Channel, DeliveryStatus, Kind
 from parcours.reception.models import AttendanceStatus, Convocation, ReceptionSession
@@ -130,7 +131,10 @@ def _groups(directorate_ids, first_day, last_day):
         f"SELECT {', '.join(columns)}, COUNT(*) FROM ({sql}) per_convocation"  # noqa: S608
         f" GROUP BY {', '.join(str(i) for i in range(1, len(columns) + 1))}"
     )
-    with connection.cursor() as cursor:
+    # The figures' planner settings (indicators.db, ADR 0022): with the server's defaults
+    # (random_page_cost 4) a DT's month read the whole message table (154 ms against 20 ms,
+    # docs/benchmarks/2026-12-02-traces.md).
+    with aggregate_cursor(inner.db) as cursor:
         cursor.execute(sql, params)
         for *values, n in cursor.fetchall():
             row = dict(zip(_COLUMNS + _SENT, values, strict=True))
