@@ -356,3 +356,23 @@ def test_an_abandoned_import_file_is_deleted_by_the_retention_job():
     abandoned.refresh_from_db()
     assert abandoned.file.name == "" and abandoned.created_count == 3  # the history stays
     assert [os.path.exists(path) for path in files] == [False, False, True]
+
+
+def test_a_list_sent_as_one_parameter_finds_exactly_its_values():
+    """bulk_sql.Among, the import's lookups by AGDREF number, name and date: a value longer
+    than the column matches nothing (no cut to the column's length), an empty list nothing."""
+    from parcours.core.bulk_sql import Among
+
+    one = PersonFactory(agdref_number="0712345678", birth_date=datetime.date(1990, 5, 17))
+    PersonFactory(agdref_number="0712345679", birth_date=datetime.date(1991, 5, 17))
+
+    def found(*conditions):
+        return list(Person.objects.filter(*conditions).values_list("pk", flat=True))
+
+    assert found(Among("agdref_number", ["0712345678", "9999999999"])) == [one.pk]
+    assert found(Among("agdref_number", ["07123456789"])) == []
+    assert found(Among("agdref_number", [])) == []
+    assert found(Among("birth_date", [datetime.date(1990, 5, 17)])) == [one.pk]
+    assert found(Among("last_name", [one.last_name]), Among("birth_date", [one.birth_date])) == [
+        one.pk
+    ]

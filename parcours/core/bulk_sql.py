@@ -211,7 +211,9 @@ class Among(Expression):
         # The column compiled by the ORM; the values one parameter.
         column, params = compiler.compile(self.column)
         if connection.vendor == "postgresql":
-            cast = self.column.output_field.cast_db_type(connection)
+            # The type without its length: `'…'::varchar(10)` cuts a longer value silently,
+            # which would then equal a stored one.
+            cast = self.column.output_field.cast_db_type(connection).split("(")[0]
             return f"{column} = ANY(%s::{cast}[])", [*params, self.values]
         values = json.dumps(self.values, default=_json_value)
         return f"{column} IN (SELECT value FROM json_each(%s))", [*params, values]  # noqa: S608
