@@ -6,8 +6,9 @@ patterns, translations), and an import's preview adds the persons born on the fi
 thresholds (700, 10, 10) the collector runs a young pass every 700 allocations and, every
 hundred of those, an older pass over everything alive. py-spy showed that time spread over
 random lines (a validator, a signal, a field default). Measured on a 100,000-row import with
-100,000 persons on file (`manage.py bench_imports`, SQLite, processor time): preview 11.2 →
-7.3 s, commit 11.8 → 9.4 s (docs/benchmarks.md, « Garbage collector »).
+100,000 persons on file (`manage.py bench_imports`, SQLite, processor time, runs with and
+without interleaved): preview 11.0–11.4 → 8.7–8.8 s, commit 13.5 → 10.1–12.4 s
+(docs/benchmarks.md, « Garbage collector and per-object costs »).
 
 Inside `bulk_work`, the objects alive when it starts are frozen (`gc.freeze`: never scanned
 until `gc.unfreeze`) and the thresholds raised. Nothing is turned off: reference cycles made

@@ -11,6 +11,7 @@ application keeps the server's settings.
 """
 
 import contextvars
+import datetime
 from contextlib import contextmanager
 
 from django.db import connections, transaction
@@ -59,3 +60,13 @@ def evaluated(queryset) -> list:
     """The rows of a queryset, read with aggregate_cursor's settings."""
     with aggregate_block(queryset.db):
         return list(queryset)
+
+
+def raw_date(value) -> datetime.date:
+    """A day read by a raw cursor: a date on PostgreSQL (a datetime for a truncated
+    timestamp), text on SQLite."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):  # SQLite hands dates back as text
+        return datetime.date.fromisoformat(value[:10])
+    return value

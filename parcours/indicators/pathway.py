@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.indicators.db import evaluated
+from parcours.indicators.db import evaluated, raw_date
 from parcours.indicators.periods import Month, Period
 from parcours.indicators.suppression import hide_small
 from parcours.indicators.tables import CrossTable, PublishedTable
@@ -249,11 +249,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _month_of(value) -> Month:
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    elif isinstance(value, str):
-        value = datetime.date.fromisoformat(value[:10])
-    return Month.of(value)
+    return Month.of(raw_date(value))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from django.db.models.functions import (
 from django.db.models.lookups import Exact, LessThan
 
 from parcours.indicators.bands import UNKNOWN_AGE, AgeBandSet
-from parcours.indicators.db import aggregate_cursor
+from parcours.indicators.db import aggregate_cursor, raw_date
 from parcours.indicators.definitions import Counted, Indicator, ReportDefinition
 from parcours.indicators.periods import Month, Period
 
@@ -282,11 +282,7 @@ def report_counts(
     codes = [indicator.code for indicator in report.indicators]
     rows = []
     for directorate_id, month, sex, band, *counts in result:
-        if isinstance(month, datetime.datetime):
-            month = month.date()
-        elif isinstance(month, str):  # SQLite hands dates back as text
-            month = datetime.date.fromisoformat(month[:10])
-        month = Month.of(month)
+        month = Month.of(raw_date(month))
         for code, count in zip(codes, counts, strict=True):
             if count:
                 rows.append((code, directorate_id, month, sex, band, count))

@@ -22,7 +22,6 @@ national year) or, when they fit in memory, three hashed reads of the whole mess
 whatever the period.
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -31,7 +30,7 @@ from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from parcours.indicators.conf import small_cell_threshold
-from parcours.indicators.db import aggregate_cursor
+from parcours.indicators.db import aggregate_cursor, raw_date
 from parcours.indicators.suppression import hide_small
 from parcours.messaging.models import Answer, AnswerReason, Channel, DeliveryStatus, Kind
 from parcours.reception.models import AttendanceStatus, Convocation, ReceptionSession
@@ -138,12 +137,7 @@ def _groups(directorate_ids, first_day, last_day):
         cursor.execute(sql, params)
         for *values, n in cursor.fetchall():
             row = dict(zip(_COLUMNS + _SENT, values, strict=True))
-            month = row["month"]
-            if isinstance(month, datetime.datetime):
-                month = month.date()
-            elif isinstance(month, str):  # SQLite hands dates back as text
-                month = datetime.date.fromisoformat(month[:10])
-            row["month"], row["n"] = month, n
+            row["month"], row["n"] = raw_date(row["month"]), n
             yield row
 
 

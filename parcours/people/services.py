@@ -849,13 +849,18 @@ def _clean_in_bulk(person: Person, changed: set[str] | None) -> None:
     """`full_clean` without its per-row queries (foreign keys, uniqueness, constraints): the
     bulk callers check those per chunk (_check_foreign_keys, _check_agdref_unique) and the
     database holds the constraints. `changed` None: every field (a creation)."""
-    if changed is None:
-        exclude = _relation_fields()
-    else:
-        exclude = _relation_fields() + [
-            f.name for f in Person._meta.concrete_fields if f.name not in changed
-        ]
+    exclude = _excluded(None if changed is None else frozenset(changed))
     person.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@functools.lru_cache(maxsize=64)
+def _excluded(changed: frozenset[str] | None) -> frozenset[str]:
+    """The fields `_clean_in_bulk` leaves out for a set of changed fields: an import's rows
+    share a few such sets, so the list is made once per set, not once per row."""
+    excluded = set(_relation_fields())
+    if changed is not None:
+        excluded |= {f.name for f in Person._meta.concrete_fields if f.name not in changed}
+    return frozenset(excluded)
 
 
 @functools.cache
