@@ -72,7 +72,14 @@ class Command(BaseCommand):
             "accueil auditeur": (runner.AUDITOR, "get", "/"),
             "fiche du jour": (runner.RECEPTION, "get", f"/pfa/sessions/{chosen.session_id}/"),
             "dossier": (runner.RECEPTION, "get", f"/personnes/{chosen.person_id}/"),
+            "recherche": (runner.RECEPTION, "get", "/personnes/?q=HADDAD"),
             "liste": (runner.RECEPTION, "get", "/personnes/?q="),
+            "à traiter": (runner.RECEPTION, "get", "/pfa/a-traiter/"),
+            "chiffres DT": (
+                runner.DIRECTOR,
+                "get",
+                f"/chiffres/?start={chosen.month}&end={chosen.month}",
+            ),
             "export XLSX": (
                 runner.DIRECTOR,
                 "get",
@@ -89,6 +96,7 @@ class Command(BaseCommand):
                 "get",
                 f"/chiffres/?start={chosen.year}-01&end={chosen.year}-12",
             ),
+            "orientations reçues": (runner.PARTNER, "get", "/orientations-recues/"),
             "accepter": (runner.PARTNER, "post", "/orientations-recues/{pk}/accepter/"),
         }
         wanted = options["page"]
