@@ -52,11 +52,14 @@ class ReferralFilterForm(DsfrForm):
         required=False,
     )
 
-    def __init__(self, data, *, referrals):
+    def __init__(self, data, *, referrals, scheme_ids=None):
         super().__init__(data)
-        # Only the schemes and DTs the list holds: one query each, on the list's perimeter.
+        # Only the schemes and DTs the list holds: one query each, on the list's perimeter
+        # (`scheme_ids`: the schemes' keys when the caller knows them without the referrals).
+        if scheme_ids is None:
+            scheme_ids = referrals.values("scheme_id")
         schemes = list(
-            Scheme.objects.filter(pk__in=referrals.values("scheme_id"))
+            Scheme.objects.filter(pk__in=scheme_ids)
             .select_related("organisation")  # a scheme is labelled with its organisation
             .order_by("name")
         )
@@ -75,6 +78,12 @@ class ReferralFilterForm(DsfrForm):
         self.fields["dt"].queryset = Directorate.objects.filter(
             Exists(held.order_by().values("pk"))
         ).order_by("name")
+
+    def narrows(self) -> bool:
+        """Whether `apply` keeps fewer referrals than it is given."""
+        if not self.is_bound or not self.is_valid():
+            return False
+        return any(self.cleaned_data.get(name) for name in ("dispositif", "dt", "depuis"))
 
     def apply(self, referrals):
         if not self.is_bound or not self.is_valid():

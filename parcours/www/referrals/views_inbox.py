@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +12,7 @@ from parcours.organisations.permissions import Action
 from parcours.people.models import Person
 from parcours.privacy.access_log import Operation, log_access
 from parcours.referrals import services
-from parcours.referrals.models import Referral
+from parcours.referrals.models import Referral, SchemeStatusCount
 from parcours.referrals.projection import partner_fields
 from parcours.referrals.states import CLOSED_STATES, ReferralStatus
 from parcours.www.decorators import action_required
@@ -23,22 +23,53 @@ from parcours.www.referrals.views_referrals import _detail_queryset, _tabs, rend
 
 S = ReferralStatus
 
-INBOX_TABS = [
-    ("a-traiter", gettext_lazy("À traiter"), Q(status=S.SENT)),
-    ("liste-attente", gettext_lazy("Liste d'attente"), Q(status=S.WAITLISTED)),
-    ("acceptees", gettext_lazy("Acceptées, entrée à confirmer"), Q(status=S.ACCEPTED)),
-    ("en-cours", gettext_lazy("Dans le dispositif"), Q(status=S.ENTERED)),
-    ("closes", gettext_lazy("Closes"), Q(status__in=sorted(CLOSED_STATES))),
+# The inbox's tabs and the states each one lists.
+INBOX_STATES = [
+    ("a-traiter", gettext_lazy("À traiter"), {S.SENT}),
+    ("liste-attente", gettext_lazy("Liste d'attente"), {S.WAITLISTED}),
+    ("acceptees", gettext_lazy("Acceptées, entrée à confirmer"), {S.ACCEPTED}),
+    ("en-cours", gettext_lazy("Dans le dispositif"), {S.ENTERED}),
+    ("closes", gettext_lazy("Closes"), set(CLOSED_STATES)),
 ]
+INBOX_TABS = [(key, label, Q(status__in=sorted(states))) for key, label, states in INBOX_STATES]
+
+
+def _received_schemes(organisation):
+    """The keys of the organisation's schemes that received a referral (the filter's choices),
+    from the kept counts rather than from every referral (18 ms at a million persons)."""
+    return (
+        SchemeStatusCount.objects.filter(scheme__organisation_id=organisation.pk, number__gt=0)
+        .exclude(status=S.DRAFT)
+        .values("scheme_id")
+    )
+
+
+def _kept_counts(organisation) -> dict[str, int]:
+    """The tabs' counts of the whole inbox from the counts the database keeps per scheme and
+    state (SchemeStatusCount): one indexed read, not a count of every referral the partner ever
+    received (84,210 for one partner at a million persons, 70 ms; make bench, issue 12)."""
+    by_state = dict(
+        SchemeStatusCount.objects.filter(scheme__organisation_id=organisation.pk)
+        .values_list("status")
+        .annotate(total=Sum("number"))
+    )
+    return {
+        key: sum(by_state.get(state, 0) for state in states) for key, _label, states in INBOX_STATES
+    }
 
 
 @action_required(Action.ANSWER_REFERRAL)
 def inbox(request):
     """Only the people referred to this organisation, with only what the partner needs."""
-    referrals = Referral.objects.received_by(request.membership.organisation)
-    filters = ReferralFilterForm(request.GET or None, referrals=referrals)
+    organisation = request.membership.organisation
+    referrals = Referral.objects.received_by(organisation)
+    filters = ReferralFilterForm(
+        request.GET or None, referrals=referrals, scheme_ids=_received_schemes(organisation)
+    )
+    # Unfiltered, the tabs' counts are the kept ones; a filter counts the rows it keeps.
+    counts = None if filters.narrows() else _kept_counts(organisation)
     referrals = filters.apply(referrals)
-    current, tabs, condition = _tabs(request, referrals, INBOX_TABS, "a-traiter")
+    current, tabs, condition = _tabs(request, referrals, INBOX_TABS, "a-traiter", counts)
     ordering = ("answered_at", "pk") if current == "liste-attente" else ("sent_at", "pk")
     rows = (
         referrals.filter(condition)

@@ -207,8 +207,11 @@ SENT_TABS = [
 ]
 
 
-def _tabs(request, referrals, tabs, default):
-    counts = referrals.aggregate(**{key: Count("id", filter=q) for key, _label, q in tabs})
+def _tabs(request, referrals, tabs, default, counts=None):
+    """The current tab, the tabs with their counts (counted here unless given) and the current
+    tab's condition."""
+    if counts is None:
+        counts = referrals.aggregate(**{key: Count("id", filter=q) for key, _label, q in tabs})
     current = request.GET.get("onglet", default)
     if current not in counts:
         current = default
