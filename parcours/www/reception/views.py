@@ -1179,6 +1179,16 @@ def _cursor(value: str):
         return None
 
 
+def _row_person(path: str) -> tuple[str, ...]:
+    """The person's columns a worklist row shows (their link and `display_name`)."""
+    return tuple(f"{path}__{name}" for name in ("id", "usual_name", "last_name", "first_names"))
+
+
+def _row_session(path: str) -> tuple[str, ...]:
+    """The session's columns of its name (`ReceptionSession.__str__`)."""
+    return tuple(f"{path}__{name}" for name in ("id", "date", "half_day", "place"))
+
+
 def _worklist_page(queryset, field: str, cursor) -> dict:
     """One page of a worklist in (date, key) order from after `cursor`, and the cursor of the
     next page if any: a keyset read (one index range, whatever the page), not an offset."""
@@ -1221,10 +1231,18 @@ def worklists(request):
     )
     if directorate_id:
         reconvoke = reconvoke.for_directorate(directorate_id)
+    # Only the columns the rows show: a person has some fifty, and three pages of fifty rows
+    # built whole cost more than the three index reads (issue 12, `profile_pages`).
     lists = {
-        "reconvoke": reconvoke.select_related("person", "session"),
-        "no_ft": no_ft.select_related("person", "convocation__session"),
-        "no_outcome": no_outcome.select_related("convocation__person", "convocation__session"),
+        "reconvoke": reconvoke.select_related("person", "session").only(
+            "status", "session_date", *_row_person("person"), *_row_session("session")
+        ),
+        "no_ft": no_ft.select_related("person").only(
+            "signed_on", *_row_person("person"), "person__employment_status"
+        ),
+        "no_outcome": no_outcome.select_related("convocation__person").only(
+            "first_appointment_date", "convocation__id", *_row_person("convocation__person")
+        ),
     }
     chosen = request.GET.get("liste", "")
     cursor = _cursor(request.GET.get("apres", "")) if chosen in lists else None
