@@ -337,3 +337,70 @@ def test_the_home_count_of_the_dt_persons_follows_the_writes_of_its_dt(
         _person_of("metz")
     after, _count = _read(client, "/")
     assert after.context["person_count"] == 3
+
+
+def _recorded_months() -> set:
+    from parcours.indicators.models import ReleaseRecord
+
+    return set(ReleaseRecord.objects.values_list("audience", "directorate_id", "month"))
+
+
+def test_a_protected_view_read_again_is_not_built_again_but_recorded_again(
+    client_for, django_capture_on_commit_callbacks
+):
+    """Issue 12: the region's protected month is cached like the DT's page; issue 11: each
+    view is still recorded for its audience, and a write shows on the next view."""
+    from parcours.indicators.models import ReleaseRecord
+
+    _men_checked(8, django_capture_on_commit_callbacks)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.REGIONAL_VIEWER)
+    first, computed = _read(client, "/chiffres/" + JANUARY)
+    assert "chiffres exacts" not in first.content.decode()
+    months = _recorded_months()
+    assert months  # each DT of the region, for January
+    # The first view recorded the cells it hid, which the second reads as given hidden before
+    # (another key: built once more, the same figures); from then on, nothing is built.
+    second, _count = _read(client, "/chiffres/" + JANUARY)
+    again, cached = _read(client, "/chiffres/" + JANUARY)
+    assert _figures(again) == _figures(second) == _figures(first)
+    assert cached <= computed - 7  # the report and the pathway figures: not run
+    # Records erased (say, by hand): the next view, cached or not, writes them again.
+    ReleaseRecord.objects.all().delete()
+    _read(client, "/chiffres/" + JANUARY)
+    assert _recorded_months() == months
+    _men_checked(1, django_capture_on_commit_callbacks)
+    after, recomputed = _read(client, "/chiffres/" + JANUARY)
+    assert _figures(after) != _figures(first)
+    assert _men_46_64(after) == 9
+
+
+def test_a_value_the_audience_was_given_hidden_since_is_hidden_on_the_cached_page(
+    client_for, django_capture_on_commit_callbacks
+):
+    """What an audience was shown hidden stays hidden (issue 11), even when the release that
+    hid it (an e-mail, the API) was written after the page was cached: release records raise
+    no generation, so what they hide is part of the page's key."""
+    from parcours.indicators.models import ReleaseRecord
+
+    _men_checked(8, django_capture_on_commit_callbacks)
+    client = _client(client_for, django_capture_on_commit_callbacks, Role.REGIONAL_VIEWER)
+    first, _count = _read(client, "/chiffres/" + JANUARY)
+    document = first.context["board"].document
+    published = document.sections[0].blocks[0].published
+    assert published.value("H", "46-64") == 8
+    (directorate_id, month), tables = next(
+        (key, tables)
+        for key, tables in document.releases.items()
+        if any(table is published for table in tables.values())
+    )
+    code = next(code for code, table in tables.items() if table is published)
+    record = ReleaseRecord.objects.get(directorate_id=directorate_id, month=month.first_day)
+    record.hidden = [*record.hidden, f"{code}|H|46-64"]
+    record.fingerprint = "an earlier release"
+    record.pk = None
+    record.save()
+    after, _count = _read(client, "/chiffres/" + JANUARY)
+    assert _figures(after) != _figures(first)
+    assert (
+        after.context["board"].document.sections[0].blocks[0].published.value("H", "46-64") is None
+    )

@@ -114,13 +114,14 @@ def _chart(document, indicator, overview, single_month):
 
 
 def build_dashboard(
-    perimeter: Perimeter, period: Period, *, today: datetime.date | None = None
+    perimeter: Perimeter, period: Period, *, today: datetime.date | None = None, received=None
 ) -> Dashboard:
-    """The monthly report and the pathway figures of the perimeter for the period."""
+    """The monthly report and the pathway figures of the perimeter for the period
+    (`received`: as in viewer.report_document)."""
     today = today or timezone.localdate()
     threshold = conf.small_cell_threshold()
     # The same document as the API's (viewer.py): the page and a token cannot drift apart.
-    document = report_document(perimeter, period)
+    document = report_document(perimeter, period, received=received)
     computed = document.computed
     refs = computed.directorates
     single_month = len(period.months) == 1

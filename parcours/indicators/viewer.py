@@ -16,26 +16,34 @@ from parcours.indicators.release import received_hidden, record_release
 from parcours.indicators.reports import DirectorateRef, compute_report
 
 
-def report_document(perimeter: Perimeter, period: Period) -> ReportDocument:
+def report_document(perimeter: Perimeter, period: Period, *, received=None) -> ReportDocument:
     """The monthly report of the perimeter for the period, exact or protected as the
-    perimeter says; a protected one raises release.ReleaseRefused rather than leak."""
+    perimeter says; a protected one raises release.ReleaseRefused rather than leak.
+    `received`: what `received_for` returns, when the caller has read it already."""
     definition = get_report(MONTHLY_REPORT)
     refs = [DirectorateRef.of(d) for d in perimeter.directorates]
     computed = compute_report(definition, refs, period)
-    # Issue 11: what the audience was shown hidden before stays hidden (one query).
-    received = (
-        None
-        if perimeter.exact
-        else received_hidden(
-            perimeter.audience, definition.code, [r.id for r in refs], period.months
-        )
-    )
+    if received is None:
+        received = received_for(perimeter, period)
     return build_document(
         computed,
         exact=perimeter.exact,
         perimeter_label=perimeter.label,
         threshold=conf.small_cell_threshold(),
         received=received,
+    )
+
+
+def received_for(perimeter: Perimeter, period: Period):
+    """What the perimeter's audience was shown hidden before in the period's months, which stays
+    hidden (issue 11; one query), or None for the DT's exact figures."""
+    if perimeter.exact:
+        return None
+    return received_hidden(
+        perimeter.audience,
+        MONTHLY_REPORT,
+        [d.pk for d in perimeter.directorates],
+        period.months,
     )
 
 

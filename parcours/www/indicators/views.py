@@ -34,10 +34,12 @@ from parcours.indicators.release import (
     audience_for_region,
     received_hidden,
     record_release,
+    release_rows,
+    write_release,
 )
 from parcours.indicators.reports import DirectorateRef, compute_report
 from parcours.indicators.summary import build_summary
-from parcours.indicators.viewer import record_for_viewer
+from parcours.indicators.viewer import received_for
 from parcours.organisations.permissions import Action, can
 from parcours.organisations.roles import PARTNER_ROLES
 from parcours.www.decorators import action_required
@@ -95,20 +97,28 @@ def dashboard(request):
         return render(request, "indicators/no_perimeter.html", context)
     if period is None:
         return render(request, "indicators/dashboard.html", context, status=400)
-    if perimeter.exact:
-        # The DT's exact figures are computed only when the template's cached fragment is
-        # missing (core/freshness.py): a page read again before any write costs the
-        # generation's lookup, not the figures.
-        board = SimpleLazyObject(lambda: build_dashboard(perimeter, period))
-    else:
-        # A protected release is built, audited and recorded for its audience on every view
-        # (its protection has its own cache, indicators/release.py); it fails closed.
+    # The figures are computed only when the template's cached fragment is missing
+    # (core/freshness.py): a page read again before any write costs the generation's lookup,
+    # not the figures (issue 12: a DREETS region's month cost 300 ms of processor time, the
+    # national year 2 s).
+    received = received_for(perimeter, period)
+    board = SimpleLazyObject(lambda: build_dashboard(perimeter, period, received=received))
+    # Outside the DT, the protected release depends on what its audience was shown hidden
+    # before (issue 11), which the generations do not follow: it is part of the keys.
+    depends = (_perimeter_key(perimeter), period, _received_key(received))
+    if not perimeter.exact:
+        # A protected release is recorded for its audience on every view, cached or not; it
+        # fails closed: built (and audited) when its records are not cached under these keys.
         try:
-            board = build_dashboard(perimeter, period)
+            rows = freshness.cached(
+                ("release", perimeter.audience, *depends),
+                lambda: release_rows(perimeter.audience, board.document),
+                directorates=perimeter.directorates,
+            )
         except ReleaseRefused as refused:
             context["refused"] = refused.message
             return render(request, "indicators/dashboard.html", context, status=503)
-        record_for_viewer(perimeter, board.document)
+        write_release(rows)
     directorate_id = form.cleaned_data.get("directorate_id") if form.is_bound else None
     single = len(period.months) == 1
     can_approve = (
@@ -129,13 +139,11 @@ def dashboard(request):
             "can_approve": can_approve,
             "query": query,
             "formats": EXPORT_FORMATS,
-            # Only the DT's exact page is cached: a protected one is built and recorded above.
-            "figures_seconds": freshness.cache_seconds() if perimeter.exact else 0,
+            "figures_seconds": freshness.cache_seconds(),
             # Everything the fragment shows depends on: the figures and what this user may do.
             "figures_key": freshness.key(
                 "page",
-                _perimeter_key(perimeter),
-                period,
+                *depends,
                 can_approve,
                 can_export,
                 can_manage,
@@ -165,6 +173,13 @@ def _partner_figures(request, period, form, context):
     return render(request, "indicators/partner_figures.html", context)
 
 
+def _received_key(received) -> str:
+    """The cells an audience was shown hidden before (viewer.received_for), in a fixed order."""
+    if not received:
+        return ""
+    return repr(sorted((key[0], str(key[1]), sorted(cells)) for key, cells in received.items()))
+
+
 def _perimeter_key(perimeter) -> tuple:
     """What a cached figure depends on besides the records: the perimeter and the settings."""
     bands = [(band.code, band.minimum) for band in conf.age_bands().bands]
@@ -172,6 +187,9 @@ def _perimeter_key(perimeter) -> tuple:
         perimeter.label,
         perimeter.exact,
         tuple(d.pk for d in perimeter.directorates),
+        # Outside the DT: who is given the release, and the views protected with it (issue 11).
+        perimeter.audience,
+        tuple(d.pk for d in perimeter.selectable),
         conf.small_cell_threshold(),
         bands,
     )
