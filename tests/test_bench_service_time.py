@@ -93,3 +93,18 @@ def test_the_service_run_is_one_client_then_the_load(monkeypatch):
     assert sent == ["/alone/"] * 5 + ["/load/"] * 5
     assert result["service_requests"] == 3 and result["service_cpu_ms"] == 7.5
     assert result["cpu_p50_ms"] == 7.5 and result["queries_max"] == 4
+
+
+def test_the_table_shows_the_statements_of_a_cache_miss_beside_the_others():
+    report = _report(
+        [
+            _row("plancher", 12.0),
+            _row("accueil", 100.0, queries_min=12, queries_max=18),
+            _row("dossier", 100.0, queries_min=16, queries_max=16),
+        ]
+    )
+    lines = runner.table([report]).splitlines()
+    home = next(line for line in lines if line.startswith("accueil"))
+    record = next(line for line in lines if line.startswith("dossier"))
+    assert " 12-18 " in home
+    assert " 16 " in record and "16-16" not in record

@@ -723,6 +723,15 @@ def queueing_bound(report: dict, row: dict) -> float | None:
     return report["clients"] / cpus * row["service_p50_ms"]
 
 
+def _statements(row: dict) -> str:
+    """The statements per request: one number, or "least-most" when requests differ (a
+    worker's first read of a cached page computes it; runs from before kept only the most)."""
+    most, least = row.get("queries_max"), row.get("queries_min")
+    if most is None:
+        return ""
+    return str(most) if least in (None, most) else f"{least}-{most}"
+
+
 def table(reports: list[dict]) -> str:
     """One table: per page, p50, p95, throughput and statements at each size, the one-client
     p50 and CPU ms per request (runs from before these columns leave them empty), then the
@@ -734,7 +743,7 @@ def table(reports: list[dict]) -> str:
     for report in reports:
         label = _size(report["persons"])
         head += (
-            f" | {label + ' p50':>13} {'p95':>7} {'req/s':>6} {'SQL':>4}"
+            f" | {label + ' p50':>13} {'p95':>7} {'req/s':>6} {'SQL':>5}"
             f" {'1 client p50':>12} {'CPU':>6}"
         )
     head += " | " + ("p95 ×taille" if len(reports) > 1 else "") + f" {'×plancher':>9}"
@@ -745,14 +754,14 @@ def table(reports: list[dict]) -> str:
         line = f"{page['name'][:44]:<44}"
         for report in reports:
             row = report["pages"][index]
-            queries = "" if row["queries_max"] is None else str(row["queries_max"])
+            queries = _statements(row)
             alone = _ms(row.get("service_p50_ms"))
             alone = alone + " ms" if alone else ""
             cpu = _ms(row.get("service_cpu_ms"))
             cpu = cpu + " ms" if cpu else ""
             line += (
                 f" | {row['p50_ms']:>10.0f} ms {row['p95_ms']:>4.0f} ms {row['throughput']:>6.1f}"
-                f" {queries:>4} {alone:>12} {cpu:>6}"
+                f" {queries:>5} {alone:>12} {cpu:>6}"
             )
             if row["errors"]:
                 line += f" ({row['errors']} erreurs)"
@@ -772,6 +781,8 @@ def table(reports: list[dict]) -> str:
     lines.append("")
     lines.append(f"{large['clients']} clients, gunicorn {large['workers']} processus ; {sizes}.")
     lines.append(
+        "SQL : requêtes SQL par requête HTTP (la moins et la plus coûteuse si elles diffèrent : "
+        "la première lecture d'une page en cache la calcule) ; "
         "1 client p50 : la page seule, une requête après l'autre ; CPU : temps processeur du "
         "processus gunicorn par requête (PostgreSQL non compris) ; borne : clients / CPU × "
         "1 client p50, l'attente à prévoir sous charge."
