@@ -85,6 +85,10 @@ BENCH_PERSONS ?= 1000000
 BENCH_SMALL_PERSONS ?= 10000
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/parcours_bench)
 BENCH_SMALL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parcours_bench_10k
+# The workers share the figures' cache in this Redis database, emptied before each run, as on
+# several web machines; unreachable (or set empty), each worker keeps its own.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+export BENCH_REDIS_URL
 .PHONY: bench bench-database
 bench: $(STAMP) compilemessages
 	@for url in "$(BENCH_DATABASE_URL)" "$(BENCH_SMALL_DATABASE_URL)"; do \

@@ -108,3 +108,19 @@ def test_the_table_shows_the_statements_of_a_cache_miss_beside_the_others():
     record = next(line for line in lines if line.startswith("dossier"))
     assert " 12-18 " in home
     assert " 16 " in record and "16-16" not in record
+
+
+def test_the_server_shares_only_the_bench_redis_and_never_one_of_the_environment(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("DATABASE_URL", "postgres://bench")
+    assert "REDIS_URL" not in runner._server_env(8000)
+    assert runner._server_env(8000, "redis://127.0.0.1:6379/15")["REDIS_URL"].endswith("/15")
+
+
+def test_without_a_reachable_bench_redis_each_worker_keeps_its_cache(monkeypatch):
+    said = []
+    monkeypatch.delenv("BENCH_REDIS_URL", raising=False)
+    assert runner.shared_cache(said.append) == ""
+    monkeypatch.setenv("BENCH_REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    assert runner.shared_cache(said.append) == ""
+    assert said and "Redis injoignable" in said[0]

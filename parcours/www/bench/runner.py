@@ -279,8 +279,32 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _server_env(port: int) -> dict[str, str]:
+def shared_cache(log) -> str:
+    """The Redis database the server's workers share for the figures' cache, emptied first, as
+    on several web machines (docs/deployment.md); "" when `BENCH_REDIS_URL` is unset or does
+    not answer: each worker then keeps its own cache, as one machine without Redis does.
+
+    Emptied because two bench databases (or one generated again) number their generations
+    alike: a page cached from one must not be served from the other."""
+    import redis
+
+    url = os.environ.get("BENCH_REDIS_URL", "")
+    if not url:
+        return ""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.RedisError as error:
+        log(f"Redis injoignable ({error}) : cache propre à chaque processus gunicorn.")
+        return ""
+    return url
+
+
+def _server_env(port: int, redis_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
+    # Never a REDIS_URL of the environment: the bench empties the one it uses.
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     env.update(
         {
             "DEBUG": "0",
@@ -297,8 +321,8 @@ def _server_env(port: int) -> dict[str, str]:
     return env
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
-    env = _server_env(port)
+def start_server(port: int, log_path: Path, redis_url: str = "") -> subprocess.Popen:
+    env = _server_env(port, redis_url)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=settings.BASE_DIR,
@@ -651,8 +675,13 @@ def run(output: Path, log) -> dict:
     log("collectstatic…")
     port = _free_port()
     server_log = output.with_suffix(".gunicorn.log")
-    log(f"gunicorn : {WORKERS} processus, 127.0.0.1:{port}, DEBUG off (journal : {server_log})")
-    server = start_server(port, server_log)
+    redis_url = shared_cache(log)
+    cache = "Redis partagé" if redis_url else "propre à chaque processus"
+    log(
+        f"gunicorn : {WORKERS} processus, 127.0.0.1:{port}, DEBUG off, cache {cache} "
+        f"(journal : {server_log})"
+    )
+    server = start_server(port, server_log, redis_url)
     try:
         for account in accounts.values():
             sign_in(port, account, DEMO_PASSWORD)
@@ -698,6 +727,7 @@ def run(output: Path, log) -> dict:
         "machine": machine(),
         "clients": CLIENTS,
         "workers": WORKERS,
+        "cache": cache,
         "pages": results,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -779,7 +809,10 @@ def table(reports: list[dict]) -> str:
         for r in reports
     )
     lines.append("")
-    lines.append(f"{large['clients']} clients, gunicorn {large['workers']} processus ; {sizes}.")
+    cache = f", cache des chiffres {large['cache']}" if large.get("cache") else ""
+    lines.append(
+        f"{large['clients']} clients, gunicorn {large['workers']} processus{cache} ; {sizes}."
+    )
     lines.append(
         "SQL : requêtes SQL par requête HTTP (la moins et la plus coûteuse si elles diffèrent : "
         "la première lecture d'une page en cache la calcule) ; "
