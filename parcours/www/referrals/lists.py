@@ -8,7 +8,7 @@ partner projection's person fields); each person exported is access-logged (issu
 import datetime
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from parcours.core.spreadsheets import xlsx_bytes
 from parcours.privacy.access_log import Operation, log_access
-from parcours.referrals.models import Scheme
+from parcours.referrals.models import Scheme, SchemeStatusCount
 from parcours.territories.models import Directorate
 from parcours.www.forms import DsfrForm
 
@@ -52,10 +52,11 @@ class ReferralFilterForm(DsfrForm):
         required=False,
     )
 
-    def __init__(self, data, *, referrals, scheme_ids=None):
+    def __init__(self, data, *, referrals, scheme_ids=None, directorate_ids=None):
         super().__init__(data)
         # Only the schemes and DTs the list holds: one query each, on the list's perimeter
-        # (`scheme_ids`: the schemes' keys when the caller knows them without the referrals).
+        # (`scheme_ids`: the schemes' keys when the caller knows them without the referrals;
+        # `directorate_ids`: the keys of the DTs the list holds, when the caller knows them).
         if scheme_ids is None:
             scheme_ids = referrals.values("scheme_id")
         schemes = list(
@@ -74,10 +75,12 @@ class ReferralFilterForm(DsfrForm):
         # (scheme, DT) index with the schemes written out. Through the list's join, PostgreSQL
         # read every referral of the partner instead (a quarter of a second at a million
         # persons for France Travail's inbox, make bench, issue 12).
-        held = referrals.filter(scheme_id__in=ids, directorate_id=OuterRef("pk"))
-        self.fields["dt"].queryset = Directorate.objects.filter(
-            Exists(held.order_by().values("pk"))
-        ).order_by("name")
+        if directorate_ids is None:
+            held = referrals.filter(scheme_id__in=ids, directorate_id=OuterRef("pk"))
+            directorates = Directorate.objects.filter(Exists(held.order_by().values("pk")))
+        else:
+            directorates = Directorate.objects.filter(pk__in=directorate_ids if ids else [])
+        self.fields["dt"].queryset = directorates.order_by("name")
 
     def narrows(self) -> bool:
         """Whether `apply` keeps fewer referrals than it is given."""
@@ -112,6 +115,21 @@ class ReferralFilterForm(DsfrForm):
         for name in ("page", "onglet", "export"):
             kept.pop(name, None)
         return kept.urlencode()
+
+
+def tab_conditions(tabs) -> list:
+    """(key, label, condition) of tabs given as (key, label, states)."""
+    return [(key, label, Q(status__in=sorted(states))) for key, label, states in tabs]
+
+
+def kept_counts(tabs, **where) -> dict[str, int]:
+    """The tabs' counts, (key, label, states) each, from the counts the database keeps per
+    scheme, DT and state (SchemeStatusCount) selected by `where`: one indexed read, not a
+    count of every referral of a partner's or a DT's history (issue 12, ADR 0027)."""
+    by_state = dict(
+        SchemeStatusCount.objects.filter(**where).values_list("status").annotate(Sum("number"))
+    )
+    return {key: sum(by_state.get(state, 0) for state in states) for key, _label, states in tabs}
 
 
 def _day(value):

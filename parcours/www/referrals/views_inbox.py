@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +30,7 @@ INBOX_STATES = [
     ("en-cours", gettext_lazy("Dans le dispositif"), {S.ENTERED}),
     ("closes", gettext_lazy("Closes"), set(CLOSED_STATES)),
 ]
-INBOX_TABS = [(key, label, Q(status__in=sorted(states))) for key, label, states in INBOX_STATES]
+INBOX_TABS = lists.tab_conditions(INBOX_STATES)
 
 
 def _received_schemes(organisation):
@@ -44,20 +43,6 @@ def _received_schemes(organisation):
     )
 
 
-def _kept_counts(organisation) -> dict[str, int]:
-    """The tabs' counts of the whole inbox from the counts the database keeps per scheme and
-    state (SchemeStatusCount): one indexed read, not a count of every referral the partner ever
-    received (84,210 for one partner at a million persons, 70 ms; make bench, issue 12)."""
-    by_state = dict(
-        SchemeStatusCount.objects.filter(scheme__organisation_id=organisation.pk)
-        .values_list("status")
-        .annotate(total=Sum("number"))
-    )
-    return {
-        key: sum(by_state.get(state, 0) for state in states) for key, _label, states in INBOX_STATES
-    }
-
-
 @action_required(Action.ANSWER_REFERRAL)
 def inbox(request):
     """Only the people referred to this organisation, with only what the partner needs."""
@@ -67,7 +52,11 @@ def inbox(request):
         request.GET or None, referrals=referrals, scheme_ids=_received_schemes(organisation)
     )
     # Unfiltered, the tabs' counts are the kept ones; a filter counts the rows it keeps.
-    counts = None if filters.narrows() else _kept_counts(organisation)
+    counts = (
+        None
+        if filters.narrows()
+        else lists.kept_counts(INBOX_STATES, scheme__organisation_id=organisation.pk)
+    )
     referrals = filters.apply(referrals)
     current, tabs, condition = _tabs(request, referrals, INBOX_TABS, "a-traiter", counts)
     ordering = ("answered_at", "pk") if current == "liste-attente" else ("sent_at", "pk")

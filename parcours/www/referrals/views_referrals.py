@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parcours.organisations.permissions import Action, can
-from parcours.organisations.roles import PARTNER_ROLES
+from parcours.organisations.roles import OFII_DT_ROLES, PARTNER_ROLES
 from parcours.people.models import Person
 from parcours.referrals import services
 from parcours.referrals.eligibility import (
@@ -24,7 +24,7 @@ from parcours.referrals.eligibility import (
     Verdict,
     evaluate,
 )
-from parcours.referrals.models import Referral, Scheme
+from parcours.referrals.models import Referral, Scheme, SchemeStatusCount
 from parcours.referrals.projection import (
     partner_fields,
     reasons_for,
@@ -37,6 +37,7 @@ from parcours.referrals.states import (
     ReferralStatus,
 )
 from parcours.www.decorators import action_required
+from parcours.www.referrals import lists
 from parcours.www.referrals.forms import (
     CommentForm,
     EntryDateChoiceForm,
@@ -195,16 +196,13 @@ def _attach_error(form, error):
     form.add_error(field if field in form.fields else None, error.messages[0])
 
 
-SENT_TABS = [
-    ("brouillons", gettext_lazy("Brouillons"), Q(status=S.DRAFT)),
-    ("en-attente", gettext_lazy("En attente de réponse"), Q(status=S.SENT)),
-    (
-        "acceptees",
-        gettext_lazy("Acceptées"),
-        Q(status__in=[S.WAITLISTED, S.ACCEPTED, S.ENTERED]),
-    ),
-    ("closes", gettext_lazy("Closes"), Q(status__in=sorted(CLOSED_STATES))),
+SENT_STATES = [
+    ("brouillons", gettext_lazy("Brouillons"), {S.DRAFT}),
+    ("en-attente", gettext_lazy("En attente de réponse"), {S.SENT}),
+    ("acceptees", gettext_lazy("Acceptées"), {S.WAITLISTED, S.ACCEPTED, S.ENTERED}),
+    ("closes", gettext_lazy("Closes"), set(CLOSED_STATES)),
 ]
+SENT_TABS = lists.tab_conditions(SENT_STATES)
 
 
 def _tabs(request, referrals, tabs, default, counts=None):
@@ -228,13 +226,30 @@ def sent_list(request):
     """The referrals the user's side has made, with the partners' answers."""
     membership = request.membership
     referrals = Referral.objects.visible_to(membership)
+    directorate_id = None
     if membership.role in PARTNER_ROLES:
         referrals = referrals.filter(referrer_organisation_id=membership.organisation_id)
-    from parcours.www.referrals import lists
-
-    filters = lists.ReferralFilterForm(request.GET or None, referrals=referrals)
+    elif membership.role in OFII_DT_ROLES and membership.organisation.directorate_id:
+        # The referrals the DT made (their DT, kept when the person moves) of the persons it
+        # still follows: its counts are kept by the database (SchemeStatusCount), where
+        # counting them read some 90,000 referrals at a million persons (issue 12).
+        directorate_id = membership.organisation.directorate_id
+        referrals = referrals.filter(directorate_id=directorate_id)
+    kept = {"directorate_id": directorate_id} if directorate_id else None
+    filters = lists.ReferralFilterForm(
+        request.GET or None,
+        referrals=referrals,
+        scheme_ids=(
+            SchemeStatusCount.objects.filter(**kept, number__gt=0).values("scheme_id")
+            if kept
+            else None
+        ),
+        # A DT's list holds its own referrals only.
+        directorate_ids=[directorate_id] if directorate_id else None,
+    )
+    counts = lists.kept_counts(SENT_STATES, **kept) if kept and not filters.narrows() else None
     referrals = filters.apply(referrals)
-    current, tabs, condition = _tabs(request, referrals, SENT_TABS, "en-attente")
+    current, tabs, condition = _tabs(request, referrals, SENT_TABS, "en-attente", counts)
     rows = (
         referrals.filter(condition)
         .select_related("person", "scheme__organisation", "referred_by")
@@ -242,7 +257,12 @@ def sent_list(request):
     )
     if request.GET.get("export") == "xlsx":
         return lists.export(request, rows, lists.sent_rows, "orientations-envoyees")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, 50)
+    if counts is not None:
+        # The tab's count, kept: a referral of a person since moved to another DT is counted
+        # there but not shown, at worst a last page shorter than the count says.
+        paginator.count = counts[current]
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/sent_list.html",

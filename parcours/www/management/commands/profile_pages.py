@@ -97,6 +97,8 @@ class Command(BaseCommand):
                 f"/chiffres/?start={chosen.year}-01&end={chosen.year}-12",
             ),
             "orientations reçues": (runner.PARTNER, "get", "/orientations-recues/"),
+            # Not in bench_pages: the referrer's side, the DT's every referral (issue 12).
+            "orientations envoyées": (runner.AUDITOR, "get", "/orientations/"),
             "accepter": (runner.PARTNER, "post", "/orientations-recues/{pk}/accepter/"),
         }
         wanted = options["page"]
