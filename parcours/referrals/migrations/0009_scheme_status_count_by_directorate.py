@@ -80,14 +80,10 @@ def check_now(apps, schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def drop_first(apps, schema_editor):
-    """The triggers of 0008, and their counts: the table changes its key."""
+def drop_triggers(apps, schema_editor):
+    """The triggers (0008's or these: the same names) and their counts: the key changes."""
     FIRST.drop_triggers(apps, schema_editor)
     _empty(schema_editor)
-
-
-def create_first(apps, schema_editor):
-    FIRST.create_triggers(apps, schema_editor)
 
 
 def create_triggers(apps, schema_editor):
@@ -95,12 +91,6 @@ def create_triggers(apps, schema_editor):
     for statement in POSTGRESQL if vendor == "postgresql" else SQLITE:
         schema_editor.execute(statement)
     schema_editor.execute(FILL)
-
-
-def drop_triggers(apps, schema_editor):
-    # The same names as 0008's: its drop statements fit.
-    FIRST.drop_triggers(apps, schema_editor)
-    _empty(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -111,7 +101,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_first, create_first),
+        migrations.RunPython(drop_triggers, FIRST.create_triggers),
         migrations.RemoveConstraint(
             model_name="schemestatuscount",
             name="scheme_status_count_once",

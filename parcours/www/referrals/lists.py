@@ -122,6 +122,16 @@ def tab_conditions(tabs) -> list:
     return [(key, label, Q(status__in=sorted(states))) for key, label, states in tabs]
 
 
+def kept_schemes(*, without=(), **where):
+    """The keys of the schemes holding a referral, in a state other than `without`, among the
+    counts selected by `where` (the filter's choices; SchemeStatusCount, ADR 0027)."""
+    return (
+        SchemeStatusCount.objects.filter(number__gt=0, **where)
+        .exclude(status__in=without)
+        .values("scheme_id")
+    )
+
+
 def kept_counts(tabs, **where) -> dict[str, int]:
     """The tabs' counts, (key, label, states) each, from the counts the database keeps per
     scheme, DT and state (SchemeStatusCount) selected by `where`: one indexed read, not a

@@ -11,7 +11,7 @@ from parcours.organisations.permissions import Action
 from parcours.people.models import Person
 from parcours.privacy.access_log import Operation, log_access
 from parcours.referrals import services
-from parcours.referrals.models import Referral, SchemeStatusCount
+from parcours.referrals.models import Referral
 from parcours.referrals.projection import partner_fields
 from parcours.referrals.states import CLOSED_STATES, ReferralStatus
 from parcours.www.decorators import action_required
@@ -33,23 +33,15 @@ INBOX_STATES = [
 INBOX_TABS = lists.tab_conditions(INBOX_STATES)
 
 
-def _received_schemes(organisation):
-    """The keys of the organisation's schemes that received a referral (the filter's choices),
-    from the kept counts rather than from every referral (18 ms at a million persons)."""
-    return (
-        SchemeStatusCount.objects.filter(scheme__organisation_id=organisation.pk, number__gt=0)
-        .exclude(status=S.DRAFT)
-        .values("scheme_id")
-    )
-
-
 @action_required(Action.ANSWER_REFERRAL)
 def inbox(request):
     """Only the people referred to this organisation, with only what the partner needs."""
     organisation = request.membership.organisation
     referrals = Referral.objects.received_by(organisation)
     filters = ReferralFilterForm(
-        request.GET or None, referrals=referrals, scheme_ids=_received_schemes(organisation)
+        request.GET or None,
+        referrals=referrals,
+        scheme_ids=lists.kept_schemes(scheme__organisation_id=organisation.pk, without=[S.DRAFT]),
     )
     # Unfiltered, the tabs' counts are the kept ones; a filter counts the rows it keeps.
     counts = (

@@ -24,7 +24,7 @@ from parcours.referrals.eligibility import (
     Verdict,
     evaluate,
 )
-from parcours.referrals.models import Referral, Scheme, SchemeStatusCount
+from parcours.referrals.models import Referral, Scheme
 from parcours.referrals.projection import (
     partner_fields,
     reasons_for,
@@ -239,11 +239,7 @@ def sent_list(request):
     filters = lists.ReferralFilterForm(
         request.GET or None,
         referrals=referrals,
-        scheme_ids=(
-            SchemeStatusCount.objects.filter(**kept, number__gt=0).values("scheme_id")
-            if kept
-            else None
-        ),
+        scheme_ids=lists.kept_schemes(**kept) if kept else None,
         # A DT's list holds its own referrals only.
         directorate_ids=[directorate_id] if directorate_id else None,
     )
